@@ -1,0 +1,11 @@
+// The Debian packages the test suite needs, each with the command or file that proves it is installed.
+// One table, read by scripts/test.mjs (install or name them) and mirrored in .ci/run.
+export const SYSTEM_DEPS = [
+  { command: 'tshark', pkg: 'tshark', why: 'independent cross-check of SMS and MIKEY encodings' },
+  { command: 'text2pcap', pkg: 'wireshark-common', why: 'wraps PDUs into pcap for tshark' },
+  { command: 'socat', pkg: 'socat', why: 'receives sd_notify datagrams in the native tests' },
+  { command: 'pcscd', pkg: 'pcscd', why: 'real PC/SC daemon for the card tests' },
+  { file: '/etc/reader.conf.d/vpcd', pkg: 'vsmartcard-vpcd', why: 'virtual reader driver the virtual USIM attaches to' },
+  { file: '/usr/include/PCSC/winscard.h', pkg: 'libpcsclite-dev', why: 'headers the optional pcsclite binding compiles against' },
+  { command: 'mosquitto', pkg: 'mosquitto', why: 'real MQTT 5 broker for the daemon tests' },
+];

@@ -1,0 +1,33 @@
+/**
+ * Byte helpers shared by the crypto modules. Everything returns a fresh Buffer so callers may keep
+ * or wipe results without aliasing their inputs.
+ */
+
+/** A Buffer view over any Uint8Array (no copy). */
+export function buf(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+export function xor(a: Uint8Array, b: Uint8Array): Buffer {
+  if (a.length !== b.length) throw new RangeError(`xor of unequal lengths (${a.length} vs ${b.length})`);
+  const out = Buffer.alloc(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! ^ b[i]!;
+  return out;
+}
+
+export function concat(...parts: Uint8Array[]): Buffer {
+  return Buffer.concat(parts.map(buf));
+}
+
+export function u32be(n: number): Buffer {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`not a 32-bit unsigned integer: ${n}`);
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE(n);
+  return out;
+}
+
+/** Throws a RangeError naming the parameter when a key or field has the wrong size (a caller bug). */
+export function expectLength(name: string, bytes: Uint8Array, length: number): void {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
+  if (bytes.length !== length) throw new RangeError(`${name} must be ${length} bytes, got ${bytes.length}`);
+}

@@ -1,0 +1,71 @@
+/**
+ * What JSON Schema cannot say about a board config: values derived from other fields, and rules
+ * across fields. `prepare` runs before schema validation (so defaults reach what it adds), `complete`
+ * after it (so the types are sound). Both report through the same located Problem as the schema.
+ */
+import type { BoardConfig } from './schema.js';
+import type { Problem } from './validate.js';
+
+/** The broker a real board reports to when its config names none: the board's own mosquitto. */
+export const LOCAL_BROKER_URL = 'mqtt://127.0.0.1:1883';
+
+/** Before validation: the sim board gets a `sim` section (then filled with defaults by the schema). */
+export function prepare(value: unknown): void {
+  if (!isObject(value)) return;
+  const modem = value['modem'];
+  if (isObject(modem) && modem['profile'] === 'sim' && value['sim'] === undefined) value['sim'] = {};
+}
+
+/** After validation: fill derived fields, check cross-field rules. */
+export function complete(c: BoardConfig): Problem[] {
+  const problems: Problem[] = [];
+  const problem = (path: string, anchor: 'key' | 'value', expected: string, message: string) =>
+    problems.push({ path, locateAt: path, anchor, expected, message: `${path} ${message}` });
+  const isSim = c.modem.profile === 'sim';
+
+  if (c.deviceId === undefined) {
+    const id = deviceIdFrom(c.board.name);
+    if (id === '') problem('/board/name', 'value', 'a name with letters or digits, or an explicit deviceId', 'has no letters or digits to derive a deviceId from; set deviceId');
+    else c.deviceId = id;
+  }
+  c.mqtt.clientId ??= `bcastd-${c.deviceId}`;
+  if (!isSim) c.mqtt.url ??= LOCAL_BROKER_URL;
+
+  if (c.sim !== undefined && !isSim) problem('/sim', 'key', 'no sim section on a real board', `is only used with modem profile "sim" (this board's is "${c.modem.profile}")`);
+  if (c.card.transport === 'in-process' && !isSim) problem('/card/transport', 'value', '"pcsc" or "auto"', `"in-process" is the simulated USIM, only for modem profile "sim"`);
+  if (c.sim !== undefined) {
+    // The simulated BSF/BSM listen on loopback; point the clients at them unless told otherwise.
+    if (c.network.bsfUrl === undefined && c.sim.bsfPort !== 0) c.network.bsfUrl = `http://127.0.0.1:${c.sim.bsfPort}`;
+    if (c.network.bsmUrl === undefined && c.sim.bsmPort !== 0) c.network.bsmUrl = `http://127.0.0.1:${c.sim.bsmPort}`;
+  }
+
+  const gpio = c.modem.gpio;
+  if (gpio?.resetLine !== undefined && gpio.resetLine === gpio.powerLine) problem('/modem/gpio/powerLine', 'value', 'a line other than resetLine', `must differ from /modem/gpio/resetLine (both ${gpio.resetLine})`);
+
+  const px = c.terminal.playerExchange;
+  if (px.enabled && !px.allowRemoteBroker && c.mqtt.url !== undefined && !isLoopbackUrl(c.mqtt.url)) {
+    problem('/terminal/playerExchange/enabled', 'value', 'false, or allowRemoteBroker: true', `would send TEKs to the non-loopback broker ${new URL(c.mqtt.url).host}; set allowRemoteBroker: true to allow it`);
+  }
+  return problems;
+}
+
+/** `Living Room STB #2` → `living-room-stb-2`: lower case, runs of anything else → `-`, at most 64. */
+export function deviceIdFrom(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '-')
+    .replace(/^[-_]+/, '')
+    .slice(0, 64)
+    .replace(/-+$/, '');
+}
+
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

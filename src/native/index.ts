@@ -1,0 +1,17 @@
+// bcastd's native addon, as the rest of the project uses it.
+export {
+  NativeAddon,
+  NativeAddonError,
+  defaultAddonPath,
+  loadNativeAddon,
+  native,
+  type NativeErrorCode,
+  type NativeExports,
+  type PtyInfo,
+  type RawPty,
+  type FdPoller,
+  type PollEvents,
+} from './binding.js';
+export { PtyPair, type PtyPairOptions } from './pty.js';
+export { DeviceLink } from './device-link.js';
+export { sdNotify } from './sd-notify.js';

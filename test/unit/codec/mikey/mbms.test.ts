@@ -1,0 +1,239 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fromHex, toHex } from '../../../../src/codec/hex.js';
+import {
+  buildMskMessage,
+  buildMtkMessage,
+  buildSolicitedPull,
+  buildVerificationMessage,
+  decodeKeyIdInfo,
+  decodeMikey,
+  describeMbms,
+  encodeKeyIdInfo,
+  encodeMikey,
+  MBMS_EXT_KEY_ID,
+  MIKEY_ENCR_ALG,
+  mikeyToJson,
+  omaBcastExt,
+  renderMikeyTree,
+  splitKeyId,
+  type ExtPayload,
+  type MikeyMessage,
+  type MskMessageParams,
+} from '../../../../src/codec/mikey/index.js';
+
+const kdid = fromHex('00f110');
+const msk: MskMessageParams = {
+  csbId: 0x0a0b0c0d,
+  counter: 9,
+  rand: fromHex('00112233445566778899aabbccddeeff'),
+  idi: 'bsm.operator.example',
+  idr: 'btid@bsf.example',
+  keyDomainId: kdid,
+  mskId: { keyGroup: 0x0102, keyNumber: 0x0304 },
+  v: true,
+  encrAlg: MIKEY_ENCR_ALG.AES_CM_128,
+  encryptedKeyData: fromHex('deadbeef'),
+};
+/** Through the wire and back, so the description is of what a terminal would receive. */
+const wire = (m: MikeyMessage) => decodeMikey(encodeMikey(m));
+const withKeyId = (data: string): MikeyMessage => {
+  const m = buildMskMessage(msk);
+  return {
+    ...m,
+    payloads: m.payloads.map((p) => (p.type === 'EXT' ? { type: 'EXT', extType: MBMS_EXT_KEY_ID, data: fromHex(data) } : p)),
+  };
+};
+
+describe('MBMS: builders lay payloads out in the SPEC §3.3 order', () => {
+  it('MSK message: HDR T RAND IDi IDr EXT(Key ID) [EXT] KEMAC', () => {
+    const m = buildMskMessage({ ...msk, extensions: [omaBcastExt(fromHex('c0ffee'))] });
+    assert.deepEqual(
+      m.payloads.map((p) => p.type),
+      ['T', 'RAND', 'ID', 'ID', 'EXT', 'EXT', 'KEMAC'],
+    );
+    assert.deepEqual(m.hdr, {
+      type: 'HDR',
+      version: 1,
+      dataType: 0,
+      v: true,
+      prf: 0,
+      csbId: 0x0a0b0c0d,
+      csIdMap: { mapType: 1, csCount: 0 },
+    });
+    const ext = m.payloads[4] as ExtPayload;
+    assert.equal(toHex(ext.data), '01' + '0007' + '00f110' + '01020304');
+    const bytes = toHex(encodeMikey(m));
+    assert.ok(bytes.startsWith('010005' + '80' + '0a0b0c0d' + '00' + '01'), 'HDR V bit set, empty map');
+    assert.ok(bytes.endsWith('01' + '0004' + 'deadbeef' + '01' + '00'.repeat(20)), 'KEMAC AES-CM, MAC zeroed');
+  });
+
+  it('MTK message: HDR T EXT(Key ID) KEMAC, no RAND', () => {
+    const m = buildMtkMessage({
+      csbId: 1,
+      counter: 2,
+      keyDomainId: kdid,
+      mskId: { keyGroup: 1, keyNumber: 2 },
+      mtkId: 0x0304,
+      encrAlg: MIKEY_ENCR_ALG.AES_CM_128,
+      encryptedKeyData: fromHex('aa'),
+    });
+    assert.deepEqual(
+      m.payloads.map((p) => p.type),
+      ['T', 'EXT', 'KEMAC'],
+    );
+    assert.equal(toHex((m.payloads[1] as ExtPayload).data), '02' + '0009' + '00f110' + '00010002' + '0304');
+  });
+
+  it('verification message: data type 1, V clear, T, V', () => {
+    const m = buildVerificationMessage({ csbId: 5, counter: 9 });
+    assert.equal(m.hdr.dataType, 1);
+    assert.equal(m.hdr.v, false);
+    assert.deepEqual(
+      m.payloads.map((p) => p.type),
+      ['T', 'V'],
+    );
+  });
+});
+
+describe('MBMS: describeMbms', () => {
+  it('MSK message', () => {
+    const d = describeMbms(wire(buildMskMessage(msk)));
+    assert.deepEqual(d, {
+      kind: 'msk',
+      keyDomainId: '00f110',
+      mskId: { keyGroup: 0x0102, keyNumber: 0x0304 },
+      mtkId: null,
+      tsCounter: 9,
+      rand: '00112233445566778899aabbccddeeff',
+      idi: 'bsm.operator.example',
+      idr: 'btid@bsf.example',
+      kemac: { encrAlg: 'AES-CM-128', encrDataLength: 4, macAlg: 'HMAC-SHA-1-160' },
+      solicitedPull: false,
+      warnings: [],
+    });
+  });
+
+  it('MTK message', () => {
+    const m = buildMtkMessage({
+      csbId: 1,
+      counter: 77,
+      keyDomainId: kdid,
+      mskId: { keyGroup: 1, keyNumber: 2 },
+      mtkId: 0x0304,
+      encrAlg: MIKEY_ENCR_ALG.AES_KW_128,
+      encryptedKeyData: fromHex('aabb'),
+    });
+    const d = describeMbms(wire(m));
+    assert.equal(d.kind, 'mtk');
+    assert.equal(d.keyDomainId, '00f110');
+    assert.deepEqual(d.mskId, { keyGroup: 1, keyNumber: 2 });
+    assert.equal(d.mtkId, 0x0304);
+    assert.equal(d.tsCounter, 77);
+    assert.equal(d.rand, null);
+    assert.deepEqual(d.kemac, { encrAlg: 'AES-KW-128', encrDataLength: 2, macAlg: 'HMAC-SHA-1-160' });
+    assert.equal(d.solicitedPull, false);
+  });
+
+  it('verification and error messages', () => {
+    assert.equal(describeMbms(wire(buildVerificationMessage({ csbId: 1, counter: 1 }))).kind, 'verification');
+    const err = decodeMikey(fromHex('01 06 0C 00 00000001 00 01  00 03 0000'.replace(/ /g, '')));
+    assert.equal(describeMbms(err).kind, 'error');
+  });
+
+  it('solicited pull: Key Number 0, encr data length 0, V clear; any other value is not one', () => {
+    const pull = { csbId: 1, counter: 2, rand: msk.rand, idi: 'a', idr: 'b', keyDomainId: kdid };
+    assert.equal(describeMbms(wire(buildSolicitedPull({ ...pull, keyGroup: 0 }))).solicitedPull, true);
+    const group7 = describeMbms(wire(buildSolicitedPull({ ...pull, keyGroup: 7 })));
+    assert.equal(group7.solicitedPull, true);
+    assert.deepEqual(group7.mskId, { keyGroup: 7, keyNumber: 0 });
+    const base = { ...msk, mskId: { keyGroup: 0, keyNumber: 0 }, v: false, encryptedKeyData: new Uint8Array() };
+    assert.equal(describeMbms(wire(buildMskMessage(base))).solicitedPull, true);
+    assert.equal(describeMbms(wire(buildMskMessage({ ...base, v: true }))).solicitedPull, false);
+    assert.equal(describeMbms(wire(buildMskMessage({ ...base, mskId: { keyGroup: 0, keyNumber: 1 } }))).solicitedPull, false);
+    assert.equal(describeMbms(wire(buildMskMessage({ ...base, encryptedKeyData: fromHex('00') }))).solicitedPull, false);
+  });
+
+  it('accepts a 4-byte MSK ID alone, taking the Key Domain ID from the home network', () => {
+    const m = wire(withKeyId('01 0004 00070008'.replace(/ /g, '')));
+    assert.deepEqual(describeMbms(m).mskId, { keyGroup: 7, keyNumber: 8 });
+    assert.equal(describeMbms(m).keyDomainId, null);
+    assert.equal(describeMbms(m, { homeKeyDomainId: fromHex('21f354') }).keyDomainId, '21f354');
+    assert.equal(describeMbms(m).kind, 'msk');
+  });
+
+  it('accepts an MTK Key ID without the Key Domain ID', () => {
+    const d = describeMbms(wire(withKeyId('02 0006 00070008 0009'.replace(/ /g, ''))), { homeKeyDomainId: kdid });
+    assert.equal(d.kind, 'mtk');
+    assert.equal(d.keyDomainId, '00f110');
+    assert.equal(d.mtkId, 9);
+  });
+
+  it('is tolerant: odd Key IDs are explained, not thrown', () => {
+    const odd = describeMbms(wire(withKeyId('01 0005 0102030405'.replace(/ /g, ''))));
+    assert.equal(odd.kind, 'msk');
+    assert.equal(odd.mskId, null);
+    assert.match(odd.warnings[0] ?? '', /length 5/);
+    const short = describeMbms(wire(withKeyId('01 0009 0102'.replace(/ /g, ''))));
+    assert.equal(short.kind, 'unknown');
+    assert.match(short.warnings[0] ?? '', /Key ID EXT: .*truncated|needs/);
+    const trailing = describeMbms(wire(withKeyId('01 0004 00070008 ffff'.replace(/ /g, ''))));
+    assert.deepEqual(trailing.mskId, { keyGroup: 7, keyNumber: 8 }, 'bytes after the Key ID are ignored');
+    const muk = describeMbms(wire(withKeyId('00 0002 abcd'.replace(/ /g, ''))));
+    assert.equal(muk.kind, 'unknown');
+    assert.deepEqual(muk.warnings, []);
+  });
+
+  it('a message without a Key ID is unknown', () => {
+    const m = buildMskMessage(msk);
+    const d = describeMbms(wire({ ...m, payloads: m.payloads.filter((p) => p.type !== 'EXT') }));
+    assert.equal(d.kind, 'unknown');
+    assert.equal(d.solicitedPull, false);
+    assert.equal(d.tsCounter, 9);
+  });
+});
+
+describe('MBMS: Key ID information', () => {
+  it('encodes and splits MSK and MTK Key IDs', () => {
+    const info = { keyIdType: 2, keyId: fromHex('00f110 00010002 0003'.replace(/ /g, '')) };
+    assert.equal(toHex(encodeKeyIdInfo(info)), '02000900f110000100020003');
+    assert.deepEqual(decodeKeyIdInfo(encodeKeyIdInfo(info)), info);
+    assert.deepEqual(splitKeyId(info), { keyDomainId: kdid, mskId: { keyGroup: 1, keyNumber: 2 }, mtkId: 3 });
+    assert.equal(splitKeyId({ keyIdType: 9, keyId: fromHex('00') }), null);
+  });
+});
+
+describe('MBMS: JSON view', () => {
+  it('EXT payloads show the Key ID and the opaque OMA BCAST extension', () => {
+    const j = mikeyToJson(encodeMikey(buildMskMessage({ ...msk, extensions: [omaBcastExt(fromHex('c0ffee'))] })));
+    assert.deepEqual(j.payloads[5], {
+      type: 'EXT',
+      extType: 4,
+      name: 'key-id',
+      keyIdType: 'MSK',
+      keyId: '00f11001020304',
+      keyDomainId: '00f110',
+      mskId: { keyGroup: 0x0102, keyNumber: 0x0304 },
+      mtkId: null,
+      data: '010007' + '00f11001020304',
+    });
+    assert.deepEqual(j.payloads[6], { type: 'EXT', extType: 5, name: 'oma-bcast', data: 'c0ffee' });
+    assert.equal(j.kind, 'msk');
+    assert.deepEqual(j.kemac, { encrAlg: 'AES-CM-128', encrDataLength: 4, macAlg: 'HMAC-SHA-1-160' });
+  });
+
+  it('a message object and its bytes give the same view (less decoder-only fields)', () => {
+    const m = buildMskMessage(msk);
+    const fromMsg = mikeyToJson(m);
+    const fromBytes = mikeyToJson(encodeMikey(m));
+    const last = fromBytes.payloads.at(-1)!;
+    delete last['macOffset'];
+    assert.deepEqual(fromMsg, fromBytes);
+  });
+
+  it('the tree shows the MBMS reading and warnings', () => {
+    const tree = renderMikeyTree(wire(withKeyId('01 0005 0102030405'.replace(/ /g, ''))));
+    assert.ok(tree.some((l) => l.startsWith('  MBMS: msk ')));
+    assert.ok(tree.some((l) => l.startsWith('  warning: Key ID of type 1 and length 5')));
+  });
+});
