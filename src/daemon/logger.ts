@@ -1,0 +1,58 @@
+// The one pino logger of the daemon. Components get child loggers ({component:'modem'} …) and their levels can
+// differ (board config `log.components`). Secrets are redacted by key name as a last line of defence; the first
+// line is that adapters never put them in log objects at all (key material travels as crypto `Secret`s, whose
+// serialisation is "[secret]").
+import pino, { type Logger, type LevelWithSilent } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger };
+
+/** Log-object keys whose values must never be written, wherever they appear (one level of nesting deep). */
+export const REDACTED_KEYS = [
+  'k', 'opc', 'ks', 'ksNaf', 'ksExtNaf', 'ksIntNaf', 'mrk', 'muk', 'msk', 'mtk', 'tek', 'res', 'xres', 'ck', 'ik',
+  'pin', 'password', 'authorization', 'Authorization', 'imsi', 'iccid', 'btid',
+] as const;
+
+const redactPaths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`]);
+
+export interface LoggerOptions {
+  level: LevelWithSilent;
+  /** Human-readable lines (for a terminal) instead of JSON lines (for journald / log shippers). */
+  pretty?: boolean;
+  /** Per-component levels, e.g. { modem: 'trace' } to see raw AT traffic. */
+  components?: Partial<Record<string, LevelWithSilent>>;
+  /** Where lines go; stdout by default. Tests pass a capturing stream. */
+  destination?: NodeJS.WritableStream;
+}
+
+export function createLogger(opts: LoggerOptions): Logger {
+  const destination = opts.pretty
+    ? pretty({ colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: opts.destination ?? 1, sync: true })
+    : (opts.destination ?? pino.destination({ sync: false }));
+  // The root logger must let the most verbose component level through; pino filters per child.
+  const rootLevel = mostVerbose([opts.level, ...Object.values(opts.components ?? {})]);
+  return pino(
+    {
+      level: rootLevel,
+      base: { pid: process.pid },
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+}
+
+const rank = (l: LevelWithSilent): number => (l === 'silent' ? Infinity : pino.levels.values[l] ?? Infinity);
+
+function mostVerbose(levels: Array<LevelWithSilent | undefined>): LevelWithSilent {
+  const given = levels.filter((l): l is LevelWithSilent => l !== undefined);
+  return given.reduce((a, b) => (rank(b) < rank(a) ? b : a), 'silent');
+}
+
+/** A child logger for one component, at the level the board config gives it, else the configured level. */
+export function componentLogger(root: Logger, component: string, opts: Pick<LoggerOptions, 'level' | 'components'>): Logger {
+  const child = root.child({ component });
+  child.level = opts.components?.[component] ?? opts.level;
+  return child;
+}
