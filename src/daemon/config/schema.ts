@@ -173,10 +173,11 @@ const Terminal = Section(
     keyDomainId: Type.Optional(Pattern('^[0-9A-Fa-f]{6}$', '6 hex digits (3 bytes)', { description: 'Key Domain ID, 3 bytes in hex; absent: MCC||MNC of the USIM home network.' })),
     triggerRateLimit: Section(
       {
-        perMinute: Defaulted(Type.Integer({ minimum: 1, description: 'Registration triggers (solicited pulls, trigger messages) acted on per minute; more are logged and dropped.' }), 6),
-        burst: Defaulted(Type.Integer({ minimum: 1, description: 'Triggers allowed back to back before the per-minute rate applies.' }), 3),
+        perMinute: Defaulted(Type.Integer({ minimum: 1, description: 'BSM requests (registrations, MSK requests) started per minute at most; triggers beyond it wait, coalesced into one pending request.' }), 6),
+        burst: Defaulted(Type.Integer({ minimum: 1, description: 'Requests allowed back to back before the per-minute rate applies.' }), 3),
+        minIntervalMs: Defaulted(Millis({ minimum: 0, description: 'Least time between the starts of two BSM requests; triggers inside it are coalesced into the next one.' }), 2000),
       },
-      { description: 'Token bucket against trigger floods (e.g. a looping SMS).' },
+      { description: 'Flood protection for registration triggers (e.g. a looping SMS): at most one request in flight and one pending, started no faster than this.' },
     ),
     playerExchange: PlayerExchange,
   },

@@ -1,0 +1,153 @@
+// At most one BSM request in flight and, per kind of action, one pending: triggers that arrive meanwhile are
+// merged into the pending one (services and key groups united, triggers kept for the record). Starts are paced
+// by the RequestGate, so a flood of solicited pulls costs the BSM at most one extra request.
+import { EventEmitter } from 'node:events';
+import type { BsmAction, Trigger } from './triggers.js';
+import type { RequestGate } from './request-gate.js';
+
+export interface BsmJob {
+  action: BsmAction;
+  /** Every trigger folded into this job, oldest first. */
+  triggers: Trigger[];
+}
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface CoordinatorEvents {
+  started: [job: BsmJob];
+  finished: [job: BsmJob, error: unknown | null];
+  coalesced: [trigger: Trigger, into: BsmAction['type']];
+  deferred: [delayMs: number];
+}
+
+type SlotKey = 'deregister' | 'register' | `msk:${string}`;
+
+const slotOf = (a: BsmAction): SlotKey => (a.type === 'msk-request' ? `msk:${a.keyDomainId}` : a.type);
+
+const union = <T>(a: T[], b: T[]): T[] => [...new Set([...a, ...b])];
+
+function merge(into: BsmAction, add: BsmAction): BsmAction {
+  if (into.type === 'msk-request' && add.type === 'msk-request') return { ...into, keyGroups: union(into.keyGroups, add.keyGroups) };
+  if (into.type === 'register' && add.type === 'register') return { ...into, services: union(into.services, add.services) };
+  if (into.type === 'deregister' && add.type === 'deregister') return { ...into, services: union(into.services, add.services) };
+  return add;
+}
+
+export class RegistrationCoordinator extends EventEmitter<CoordinatorEvents> {
+  private inFlight: BsmJob | null = null;
+  private readonly pending = new Map<SlotKey, BsmJob>();
+  private wakeTimer: unknown = null;
+  private closed = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly gate: RequestGate,
+    private readonly execute: (job: BsmJob) => Promise<void>,
+    private readonly timers: Timers = { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+  ) {
+    super();
+  }
+
+  /** Queues the action; returns whether it starts a new pending job or was folded into an existing one. */
+  submit(trigger: Trigger, action: BsmAction): 'queued' | 'coalesced' | 'refused' {
+    if (this.closed) return 'refused';
+    if (action.type === 'deregister') {
+      // De-registration supersedes registrations and key requests nobody will wait for.
+      for (const key of [...this.pending.keys()]) if (key !== 'deregister') this.pending.delete(key);
+    } else if (action.type === 'register') {
+      this.pending.delete('deregister');
+    }
+    const key = slotOf(action);
+    const existing = this.pending.get(key);
+    let outcome: 'queued' | 'coalesced';
+    if (existing) {
+      existing.action = merge(existing.action, action);
+      existing.triggers.push(trigger);
+      this.emit('coalesced', trigger, action.type);
+      outcome = 'coalesced';
+    } else {
+      this.pending.set(key, { action, triggers: [trigger] });
+      outcome = 'queued';
+    }
+    this.pump();
+    return outcome;
+  }
+
+  get busy(): boolean {
+    return this.inFlight !== null || this.pending.size > 0;
+  }
+
+  snapshot(): { inFlight: BsmJob | null; pending: BsmJob[] } {
+    return { inFlight: this.inFlight, pending: [...this.pending.values()] };
+  }
+
+  /** Resolves when nothing is in flight or pending. */
+  idle(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops starting jobs and drops the pending ones; the one in flight finishes. */
+  close(): void {
+    this.closed = true;
+    this.pending.clear();
+    if (this.wakeTimer !== null) this.timers.clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    if (!this.busy) this.flushIdle();
+  }
+
+  private next(): [SlotKey, BsmJob] | undefined {
+    for (const key of ['deregister', 'register'] as const) {
+      const job = this.pending.get(key);
+      if (job) return [key, job];
+    }
+    return this.pending.entries().next().value;
+  }
+
+  private pump(): void {
+    if (this.inFlight || this.wakeTimer !== null) return;
+    if (this.closed) {
+      this.flushIdle();
+      return;
+    }
+    const next = this.next();
+    if (!next) {
+      this.flushIdle();
+      return;
+    }
+    const delay = this.gate.delayMs();
+    if (delay > 0) {
+      this.emit('deferred', delay);
+      this.wakeTimer = this.timers.setTimeout(() => {
+        this.wakeTimer = null;
+        this.pump();
+      }, delay);
+      return;
+    }
+    const [key, job] = next;
+    this.pending.delete(key);
+    this.gate.take();
+    this.inFlight = job;
+    this.emit('started', job);
+    void this.execute(job).then(
+      () => this.done(job, null),
+      (err: unknown) => this.done(job, err),
+    );
+  }
+
+  private done(job: BsmJob, error: unknown): void {
+    this.inFlight = null;
+    this.emit('finished', job, error);
+    this.pump();
+  }
+
+  private flushIdle(): void {
+    if (this.busy) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
