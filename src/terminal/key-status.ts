@@ -1,0 +1,43 @@
+// Which MSKs the terminal holds, per key domain and key group: what the media player asks ("can I decrypt?").
+// Metadata only: the keys themselves stay in the USIM (GBA_U) or in the ME's locked memory (GBA_ME).
+import type { PersistedKey } from './ports.js';
+
+export const mskIdHex = (keyGroup: number, keyNumber: number): string =>
+  ((keyGroup & 0xffff) * 0x10000 + (keyNumber & 0xffff)).toString(16).padStart(8, '0');
+
+export class KeyStatus {
+  private readonly keys = new Map<string, PersistedKey>();
+
+  constructor(initial: PersistedKey[] = []) {
+    for (const k of initial) this.keys.set(this.id(k), k);
+  }
+
+  private id(k: Pick<PersistedKey, 'keyDomainId' | 'keyGroup' | 'keyNumber'>): string {
+    return `${k.keyDomainId}/${mskIdHex(k.keyGroup, k.keyNumber)}`;
+  }
+
+  /** Records a stored MSK; returns false when it was already known with the same validity. */
+  add(k: PersistedKey): boolean {
+    const prev = this.keys.get(this.id(k));
+    this.keys.set(this.id(k), k);
+    return !prev || JSON.stringify(prev.validity) !== JSON.stringify(k.validity);
+  }
+
+  all(): PersistedKey[] {
+    return [...this.keys.values()];
+  }
+
+  /** The payload of `keys/<keyDomainId>/<keyGroup>`. */
+  group(keyDomainId: string, keyGroup: number): Record<string, unknown> {
+    const msks = this.all()
+      .filter((k) => k.keyDomainId === keyDomainId && k.keyGroup === keyGroup)
+      .sort((a, b) => a.keyNumber - b.keyNumber)
+      .map((k) => ({ mskId: mskIdHex(k.keyGroup, k.keyNumber), keyNumber: k.keyNumber, storedAt: k.storedAt, ...(k.validity ? { mtkIdRange: k.validity } : {}) }));
+    return { keyDomainId, keyGroup, count: msks.length, msks };
+  }
+
+  /** The payload of `traffic/<keyDomainId>/<mskId>`: the player can decrypt traffic protected under this MSK. */
+  traffic(k: PersistedKey): Record<string, unknown> {
+    return { keyDomainId: k.keyDomainId, mskId: mskIdHex(k.keyGroup, k.keyNumber), keyGroup: k.keyGroup, keyNumber: k.keyNumber, ready: true, ...(k.validity ? { mtkIdRange: k.validity } : {}) };
+  }
+}

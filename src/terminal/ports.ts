@@ -1,0 +1,120 @@
+// The ports the terminal domain talks to. Adapters (modem, card, gba, bsm, mqtt, store) implement them; the daemon
+// wires adapters to ports. Nothing here imports an adapter.
+import type { Trigger } from './triggers.js';
+
+export interface PdpPort {
+  /** Activates the PDP context if it is not active; resolves with the terminal's IP address on it. */
+  ensureActive(): Promise<{ address: string | null }>;
+  /** Releases it (only at de-registration / shutdown). */
+  release(): Promise<void>;
+  readonly active: boolean;
+}
+
+export interface CardInfo {
+  /** Home network as Key Domain ID (MCC||MNC, 3 bytes hex), for MSK IDs without one. */
+  homeKeyDomainId: string;
+  gbaMode: 'gba-u' | 'gba-me';
+}
+
+export interface CardPort {
+  /** Waits until the USIM is selected and ready; resolves with what the terminal needs to know. */
+  ready(): Promise<CardInfo>;
+}
+
+export interface GbaSession {
+  /** B-TID masked for display (never the whole B-TID). */
+  btidMasked: string;
+  lifetime: Date;
+}
+
+export interface GbaPort {
+  /** Bootstraps if there is no valid B-TID (or `force`); resolves with the session. */
+  ensure(opts?: { force?: boolean }): Promise<GbaSession>;
+  current(): GbaSession | null;
+}
+
+export interface ServiceResult {
+  serviceId: string;
+  status: number;
+  reason?: string;
+}
+
+export interface MskResult {
+  keyDomainId: string;
+  keyGroup: number;
+  keyNumber: number;
+  status: number;
+  reason?: string;
+}
+
+export interface BsmPort {
+  register(services: string[]): Promise<ServiceResult[]>;
+  deregister(services: string[]): Promise<ServiceResult[]>;
+  requestMsk(keyDomainId: string, keyGroups: number[]): Promise<MskResult[]>;
+}
+
+export type LtkmRejectReason =
+  | 'malformed' // not a MIKEY message, or not an MBMS one
+  | 'mac' // KEMAC MAC wrong
+  | 'replay' // T counter not fresher than the stored one
+  | 'not-bcast' // WAP push for another application
+  | 'unsupported' // content type or MIKEY kind the terminal does not act on
+  | 'no-keys' // no MUK yet (GBA has not run)
+  | 'card'; // the card failed otherwise
+
+/** Thrown by an LtkmPort (and by the intake) with the reason the message was not acted on. */
+export class LtkmRejected extends Error {
+  override readonly name = 'LtkmRejected';
+  constructor(
+    readonly reason: LtkmRejectReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface StoredMsk {
+  keyDomainId: string;
+  keyGroup: number;
+  keyNumber: number;
+  /** MTK ID range the MSK is valid for, when the message says. */
+  validity?: { from: number; to: number };
+  /** Verification message to return to the sender, when the LTKM had V set. */
+  verification: Uint8Array | null;
+}
+
+export interface LtkmPort {
+  /** MAC and replay check of a key-less solicited pull (USIM in GBA_U, ME in GBA_ME). Throws LtkmRejected. */
+  verifySolicitedPull(raw: Uint8Array): Promise<void>;
+  /** Stores the MSK an LTKM carries (USIM or ME). Throws LtkmRejected. */
+  processMskMessage(raw: Uint8Array): Promise<StoredMsk>;
+}
+
+/** What the terminal publishes: retained state topics and one-off events. */
+export interface PublishPort {
+  state(topic: string, payload: Record<string, unknown>): void;
+  event(type: string, payload: Record<string, unknown>): void;
+  status(state: string, reason?: string): void;
+}
+
+export interface PersistedRegistration {
+  state: 'unregistered' | 'registered';
+  services: string[];
+  registeredAt?: string;
+  lastTrigger?: { kind: Trigger['kind']; at: string; source?: string };
+}
+
+export interface PersistedKey {
+  keyDomainId: string;
+  keyGroup: number;
+  keyNumber: number;
+  storedAt: string;
+  validity?: { from: number; to: number };
+}
+
+export interface TerminalStatePort {
+  registration(): PersistedRegistration | null;
+  keys(): PersistedKey[];
+  saveRegistration(r: PersistedRegistration): void;
+  saveKey(k: PersistedKey): void;
+}

@@ -1,0 +1,384 @@
+// The terminal: brings the box up (modem → card → PDP → GBA → registration), turns triggers into BSM requests,
+// keeps the PDP context until de-registration, and turns LTKMs into key status. It talks only to ports.
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { ALL_SERVICES, type WspPush } from '../codec/index.js';
+import { classifyPush, takeLtkm, type LtkmIntake } from './ltkm-intake.js';
+import { KeyStatus, mskIdHex } from './key-status.js';
+import {
+  LtkmRejected,
+  type BsmPort,
+  type CardInfo,
+  type CardPort,
+  type GbaPort,
+  type LtkmPort,
+  type PdpPort,
+  type PersistedRegistration,
+  type PublishPort,
+  type TerminalStatePort,
+} from './ports.js';
+import { RegistrationCoordinator, type BsmJob, type Timers } from './registration-coordinator.js';
+import { RequestGate } from './request-gate.js';
+import type { BsmAction, Trigger, TriggerKind } from './triggers.js';
+
+export const TERMINAL_PHASES = ['init', 'modem', 'card', 'pdp', 'gba', 'registering', 'ready', 'degraded', 'stopping', 'offline'] as const;
+export type TerminalPhase = (typeof TERMINAL_PHASES)[number];
+
+export interface ModemPort {
+  /** Resolves once the modem answers and is initialised (SMS routing set up). */
+  ready(): Promise<void>;
+}
+
+export interface TerminalOptions {
+  services: string[];
+  rateLimit: { perMinute: number; burst: number; minIntervalMs: number };
+  /** Backoff of the bring-up and of failed registrations. */
+  retry: { baseMs: number; maxMs: number };
+  /** How long shutdown waits for de-registration before releasing the PDP context anyway. */
+  deregisterTimeoutMs: number;
+  now?: () => number;
+  timers?: Timers;
+  random?: () => number;
+}
+
+export interface TerminalDeps {
+  modem: ModemPort;
+  card: CardPort;
+  pdp: PdpPort;
+  gba: GbaPort;
+  bsm: BsmPort;
+  ltkm: LtkmPort;
+  publish: PublishPort;
+  state: TerminalStatePort;
+  logger: Logger;
+}
+
+export interface TerminalCounters {
+  triggers: Record<TriggerKind, number>;
+  rejected: Record<string, number>;
+  registrations: number;
+  registrationFailures: number;
+  mskRequests: number;
+  keysStored: number;
+}
+
+interface TerminalEvents {
+  phase: [phase: TerminalPhase, reason: string | null];
+}
+
+const BRING_UP_STEPS = ['modem', 'card', 'pdp', 'gba'] as const;
+
+export class Terminal extends EventEmitter<TerminalEvents> {
+  private phaseValue: TerminalPhase = 'init';
+  private reason: string | null = null;
+  private readonly coordinator: RegistrationCoordinator;
+  private keyStatus = new KeyStatus();
+  private registration: PersistedRegistration = { state: 'unregistered', services: [] };
+  private announced = false;
+  private cardInfo: CardInfo | null = null;
+  private bringUpAttempt = 0;
+  private registerFailures = 0;
+  private retryTimer: unknown = null;
+  private stopping = false;
+  private readonly now: () => number;
+  private readonly timers: Timers;
+  private readonly random: () => number;
+  private readonly log: Logger;
+  readonly counters: TerminalCounters = {
+    triggers: { 'power-up': 0, connectivity: 0, 'trigger-message': 0, 'solicited-pull': 0, command: 0, renewal: 0 },
+    rejected: {},
+    registrations: 0,
+    registrationFailures: 0,
+    mskRequests: 0,
+    keysStored: 0,
+  };
+
+  constructor(
+    private readonly deps: TerminalDeps,
+    private readonly opts: TerminalOptions,
+  ) {
+    super();
+    this.now = opts.now ?? Date.now;
+    this.timers = opts.timers ?? { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+    this.random = opts.random ?? Math.random;
+    this.log = deps.logger;
+    const gate = new RequestGate({ ...opts.rateLimit, now: this.now });
+    this.coordinator = new RegistrationCoordinator(gate, (job) => this.execute(job), this.timers);
+    this.coordinator.on('coalesced', (t, into) => this.log.debug({ trigger: t.kind, into }, 'trigger coalesced into the pending request'));
+    this.coordinator.on('deferred', (ms) => this.log.debug({ ms }, 'BSM request deferred by the rate limit'));
+    this.coordinator.on('finished', (job, err) => this.onJobFinished(job, err));
+  }
+
+  get phase(): TerminalPhase {
+    return this.phaseValue;
+  }
+
+  get registrationState(): Readonly<PersistedRegistration> {
+    return this.registration;
+  }
+
+  private setPhase(phase: TerminalPhase, reason: string | null = null): void {
+    if (this.announced && phase === this.phaseValue && reason === this.reason) return;
+    this.announced = true;
+    this.phaseValue = phase;
+    this.reason = reason;
+    this.deps.publish.status(phase, reason ?? undefined);
+    this.emit('phase', phase, reason);
+    if (reason) this.log.warn({ phase, reason }, 'terminal degraded');
+    else this.log.info({ phase }, 'terminal phase');
+  }
+
+  /** Publishes what was restored, then brings the terminal up; registers with trigger power-up. */
+  start(): void {
+    this.registration = this.deps.state.registration() ?? { state: 'unregistered', services: [] };
+    this.keyStatus = new KeyStatus(this.deps.state.keys());
+    this.publishRegistration();
+    for (const k of this.keyStatus.all()) this.publishKey(k.keyDomainId, k.keyGroup, k.keyNumber);
+    this.setPhase('init');
+    void this.bringUp({ kind: 'power-up', at: this.now(), source: 'start' });
+  }
+
+  private async bringUp(trigger: Trigger): Promise<void> {
+    let step: (typeof BRING_UP_STEPS)[number] = 'modem';
+    try {
+      for (step of BRING_UP_STEPS) {
+        if (this.stopping) return;
+        this.setPhase(step);
+        if (step === 'modem') await this.deps.modem.ready();
+        else if (step === 'card') this.cardInfo = await this.deps.card.ready();
+        else if (step === 'pdp') await this.deps.pdp.ensureActive();
+        else await this.deps.gba.ensure();
+      }
+    } catch (err) {
+      if (this.stopping) return;
+      const delay = this.backoff(++this.bringUpAttempt);
+      this.setPhase('degraded', `${step}: ${errorText(err)}`);
+      this.deps.publish.event('bring-up-failed', { step, reason: errorText(err), retryInMs: delay });
+      this.retryTimer = this.timers.setTimeout(() => {
+        this.retryTimer = null;
+        void this.bringUp(trigger);
+      }, delay);
+      return;
+    }
+    this.bringUpAttempt = 0;
+    this.trigger(trigger, { type: 'register', services: [...this.opts.services] });
+  }
+
+  private backoff(attempt: number): number {
+    const exp = Math.min(this.opts.retry.maxMs, this.opts.retry.baseMs * 2 ** Math.min(attempt - 1, 20));
+    return Math.round(exp / 2 + (exp / 2) * this.random());
+  }
+
+  /** Records a trigger and queues its BSM action (coalesced, rate limited). */
+  private trigger(trigger: Trigger, action: BsmAction): void {
+    if (this.stopping) return;
+    this.counters.triggers[trigger.kind]++;
+    this.deps.publish.event('trigger', { kind: trigger.kind, source: trigger.source ?? null, action: action.type });
+    this.coordinator.submit(trigger, action);
+    if (action.type === 'register' && this.phaseValue !== 'degraded') this.setPhase('registering');
+  }
+
+  private async execute(job: BsmJob): Promise<void> {
+    await this.deps.pdp.ensureActive();
+    await this.deps.gba.ensure();
+    const action = job.action;
+    const last = job.triggers[job.triggers.length - 1]!;
+    if (action.type === 'register') {
+      const results = await this.deps.bsm.register(action.services);
+      const ok = results.filter((r) => r.status === 200).map((r) => r.serviceId);
+      const refused = results.filter((r) => r.status !== 200);
+      if (ok.length === 0) throw new Error(`BSM refused registration: ${refused.map((r) => `${r.serviceId} ${r.status}`).join(', ') || 'no service status'}`);
+      this.counters.registrations++;
+      this.registration = {
+        state: 'registered',
+        services: ok,
+        registeredAt: new Date(this.now()).toISOString(),
+        lastTrigger: { kind: last.kind, at: new Date(last.at).toISOString(), ...(last.source ? { source: last.source } : {}) },
+      };
+      this.deps.state.saveRegistration(this.registration);
+      this.publishRegistration(refused);
+      this.deps.publish.event('registered', { services: ok, refused, trigger: last.kind, coalescedTriggers: job.triggers.length });
+    } else if (action.type === 'msk-request') {
+      this.counters.mskRequests++;
+      const results = await this.deps.bsm.requestMsk(action.keyDomainId, action.keyGroups);
+      this.deps.publish.event('msk-requested', { keyDomainId: action.keyDomainId, keyGroups: action.keyGroups, results, trigger: last.kind });
+    } else {
+      const results = await this.deps.bsm.deregister(action.services);
+      this.registration = { state: 'unregistered', services: [], lastTrigger: { kind: last.kind, at: new Date(last.at).toISOString() } };
+      this.deps.state.saveRegistration(this.registration);
+      this.publishRegistration();
+      this.deps.publish.event('deregistered', { results });
+    }
+  }
+
+  private onJobFinished(job: BsmJob, err: unknown): void {
+    if (err === null) {
+      if (job.action.type === 'register') {
+        this.registerFailures = 0;
+        if (!this.stopping) this.setPhase('ready');
+      }
+      return;
+    }
+    this.log.warn({ action: job.action.type, err: errorText(err) }, 'BSM request failed');
+    this.deps.publish.event('request-failed', { action: job.action.type, reason: errorText(err) });
+    if (job.action.type !== 'register' || this.stopping) return;
+    // A registration must eventually happen: retry it (with every trigger it carried) after a backoff.
+    this.counters.registrationFailures++;
+    const delay = this.backoff(++this.registerFailures);
+    this.setPhase('degraded', `registration: ${errorText(err)}`);
+    if (this.retryTimer !== null) return;
+    this.retryTimer = this.timers.setTimeout(() => {
+      this.retryTimer = null;
+      if (this.stopping) return;
+      const last = job.triggers[job.triggers.length - 1]!;
+      this.coordinator.submit(last, job.action);
+    }, delay);
+  }
+
+  // ---- triggers from the adapters ----
+
+  /** Coverage regained, or the PDP context re-activated after a network release. */
+  connectivityRestored(source: string): void {
+    if (this.phaseValue === 'init' || BRING_UP_STEPS.includes(this.phaseValue as never)) return; // bring-up registers anyway
+    this.trigger({ kind: 'connectivity', at: this.now(), source }, { type: 'register', services: this.servicesToRenew() });
+  }
+
+  /** The B-TID is about to expire: bootstrap again and register. */
+  renewal(): void {
+    this.trigger({ kind: 'renewal', at: this.now(), source: 'gba-lifetime' }, { type: 'register', services: this.servicesToRenew() });
+  }
+
+  private servicesToRenew(): string[] {
+    return this.registration.state === 'registered' && this.registration.services.length ? [...this.registration.services] : [...this.opts.services];
+  }
+
+  /** A WAP push from the SMS path (already reassembled and WSP-decoded). */
+  async wapPush(push: WspPush, source = 'sms'): Promise<LtkmIntake | 'trigger-message' | null> {
+    try {
+      const content = classifyPush(push);
+      if (content.kind === 'trigger-message') {
+        this.trigger({ kind: 'trigger-message', at: this.now(), source }, { type: 'register', services: this.servicesToRenew() });
+        return 'trigger-message';
+      }
+      return await this.mikey(content.mikey, source);
+    } catch (err) {
+      if (err instanceof LtkmRejected) return this.reject(err, source);
+      throw err;
+    }
+  }
+
+  /** A MIKEY message from the UDP path or the SMS path. Returns what was done, or null when it was rejected. */
+  async mikey(raw: Uint8Array, source: string): Promise<LtkmIntake | null> {
+    let intake: LtkmIntake;
+    try {
+      const home = this.cardInfo?.homeKeyDomainId;
+      if (!home) throw new LtkmRejected('no-keys', 'the card is not ready: no MUK to check the message with');
+      intake = await takeLtkm(raw, this.deps.ltkm, home);
+    } catch (err) {
+      if (err instanceof LtkmRejected) return this.reject(err, source);
+      throw err;
+    }
+    if (intake.kind === 'solicited-pull') {
+      this.deps.publish.event('solicited-pull', { keyDomainId: intake.keyDomainId, keyGroup: intake.keyGroup, source });
+      const trigger: Trigger = { kind: 'solicited-pull', at: this.now(), source };
+      if (intake.keyGroup === 0) {
+        // Key Group 0: register for all services, no LTKM request — re-registering when already registered.
+        this.trigger(trigger, { type: 'register', services: [ALL_SERVICES] });
+      } else {
+        this.trigger(trigger, { type: 'msk-request', keyDomainId: intake.keyDomainId, keyGroups: [intake.keyGroup] });
+      }
+    } else {
+      const s = intake.stored;
+      const key = { keyDomainId: s.keyDomainId, keyGroup: s.keyGroup, keyNumber: s.keyNumber, storedAt: new Date(this.now()).toISOString(), ...(s.validity ? { validity: s.validity } : {}) };
+      this.keyStatus.add(key);
+      this.deps.state.saveKey(key);
+      this.counters.keysStored++;
+      this.publishKey(s.keyDomainId, s.keyGroup, s.keyNumber);
+      this.deps.publish.event('key-stored', { keyDomainId: s.keyDomainId, mskId: mskIdHex(s.keyGroup, s.keyNumber), source, verified: s.verification !== null });
+    }
+    return intake;
+  }
+
+  private reject(err: LtkmRejected, source: string): null {
+    this.counters.rejected[err.reason] = (this.counters.rejected[err.reason] ?? 0) + 1;
+    this.log.warn({ reason: err.reason, source }, `LTKM rejected: ${err.message}`);
+    this.deps.publish.event('rejected', { reason: err.reason, detail: err.message, source });
+    return null;
+  }
+
+  /** Commands from MQTT or bcastctl. */
+  command(name: 'register' | 'deregister' | 'pull' | 'bootstrap', args: { services?: string[]; keyDomainId?: string; keyGroup?: number } = {}): { accepted: true; action: string } {
+    const trigger: Trigger = { kind: 'command', at: this.now(), source: 'command' };
+    switch (name) {
+      case 'register':
+        this.trigger(trigger, { type: 'register', services: args.services?.length ? args.services : [...this.opts.services] });
+        return { accepted: true, action: 'register' };
+      case 'deregister':
+        this.trigger(trigger, { type: 'deregister', services: args.services?.length ? args.services : this.servicesToRenew() });
+        return { accepted: true, action: 'deregister' };
+      case 'pull': {
+        const keyDomainId = args.keyDomainId ?? this.cardInfo?.homeKeyDomainId;
+        if (!keyDomainId) throw new Error('no key domain: the card is not ready and none was given');
+        if (args.keyGroup === undefined || args.keyGroup === 0) this.trigger(trigger, { type: 'register', services: [ALL_SERVICES] });
+        else this.trigger(trigger, { type: 'msk-request', keyDomainId, keyGroups: [args.keyGroup] });
+        return { accepted: true, action: args.keyGroup ? 'msk-request' : 'register' };
+      }
+      case 'bootstrap':
+        void this.deps.gba.ensure({ force: true }).then(
+          () => this.trigger(trigger, { type: 'register', services: this.servicesToRenew() }),
+          (err: unknown) => this.deps.publish.event('request-failed', { action: 'bootstrap', reason: errorText(err) }),
+        );
+        return { accepted: true, action: 'bootstrap' };
+    }
+  }
+
+  // ---- shutdown ----
+
+  /** De-registers (bounded wait), then releases the PDP context; the PDP context is kept until then. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.setPhase('stopping');
+    if (this.retryTimer !== null) this.timers.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (this.registration.state === 'registered') {
+      this.coordinator.submit({ kind: 'command', at: this.now(), source: 'shutdown' }, { type: 'deregister', services: [...this.registration.services] });
+    }
+    this.stopping = true;
+    const idle = this.coordinator.idle();
+    let timer: unknown;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = this.timers.setTimeout(() => resolve('timeout'), this.opts.deregisterTimeoutMs)));
+    const outcome = await Promise.race([idle.then(() => 'done' as const), timedOut]);
+    this.timers.clearTimeout(timer);
+    if (outcome === 'timeout') this.log.warn({ timeoutMs: this.opts.deregisterTimeoutMs }, 'de-registration did not finish in time; releasing the PDP context anyway');
+    this.coordinator.close();
+    try {
+      await this.deps.pdp.release();
+    } catch (err) {
+      this.log.warn({ err: errorText(err) }, 'PDP context release failed');
+    }
+    this.setPhase('offline');
+  }
+
+  // ---- publishing ----
+
+  private publishRegistration(refused: Array<{ serviceId: string; status: number }> = []): void {
+    const r = this.registration;
+    this.deps.publish.state('registration', {
+      state: r.state,
+      services: r.services,
+      registeredAt: r.registeredAt ?? null,
+      lastTrigger: r.lastTrigger ?? null,
+      ...(refused.length ? { refused } : {}),
+    });
+  }
+
+  private publishKey(keyDomainId: string, keyGroup: number, keyNumber: number): void {
+    this.deps.publish.state(`keys/${keyDomainId}/${keyGroup}`, this.keyStatus.group(keyDomainId, keyGroup));
+    const key = this.keyStatus.all().find((k) => k.keyDomainId === keyDomainId && k.keyGroup === keyGroup && k.keyNumber === keyNumber);
+    if (key) this.deps.publish.state(`traffic/${keyDomainId}/${mskIdHex(keyGroup, keyNumber)}`, this.keyStatus.traffic(key));
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

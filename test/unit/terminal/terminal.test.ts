@@ -1,0 +1,269 @@
+// The terminal domain against in-memory ports: bring-up order, triggers, the solicited-pull policy, key status,
+// shutdown order. (The same behaviour through the real daemon, pty modem, pcscd and mosquitto is in test/system.)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import pino from 'pino';
+import { buildMskMessage, buildSolicitedPull, encodeMikey, encodeWspPush, decodeWspPush, fromHex } from '../../../src/codec/index.js';
+import { Terminal, type TerminalOptions } from '../../../src/terminal/terminal.js';
+import { LtkmRejected, type LtkmRejectReason, type PersistedKey, type PersistedRegistration, type ServiceResult } from '../../../src/terminal/ports.js';
+import { FakeClock, flush } from '../../helpers/fake-clock.js';
+
+const KDID = '00f110';
+
+function mikeyPull(keyGroup: number): Uint8Array {
+  return encodeMikey(
+    buildSolicitedPull({ csbId: 7, counter: 5, rand: new Uint8Array(16), idi: 'bsm.example', idr: 'btid@bsf', keyDomainId: fromHex(KDID), keyGroup }),
+  );
+}
+
+function mikeyMsk(keyGroup: number, keyNumber: number): Uint8Array {
+  return encodeMikey(
+    buildMskMessage({ csbId: 7, counter: 6, rand: new Uint8Array(16), idi: 'bsm.example', idr: 'btid@bsf', keyDomainId: fromHex(KDID), mskId: { keyGroup, keyNumber }, v: true, encrAlg: 1, encryptedKeyData: new Uint8Array(24) }),
+  );
+}
+
+function rig(over: Partial<TerminalOptions> = {}) {
+  const clock = new FakeClock();
+  const calls: string[] = [];
+  const published = new Map<string, Record<string, unknown>>();
+  const events: Array<[string, Record<string, unknown>]> = [];
+  const statuses: string[] = [];
+  const saved: { registration: PersistedRegistration | null; keys: PersistedKey[] } = { registration: null, keys: [] };
+  const failures = { pdp: 0, register: 0 };
+  let ltkmReject: LtkmRejectReason | null = null;
+  let registerResult: (services: string[]) => ServiceResult[] = (s) => s.map((serviceId) => ({ serviceId, status: 200 }));
+  let pdpActive = false;
+  const terminal = new Terminal(
+    {
+      modem: { ready: async () => void calls.push('modem') },
+      card: { ready: async () => (calls.push('card'), { homeKeyDomainId: KDID, gbaMode: 'gba-u' as const }) },
+      pdp: {
+        ensureActive: async () => {
+          if (failures.pdp > 0) {
+            failures.pdp--;
+            throw new Error('+CME ERROR: 30');
+          }
+          if (!pdpActive) calls.push('pdp-up');
+          pdpActive = true;
+          return { address: '10.0.0.2' };
+        },
+        release: async () => {
+          calls.push('pdp-release');
+          pdpActive = false;
+        },
+        get active() {
+          return pdpActive;
+        },
+      },
+      gba: { ensure: async () => ({ btidMasked: 'QUJD…@bsf', lifetime: new Date(0) }), current: () => null },
+      bsm: {
+        register: async (services) => {
+          calls.push(`register:${services.join(',')}`);
+          if (failures.register > 0) {
+            failures.register--;
+            throw new Error('BSM 503');
+          }
+          return registerResult(services);
+        },
+        deregister: async (services) => (calls.push(`deregister:${services.join(',')}`), services.map((serviceId) => ({ serviceId, status: 200 }))),
+        requestMsk: async (kd, groups) => (calls.push(`msk:${kd}:${groups.join(',')}`), groups.map((keyGroup) => ({ keyDomainId: kd, keyGroup, keyNumber: 0, status: 200 }))),
+      },
+      ltkm: {
+        verifySolicitedPull: async () => {
+          if (ltkmReject) throw new LtkmRejected(ltkmReject, 'fake');
+        },
+        processMskMessage: async (raw) => {
+          if (ltkmReject) throw new LtkmRejected(ltkmReject, 'fake');
+          void raw;
+          return { keyDomainId: KDID, keyGroup: 3, keyNumber: 9, validity: { from: 1, to: 100 }, verification: new Uint8Array(4) };
+        },
+      },
+      publish: {
+        state: (topic, payload) => void published.set(topic, payload),
+        event: (type, payload) => void events.push([type, payload]),
+        status: (s) => void statuses.push(s),
+      },
+      state: {
+        registration: () => saved.registration,
+        keys: () => saved.keys,
+        saveRegistration: (r) => void (saved.registration = r),
+        saveKey: (k) => void saved.keys.push(k),
+      },
+      logger: pino({ level: 'silent' }),
+    },
+    {
+      services: ['urn:allServices'],
+      rateLimit: { perMinute: 60, burst: 5, minIntervalMs: 0 },
+      retry: { baseMs: 1000, maxMs: 8000 },
+      deregisterTimeoutMs: 5000,
+      now: clock.now,
+      timers: clock,
+      random: () => 1,
+      ...over,
+    },
+  );
+  const settle = async () => {
+    for (let i = 0; i < 10; i++) await flush();
+  };
+  return {
+    clock, terminal, calls, published, events, statuses, saved, failures, settle,
+    rejectWith: (r: LtkmRejectReason | null) => void (ltkmReject = r),
+    setRegisterResult: (f: typeof registerResult) => void (registerResult = f),
+  };
+}
+
+test('power-up: modem → card → PDP → GBA → registration, with trigger power-up', async () => {
+  const r = rig();
+  r.terminal.start();
+  await r.settle();
+  assert.deepEqual(r.calls, ['modem', 'card', 'pdp-up', 'register:urn:allServices']);
+  assert.deepEqual(r.statuses, ['init', 'modem', 'card', 'pdp', 'gba', 'registering', 'ready']);
+  const reg = r.published.get('registration')!;
+  assert.equal(reg['state'], 'registered');
+  assert.deepEqual(reg['services'], ['urn:allServices']);
+  assert.equal((reg['lastTrigger'] as { kind: string }).kind, 'power-up');
+  assert.equal(r.saved.registration?.state, 'registered');
+});
+
+test('Key Group 0 solicited pull while registered re-registers for all services and requests no key', async () => {
+  const r = rig();
+  r.terminal.start();
+  await r.settle();
+  const intake = await r.terminal.mikey(mikeyPull(0), 'sms');
+  await r.settle();
+  assert.equal(intake?.kind, 'solicited-pull');
+  assert.deepEqual(r.calls.slice(-1), ['register:urn:allServices']);
+  assert.equal(r.calls.filter((c) => c.startsWith('register')).length, 2);
+  assert.equal(r.calls.some((c) => c.startsWith('msk:')), false);
+  assert.equal((r.published.get('registration')!['lastTrigger'] as { kind: string; source: string }).kind, 'solicited-pull');
+});
+
+test('the same pull through a WAP push is read like the UDP one', async () => {
+  const r = rig();
+  r.terminal.start();
+  await r.settle();
+  const push = decodeWspPush(encodeWspPush({ tid: 1, contentType: 'application/mikey', applicationId: 'x-oma-application:bcast.ua', body: mikeyPull(0) }));
+  const intake = await r.terminal.wapPush(push);
+  await r.settle();
+  assert.equal(typeof intake === 'object' && intake?.kind, 'solicited-pull');
+  assert.equal(r.calls.filter((c) => c.startsWith('register')).length, 2);
+});
+
+test('Key Group ≠ 0 solicited pull requests the MSKs of exactly that key group', async () => {
+  const r = rig();
+  r.terminal.start();
+  await r.settle();
+  await r.terminal.mikey(mikeyPull(0x0203), 'udp');
+  await r.settle();
+  assert.deepEqual(r.calls.slice(-1), [`msk:${KDID}:515`]);
+});
+
+for (const reason of ['mac', 'replay'] as const) {
+  test(`a pull the card rejects (${reason}) leads to no registration, a rejection event and a counter`, async () => {
+    const r = rig();
+    r.terminal.start();
+    await r.settle();
+    r.rejectWith(reason);
+    assert.equal(await r.terminal.mikey(mikeyPull(0), 'udp'), null);
+    await r.settle();
+    assert.equal(r.calls.filter((c) => c.startsWith('register')).length, 1);
+    assert.equal(r.terminal.counters.rejected[reason], 1);
+    assert.deepEqual(r.events.find(([t]) => t === 'rejected')?.[1]['reason'], reason);
+  });
+}
+
+test('a push for another application, or not MIKEY, is rejected without touching the card', async () => {
+  const r = rig();
+  r.terminal.start();
+  await r.settle();
+  const mms = decodeWspPush(encodeWspPush({ tid: 2, contentType: 'application/mikey', applicationId: 'x-wap-application:mms.ua', body: mikeyPull(0) }));
+  assert.equal(await r.terminal.wapPush(mms), null);
+  const text = decodeWspPush(encodeWspPush({ tid: 3, contentType: 'text/plain', applicationId: 'x-oma-application:bcast.ua', body: new Uint8Array([65]) }));
+  assert.equal(await r.terminal.wapPush(text), null);
+  assert.equal(await r.terminal.mikey(new Uint8Array([1, 0, 5]), 'udp'), null);
+  assert.deepEqual(r.terminal.counters.rejected, { 'not-bcast': 1, unsupported: 1, malformed: 1 });
+});
+
+test('a stored LTKM becomes key status on keys/ and traffic/', async () => {
+  const r = rig();
+  r.terminal.start();
+  await r.settle();
+  const intake = await r.terminal.mikey(mikeyMsk(3, 9), 'udp');
+  assert.equal(intake?.kind, 'msk');
+  const group = r.published.get(`keys/${KDID}/3`)!;
+  assert.equal(group['count'], 1);
+  const traffic = r.published.get(`traffic/${KDID}/00030009`)!;
+  assert.equal(traffic['ready'], true);
+  assert.deepEqual(traffic['mtkIdRange'], { from: 1, to: 100 });
+  assert.equal(r.saved.keys.length, 1);
+  assert.equal(JSON.stringify(r.saved.keys).includes('verification'), false, 'no key material persisted');
+});
+
+test('a failing bring-up step degrades with a reason and is retried with backoff', async () => {
+  const r = rig();
+  r.failures.pdp = 2;
+  r.terminal.start();
+  await r.settle();
+  assert.equal(r.terminal.phase, 'degraded');
+  assert.deepEqual(r.events.filter(([t]) => t === 'bring-up-failed').map(([, p]) => [p['step'], p['retryInMs']]), [['pdp', 1000]]);
+  r.clock.advance(1000);
+  await r.settle();
+  assert.deepEqual(r.events.filter(([t]) => t === 'bring-up-failed').map(([, p]) => p['retryInMs']), [1000, 2000]);
+  r.clock.advance(2000);
+  await r.settle();
+  assert.equal(r.terminal.phase, 'ready');
+});
+
+test('a failed registration is retried until it succeeds, keeping its trigger', async () => {
+  const r = rig();
+  r.failures.register = 1;
+  r.terminal.start();
+  await r.settle();
+  assert.equal(r.terminal.phase, 'degraded');
+  r.clock.advance(1000);
+  await r.settle();
+  assert.equal(r.terminal.phase, 'ready');
+  assert.equal((r.published.get('registration')!['lastTrigger'] as { kind: string }).kind, 'power-up');
+});
+
+test('registration refused for every service is a failure, not "registered"', async () => {
+  const r = rig();
+  r.setRegisterResult((s) => s.map((serviceId) => ({ serviceId, status: 403, reason: 'not subscribed' })));
+  r.terminal.start();
+  await r.settle();
+  assert.equal(r.terminal.phase, 'degraded');
+  assert.notEqual(r.published.get('registration')?.['state'], 'registered');
+});
+
+test('connectivity regained re-registers with trigger connectivity', async () => {
+  const r = rig();
+  r.terminal.start();
+  await r.settle();
+  r.terminal.connectivityRestored('+CGEV: NW DEACT');
+  await r.settle();
+  assert.equal(r.calls.filter((c) => c.startsWith('register')).length, 2);
+  const last = r.published.get('registration')!['lastTrigger'] as { kind: string; source: string };
+  assert.deepEqual([last.kind, last.source], ['connectivity', '+CGEV: NW DEACT']);
+});
+
+test('shutdown de-registers before releasing the PDP context, then goes offline', async () => {
+  const r = rig();
+  r.terminal.start();
+  await r.settle();
+  await r.terminal.stop();
+  assert.deepEqual(r.calls.slice(-2), ['deregister:urn:allServices', 'pdp-release']);
+  assert.equal(r.statuses.at(-1), 'offline');
+  assert.equal(r.saved.registration?.state, 'unregistered');
+});
+
+test('restored state is published at start, before the new registration', async () => {
+  const r = rig();
+  r.saved.registration = { state: 'registered', services: ['svc-1'], registeredAt: '2026-01-01T00:00:00.000Z' };
+  r.saved.keys.push({ keyDomainId: KDID, keyGroup: 3, keyNumber: 1, storedAt: '2026-01-01T00:00:00.000Z' });
+  r.terminal.start();
+  assert.deepEqual(r.published.get('registration')!['services'], ['svc-1']);
+  assert.equal(r.published.get(`keys/${KDID}/3`)!['count'], 1);
+  await r.settle();
+  assert.equal(r.published.get('registration')!['state'], 'registered');
+  assert.equal((r.published.get('registration')!['lastTrigger'] as { kind: string }).kind, 'power-up');
+});
