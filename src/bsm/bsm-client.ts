@@ -1,0 +1,189 @@
+/**
+ * BSM HTTP client (SPEC §7): registration, deregistration and MSK request with HTTP Digest (SPEC §6).
+ * Warm requests reuse the nonce (one round trip); stale nonces get one fresh try; a rejected B-TID
+ * triggers one re-bootstrap; 5xx / timeouts / resets back off exponentially with jitter, capped;
+ * other 4xx are surfaced at once.
+ */
+import type { Logger } from 'pino';
+import { parseChallenge, type DigestChallenge } from '../crypto/index.js';
+import {
+  BSM_MEDIA_TYPE,
+  BSM_REQUEST_TYPE,
+  buildDeregisterRequest,
+  buildMskRequest,
+  buildRegisterRequest,
+  parseMskResponse,
+  parseRegisterResponse,
+  type MskRef,
+  type MskStatus,
+  type ServiceStatus,
+} from '../codec/index.js';
+import { backoffDelay, mayRetry, realClock, type RetryClock, type RetryPolicy } from '../gba/backoff.js';
+import { HttpFailure, type HttpResponse, type HttpTransport } from '../gba/http.js';
+import { maskId } from '../gba/identity.js';
+import { bsmRealm, type BsmCredentials, type BsmCredentialSource } from './credentials.js';
+import { DigestSession } from './digest-session.js';
+
+export type BsmErrorReason = 'unreachable' | 'http-status' | 'realm-mismatch' | 'auth-rejected' | 'bad-challenge' | 'bad-answer' | 'stale-loop';
+
+export class BsmError extends Error {
+  override readonly name = 'BsmError';
+  constructor(
+    readonly reason: BsmErrorReason,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface BsmClientOptions {
+  /** Base URL, e.g. http://bsm.example:80 (board config network.bsmUrl, else http://<bsmFqdn>). */
+  bsmUrl?: string;
+  bsmFqdn: string;
+  credentials: BsmCredentialSource;
+  http: HttpTransport;
+  timeoutMs: number;
+  retry: RetryPolicy;
+  localAddress?: () => string | undefined;
+  logger: Logger;
+  clock?: RetryClock;
+}
+
+export interface BsmStats {
+  /** HTTP requests sent (each one round trip). */
+  roundTrips: number;
+  procedures: number;
+  challenges: number;
+  staleNonces: number;
+  rebootstraps: number;
+  retries: number;
+}
+
+export interface BsmResult<T> {
+  items: T[];
+  roundTrips: number;
+}
+
+type Kind = keyof typeof BSM_REQUEST_TYPE;
+
+/** Stale answers accepted in one procedure before giving up (a BSM that never accepts its own nonce). */
+const MAX_STALE = 2;
+
+export class BsmClient {
+  readonly #digest = new DigestSession();
+  readonly #stats: BsmStats = { roundTrips: 0, procedures: 0, challenges: 0, staleNonces: 0, rebootstraps: 0, retries: 0 };
+  readonly #log: Logger;
+  readonly #clock: RetryClock;
+
+  constructor(private readonly o: BsmClientOptions) {
+    this.#log = o.logger.child({ component: 'bsm' });
+    this.#clock = o.clock ?? realClock;
+  }
+
+  stats(): BsmStats {
+    return { ...this.#stats };
+  }
+
+  async register(serviceIds: readonly string[]): Promise<BsmResult<ServiceStatus>> {
+    const r = await this.#procedure('register', BSM_MEDIA_TYPE.register, buildRegisterRequest(serviceIds));
+    return { items: this.#parse(() => parseRegisterResponse(r.res.body)), roundTrips: r.roundTrips };
+  }
+
+  async deregister(serviceIds: readonly string[]): Promise<BsmResult<ServiceStatus>> {
+    const r = await this.#procedure('deregister', BSM_MEDIA_TYPE.deregister, buildDeregisterRequest(serviceIds));
+    return { items: this.#parse(() => parseRegisterResponse(r.res.body)), roundTrips: r.roundTrips };
+  }
+
+  /** The MSKs themselves arrive later as LTKM pushes (SPEC §7). */
+  async requestMsk(keys: readonly MskRef[]): Promise<BsmResult<MskStatus>> {
+    const r = await this.#procedure('mskRequest', BSM_MEDIA_TYPE.mskRequest, buildMskRequest(keys));
+    return { items: this.#parse(() => parseMskResponse(r.res.body)), roundTrips: r.roundTrips };
+  }
+
+  #parse<T>(fn: () => T[]): T[] {
+    try {
+      return fn();
+    } catch (e) {
+      throw new BsmError('bad-answer', `BSM answer unreadable: ${(e as Error).message}`);
+    }
+  }
+
+  async #procedure(kind: Kind, contentType: string, body: string): Promise<{ res: HttpResponse; roundTrips: number }> {
+    this.#stats.procedures++;
+    const uri = `/keymanagement?requesttype=${encodeURIComponent(BSM_REQUEST_TYPE[kind])}`;
+    const url = new URL(uri, this.o.bsmUrl ?? `http://${this.o.bsmFqdn}`).toString();
+    let creds = await this.o.credentials.current();
+    let roundTrips = 0;
+    let failures = 0;
+    let stale = 0;
+    let rebootstrapped = false;
+    for (;;) {
+      const authorization = this.#digest.authorize(creds, 'POST', uri, body);
+      const headers: Record<string, string> = { 'content-type': contentType, accept: 'application/*+xml' };
+      if (authorization) headers.authorization = authorization;
+      let res: HttpResponse | null = null;
+      let why = '';
+      roundTrips++;
+      this.#stats.roundTrips++;
+      try {
+        const localAddress = this.o.localAddress?.();
+        res = await this.o.http.send({ url, method: 'POST', headers, body, timeoutMs: this.o.timeoutMs, ...(localAddress ? { localAddress } : {}) });
+        if (res.status >= 500) why = `HTTP ${res.status}`;
+      } catch (e) {
+        if (!(e instanceof HttpFailure)) throw e;
+        why = e.message;
+      }
+      if (why) {
+        failures++;
+        if (!mayRetry(this.o.retry, failures)) throw new BsmError('unreachable', `BSM ${kind}: ${why} after ${failures} attempt(s)`, res?.status);
+        const delay = backoffDelay(this.o.retry, failures, this.#clock.random);
+        this.#stats.retries++;
+        this.#log.warn({ kind, attempt: failures, delay }, `BSM: ${why}; retrying`);
+        await this.#clock.sleep(delay);
+        continue;
+      }
+      res = res!;
+      if (res.status >= 200 && res.status < 300) return { res, roundTrips };
+      if (res.status !== 401) throw new BsmError('http-status', `BSM ${kind} answered ${res.status}`, res.status);
+      this.#stats.challenges++;
+      const challenge = this.#pickChallenge(res, creds);
+      if (!authorization) {
+        this.#digest.adopt(challenge);
+        continue;
+      }
+      if (challenge.stale) {
+        this.#stats.staleNonces++;
+        if (++stale > MAX_STALE) throw new BsmError('stale-loop', `BSM kept answering stale=true (${stale} times)`);
+        this.#digest.adopt(challenge);
+        continue;
+      }
+      // Credentials sent, fresh challenge back: the BSM does not know (or no longer accepts) the B-TID.
+      if (rebootstrapped) throw new BsmError('auth-rejected', 'BSM rejected the credentials of a fresh bootstrap');
+      rebootstrapped = true;
+      this.#stats.rebootstraps++;
+      this.#log.info({ btid: maskId(creds.btid) }, 'BSM rejected the B-TID: bootstrapping again');
+      this.o.credentials.invalidate('BSM rejected the B-TID');
+      creds = await this.o.credentials.current();
+      this.#digest.adopt(this.#pickChallenge(res, creds));
+    }
+  }
+
+  /** The Digest challenge whose realm matches our GBA flavour and the BSM FQDN (SPEC §6). */
+  #pickChallenge(res: HttpResponse, creds: BsmCredentials): DigestChallenge {
+    const expected = bsmRealm(creds.mode, this.o.bsmFqdn);
+    const offered: string[] = [];
+    for (const value of res.headers['www-authenticate'] ?? []) {
+      let ch: DigestChallenge;
+      try {
+        ch = parseChallenge(value);
+      } catch {
+        continue;
+      }
+      if (ch.realm === expected) return ch;
+      offered.push(ch.realm);
+    }
+    if (offered.length === 0) throw new BsmError('bad-challenge', 'BSM 401 without a usable Digest challenge', 401);
+    throw new BsmError('realm-mismatch', `BSM realm(s) ${offered.join(', ')} are not ${expected}`, 401);
+  }
+}

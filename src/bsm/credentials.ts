@@ -1,0 +1,44 @@
+/**
+ * How the terminal authenticates to the BSM (SPEC §6): Digest username = B-TID, realm per GBA flavour.
+ * [U — SPEC §6 project choice] password = base64(MRK). This is the ONE place deciding it; the
+ * simulated BSM imports it so both ends agree.
+ */
+import type { Secret } from '../crypto/index.js';
+import type { GbaMode } from '../gba/naf-keys.js';
+
+/** [U] SPEC §6: the Digest password is the base64 form of the MRK (Ks_ext_NAF / Ks_NAF). */
+export function bsmDigestPassword(mrk: Secret): string {
+  return mrk.reveal().toString('base64');
+}
+
+/** [C] realm of the BSM challenge: `3GPP-bootstrapping@<FQDN>` (GBA_ME), `3GPP-bootstrapping-uicc@<FQDN>` (GBA_U). */
+export function bsmRealm(mode: GbaMode, bsmFqdn: string): string {
+  return mode === 'gba-u' ? `3GPP-bootstrapping-uicc@${bsmFqdn}` : `3GPP-bootstrapping@${bsmFqdn}`;
+}
+
+export interface BsmCredentials {
+  btid: string;
+  mrk: Secret;
+  mode: GbaMode;
+}
+
+/** Where the BSM client gets its credentials: the GBA client, seen narrowly. */
+export interface BsmCredentialSource {
+  current(): Promise<BsmCredentials>;
+  /** The BSM rejected the B-TID: bootstrap again before the next current(). */
+  invalidate(why: string): void;
+}
+
+/** Adapts a GbaClient (or anything shaped like it). */
+export function credentialsFromGba(gba: {
+  ensureBootstrapped(): Promise<{ btid: string; mrk: Secret; mode: GbaMode }>;
+  invalidate(why: string): void;
+}): BsmCredentialSource {
+  return {
+    current: async () => {
+      const s = await gba.ensureBootstrapped();
+      return { btid: s.btid, mrk: s.mrk, mode: s.mode };
+    },
+    invalidate: (why) => gba.invalidate(why),
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * One HTTP exchange with a timeout, optionally bound to a local address (the PDP context's, so the
+ * BSF/BSM see the address LTKM pushes will reach). Node's http/https: `fetch` cannot bind a source
+ * address without undici's Agent, which is not a dependency. Shared by the GBA and BSM clients.
+ */
+import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
+import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+
+export interface HttpRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: Uint8Array | string;
+  timeoutMs: number;
+  localAddress?: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-cased names; every value of repeated headers kept. */
+  headers: Record<string, string[]>;
+  body: Buffer;
+}
+
+export type HttpFailureKind = 'timeout' | 'network';
+
+/** The request got no HTTP answer (timeout, refused, reset): retryable. */
+export class HttpFailure extends Error {
+  override readonly name = 'HttpFailure';
+  constructor(
+    readonly kind: HttpFailureKind,
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Keep-alive agents so a warm request reuses its connection (one round trip, no new handshake). */
+export interface HttpTransport {
+  send(req: HttpRequest): Promise<HttpResponse>;
+  close(): void;
+}
+
+export function createHttpTransport(): HttpTransport {
+  const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 4 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 4 }) };
+  return {
+    send: (req) => send(req, agents),
+    close() {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+}
+
+function send(req: HttpRequest, agents: { http: HttpAgent; https: HttpsAgent }): Promise<HttpResponse> {
+  const url = new URL(req.url);
+  const tls = url.protocol === 'https:';
+  const body = req.body === undefined ? undefined : Buffer.from(req.body);
+  const headers: Record<string, string> = { ...req.headers };
+  if (body) headers['content-length'] = String(body.length);
+  return new Promise<HttpResponse>((resolve, reject) => {
+    let done = false;
+    const finish = (fn: () => void) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const r = (tls ? httpsRequest : httpRequest)(
+      url,
+      {
+        method: req.method,
+        headers,
+        // A bound socket must not be shared with unbound requests: no agent then.
+        agent: req.localAddress ? false : tls ? agents.https : agents.http,
+        ...(req.localAddress ? { localAddress: req.localAddress } : {}),
+      },
+      (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (e) => finish(() => reject(new HttpFailure('network', `response failed: ${e.message}`, e))));
+        res.on('end', () =>
+          finish(() => {
+            const h: Record<string, string[]> = {};
+            for (const [k, v] of Object.entries(res.headersDistinct)) if (v) h[k] = v;
+            resolve({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks) });
+          }),
+        );
+      },
+    );
+    const timer = setTimeout(() => {
+      finish(() => reject(new HttpFailure('timeout', `no answer from ${url.host} within ${req.timeoutMs} ms`)));
+      r.destroy();
+    }, req.timeoutMs);
+    r.on('error', (e) => finish(() => reject(new HttpFailure('network', `${req.method} ${url.host}: ${e.message}`, e))));
+    r.end(body);
+  });
+}
+
+export function header(res: HttpResponse, name: string): string | undefined {
+  return res.headers[name.toLowerCase()]?.[0];
+}

@@ -1,0 +1,90 @@
+/**
+ * Control API of the simulated network, loopback only (tests and `bcastctl sim …`), JSON over HTTP:
+ *   GET  /registrations            registrations per terminal (B-TIDs masked)
+ *   GET  /verifications            verification messages the BSM checked
+ *   GET  /events                   the event log
+ *   GET  /faults                   armed faults
+ *   POST /faults {fault, times?} | {delayMs} | {clear: true}
+ *   POST /expire {terminal}        B-TID expiry: the BSM stops accepting the terminal's B-TID
+ *   POST /pull {terminal, keyGroup?, via?: 'udp'|'sms'}   solicited pull
+ *   POST /rotate {serviceId}       next MSK of a service
+ */
+import { maskId } from '../../gba/identity.js';
+import type { SimBsf } from './bsf.js';
+import type { SimBsm } from './bsm.js';
+import type { EventLog } from './event-log.js';
+import { isCountedFault, type Faults } from './faults.js';
+import { json, startHttpServer, type SimHttpServer, type SimReply, type SimRequest } from './http-server.js';
+
+export class SimControlApi {
+  #http: SimHttpServer | null = null;
+  constructor(private readonly o: { bsf: SimBsf; bsm: SimBsm; faults: Faults; events: EventLog; port: number }) {}
+
+  async start(): Promise<string> {
+    this.#http = await startHttpServer((r) => this.#handle(r), this.o.port, '127.0.0.1');
+    return this.#http.url;
+  }
+  get url(): string {
+    if (!this.#http) throw new Error('control API not started');
+    return this.#http.url;
+  }
+  async close(): Promise<void> {
+    await this.#http?.close();
+  }
+
+  async #handle(req: SimRequest): Promise<SimReply> {
+    const path = req.url.pathname;
+    if (req.method === 'GET') {
+      if (path === '/registrations') {
+        return json(200, this.o.bsm.registrations().map((r) => ({ terminal: maskId(r.imsi), btid: maskId(r.btid), address: r.address, port: r.port, services: [...r.services], registeredAt: new Date(r.registeredAt).toISOString() })));
+      }
+      if (path === '/verifications') return json(200, this.o.bsm.ltkm.verifications.map((v) => ({ ...v, btid: maskId(v.btid), at: new Date(v.at).toISOString() })));
+      if (path === '/events') return json(200, this.o.events.all());
+      if (path === '/faults') return json(200, this.o.faults.snapshot());
+      return json(404, { error: 'unknown path' });
+    }
+    if (req.method !== 'POST') return json(405, { error: 'GET or POST' });
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(req.body.toString('utf8') || '{}') as Record<string, unknown>;
+    } catch {
+      return json(400, { error: 'body must be JSON' });
+    }
+    if (path === '/faults') {
+      if (body.clear === true) this.o.faults.clear();
+      if (typeof body.delayMs === 'number' && body.delayMs >= 0) this.o.faults.setDelay(body.delayMs);
+      if (body.fault !== undefined) {
+        if (!isCountedFault(body.fault)) return json(400, { error: `unknown fault ${String(body.fault)}` });
+        const times = typeof body.times === 'number' && Number.isInteger(body.times) && body.times > 0 ? body.times : 1;
+        this.o.faults.inject(body.fault, times);
+        this.o.events.push({ type: 'fault', fault: `${body.fault} x${times} armed` });
+      }
+      return json(200, this.o.faults.snapshot());
+    }
+    const terminal = typeof body.terminal === 'string' ? body.terminal : undefined;
+    if (path === '/expire') {
+      const rec = terminal ? this.o.bsf.latestFor(terminal) : undefined;
+      if (!rec) return json(404, { error: 'no live bootstrap for that terminal' });
+      this.o.bsm.forgetBtid(rec.btid);
+      this.o.bsf.expire(rec.btid);
+      this.o.events.push({ type: 'fault', fault: 'btid-expired' });
+      return json(200, { expired: maskId(rec.btid) });
+    }
+    if (path === '/pull') {
+      if (!terminal) return json(400, { error: 'terminal is required' });
+      const keyGroup = typeof body.keyGroup === 'number' ? body.keyGroup : 0;
+      const via = body.via === 'sms' ? 'sms' : 'udp';
+      try {
+        await this.o.bsm.solicitedPull(terminal, keyGroup, via);
+      } catch (e) {
+        return json(409, { error: (e as Error).message });
+      }
+      return json(200, { sent: { keyGroup, via } });
+    }
+    if (path === '/rotate') {
+      if (typeof body.serviceId !== 'string' || !this.o.bsm.service(body.serviceId)) return json(404, { error: 'unknown service' });
+      return json(200, { keyNumber: this.o.bsm.rotateMsk(body.serviceId) });
+    }
+    return json(404, { error: 'unknown path' });
+  }
+}

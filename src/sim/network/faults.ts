@@ -1,0 +1,40 @@
+/**
+ * Fault injection for the simulated network: each counted fault applies to the next N occurrences.
+ * Set through the control API or directly by tests.
+ */
+export const COUNTED_FAULTS = ['bsf5xx', 'bsm5xx', 'bsm403', 'dropDatagram', 'staleNonce', 'wrongMac', 'replayCounter', 'resetConnection'] as const;
+export type CountedFault = (typeof COUNTED_FAULTS)[number];
+
+export interface FaultSettings {
+  /** Extra latency of every BSF/BSM HTTP answer, ms. */
+  delayMs: number;
+  counts: Record<CountedFault, number>;
+}
+
+export class Faults {
+  readonly settings: FaultSettings = { delayMs: 0, counts: Object.fromEntries(COUNTED_FAULTS.map((f) => [f, 0])) as Record<CountedFault, number> };
+
+  inject(f: CountedFault, times = 1): void {
+    this.settings.counts[f] += times;
+  }
+  /** True (and one use consumed) when `f` is armed. */
+  take(f: CountedFault): boolean {
+    if (this.settings.counts[f] <= 0) return false;
+    this.settings.counts[f]--;
+    return true;
+  }
+  setDelay(ms: number): void {
+    this.settings.delayMs = ms;
+  }
+  clear(): void {
+    for (const f of COUNTED_FAULTS) this.settings.counts[f] = 0;
+    this.settings.delayMs = 0;
+  }
+  snapshot(): FaultSettings {
+    return { delayMs: this.settings.delayMs, counts: { ...this.settings.counts } };
+  }
+}
+
+export function isCountedFault(v: unknown): v is CountedFault {
+  return typeof v === 'string' && (COUNTED_FAULTS as readonly string[]).includes(v);
+}

@@ -1,0 +1,87 @@
+/** Starts the whole simulated operator network on loopback: BSF, BSM (+ LTKM UDP), portal, control API. */
+import type { Logger } from 'pino';
+import { SimBsf } from './bsf.js';
+import { SimBsm, type SimService } from './bsm.js';
+import { SimControlApi } from './control-api.js';
+import { EventLog } from './event-log.js';
+import { Faults } from './faults.js';
+import type { SmsSink } from './ltkm-sender.js';
+import { SimPortal } from './portal.js';
+import { normaliseSubscriber, type SubscriberInput } from './subscriber.js';
+
+export interface SimNetworkOptions {
+  subscribers: SubscriberInput[];
+  bsmFqdn: string;
+  services: SimService[];
+  /** Services each IMSI has bought at start. */
+  subscriptions?: Record<string, string[]>;
+  /** Ports as in the board config `sim` section; 0 = ephemeral. */
+  ports?: { bsf?: number; bsm?: number; portal?: number; control?: number };
+  terminalLtkmPort?: number;
+  btidLifetimeSec?: number;
+  nonceLifetimeMs?: number;
+  smsSink?: SmsSink;
+  logger: Logger;
+}
+
+export interface SimNetwork {
+  bsf: SimBsf;
+  bsm: SimBsm;
+  portal: SimPortal;
+  control: SimControlApi;
+  faults: Faults;
+  events: EventLog;
+  urls: { bsf: string; bsm: string; portal: string; control: string };
+  close(): Promise<void>;
+}
+
+export async function startSimNetwork(o: SimNetworkOptions): Promise<SimNetwork> {
+  const logger = o.logger.child({ component: 'sim' });
+  const faults = new Faults();
+  const events = new EventLog();
+  const bsf = new SimBsf({ subscribers: o.subscribers.map(normaliseSubscriber), port: o.ports?.bsf ?? 0, lifetimeSec: o.btidLifetimeSec ?? 3600, faults, events, logger });
+  const bsm = new SimBsm({
+    fqdn: o.bsmFqdn,
+    port: o.ports?.bsm ?? 0,
+    bsf,
+    services: o.services,
+    subscriptions: o.subscriptions ?? {},
+    terminalLtkmPort: o.terminalLtkmPort ?? 4359,
+    ...(o.nonceLifetimeMs !== undefined ? { nonceLifetimeMs: o.nonceLifetimeMs } : {}),
+    faults,
+    events,
+    logger,
+    ...(o.smsSink ? { smsSink: o.smsSink } : {}),
+  });
+  const portal = new SimPortal({ bsm, events, port: o.ports?.portal ?? 0, logger });
+  const control = new SimControlApi({ bsf, bsm, faults, events, port: o.ports?.control ?? 0 });
+  const started: Array<{ close(): Promise<void> }> = [];
+  try {
+    await bsf.start();
+    started.push(bsf);
+    await bsm.start();
+    started.push(bsm);
+    await portal.start();
+    started.push(portal);
+    await control.start();
+    started.push(control);
+  } catch (e) {
+    for (const s of started.reverse()) await s.close();
+    throw e;
+  }
+  return {
+    bsf,
+    bsm,
+    portal,
+    control,
+    faults,
+    events,
+    urls: { bsf: bsf.url, bsm: bsm.url, portal: portal.url, control: control.url },
+    close: async () => {
+      await control.close();
+      await portal.close();
+      await bsm.close();
+      await bsf.close();
+    },
+  };
+}

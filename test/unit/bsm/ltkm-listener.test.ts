@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import { LtkmListener, LtkmRejected, type LtkmProcessor } from '../../../src/bsm/index.js';
+import { buildSolicitedPull, buildVerificationMessage, encodeMikey } from '../../../src/codec/index.js';
+import { silentLogger } from '../gba/harness.js';
+
+const pull = encodeMikey(buildSolicitedPull({ csbId: 1, counter: 5, rand: new Uint8Array(16), idi: 'bsm', idr: 'btid', keyDomainId: Uint8Array.of(0, 0xf1, 0x10), keyGroup: 0 }));
+
+async function setup(processor: LtkmProcessor, allowed: string[] = []) {
+  const pulls: number[] = [];
+  const l = new LtkmListener({ processor, port: 0, bindAddress: '127.0.0.1', allowedSources: allowed, onSolicitedPull: (p) => pulls.push(p.keyGroup), logger: silentLogger });
+  const { port } = await l.start();
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+  const replies: Buffer[] = [];
+  s.on('message', (m) => replies.push(m));
+  const send = (b: Uint8Array) => new Promise<void>((r) => s.send(b, port, '127.0.0.1', () => r()));
+  const settle = async (n: number) => {
+    for (let i = 0; i < 200 && l.stats().received < n; i++) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
+  };
+  return { l, pulls, send, settle, replies, close: async () => { s.close(); await l.stop(); } };
+}
+
+test('malformed MIKEY, non-MSK messages and foreign sources are dropped, counted, never processed', async (t) => {
+  let calls = 0;
+  const env = await setup({ processMskMessage: async () => (calls++, { stored: null }) });
+  t.after(env.close);
+  await env.send(Uint8Array.of(1, 2, 3));
+  await env.send(encodeMikey(buildVerificationMessage({ csbId: 1, counter: 1 })));
+  await env.settle(2);
+  const st = env.l.stats();
+  assert.equal(st.dropped.malformed, 1);
+  assert.equal(st.dropped.unexpected, 1);
+  assert.equal(calls, 0);
+  assert.deepEqual(env.pulls, []);
+});
+
+test('allow-list: a pull from an address that is not a BSM is dropped', async (t) => {
+  let calls = 0;
+  const env = await setup({ processMskMessage: async () => (calls++, { stored: null }) }, ['10.9.9.9']);
+  t.after(env.close);
+  await env.send(pull);
+  await env.settle(1);
+  assert.equal(env.l.stats().dropped.source, 1);
+  assert.equal(calls, 0);
+});
+
+test('processor verdicts: MAC and replay rejections are counted; accepted pull reaches the callback; verification sent back', async (t) => {
+  const verdicts: Array<() => Promise<{ stored: null; verification?: Uint8Array }>> = [
+    async () => { throw new LtkmRejected('mac', 'bad'); },
+    async () => { throw new LtkmRejected('replay', 'old'); },
+    async () => ({ stored: null, verification: Uint8Array.of(9, 9) }),
+  ];
+  const env = await setup({ processMskMessage: () => verdicts.shift()!() });
+  t.after(env.close);
+  for (let i = 0; i < 3; i++) await env.send(pull);
+  await env.settle(3);
+  const st = env.l.stats();
+  assert.equal(st.dropped.mac, 1);
+  assert.equal(st.dropped.replay, 1);
+  assert.deepEqual(env.pulls, [0]);
+  assert.equal(st.verificationsSent, 1);
+  assert.deepEqual(env.replies.map((b) => b.toString('hex')), ['0909']);
+});
