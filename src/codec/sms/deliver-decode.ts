@@ -36,7 +36,7 @@ function hasSmscPrefix(pdu: Uint8Array, opts: DecodeSmsOptions): boolean {
  */
 export function decodeSmsDeliver(input: Uint8Array, opts: DecodeSmsOptions = {}): SmsDeliver {
   // A plain view, so that a Buffer argument still yields plain Uint8Array copies (Buffer#slice aliases).
-  const pdu = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  const pdu = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const r = new ByteReader(pdu, 'sms');
   const smsc = hasSmscPrefix(pdu, opts) ? decodeSmscPrefix(r) : null;
 
@@ -68,7 +68,7 @@ export function decodeSmsDeliver(input: Uint8Array, opts: DecodeSmsOptions = {})
   if (!r.atEnd) r.fail('trailing-data', `${r.remaining} octet(s) after the user data`);
 
   let headerOctets = 0;
-  let udh = parseUdh(new Uint8Array(0), udAt);
+  let udh: ReturnType<typeof parseUdh> = { ies: [], ports: null, concat: null };
   if (flags.udhi) {
     if (ud.length === 0) r.fail('truncated', 'TP-UDHI set but the user data is empty', udAt);
     headerOctets = 1 + ud[0]!;
@@ -91,7 +91,7 @@ export function decodeSmsDeliver(input: Uint8Array, opts: DecodeSmsOptions = {})
     }
   }
 
-  return {
+  const out: { -readonly [K in keyof SmsDeliver]: SmsDeliver[K] } = {
     smsc: smsc?.address ?? null,
     originator,
     firstOctet,
@@ -105,6 +105,7 @@ export function decodeSmsDeliver(input: Uint8Array, opts: DecodeSmsOptions = {})
     concat: udh.concat,
     udl,
     userData,
-    ...(text === undefined ? {} : { text }),
   };
+  if (text !== undefined) out.text = text;
+  return out;
 }

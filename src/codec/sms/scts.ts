@@ -12,10 +12,14 @@ export interface Scts {
   readonly offsetMinutes: number;
 }
 
-const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+// Decoding runs once per received SMS: table lookups instead of Date objects and padStart (see bench/codec).
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => (n < 10 ? `0${n}` : String(n)));
+const pad = (n: number): string => TWO_DIGITS[n] ?? String(n);
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
 }
 
 export function formatOffset(minutes: number): string {
