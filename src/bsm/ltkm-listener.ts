@@ -26,6 +26,8 @@ export interface LtkmListenerOptions {
   allowedSources?: readonly string[];
   onSolicitedPull(pull: { keyDomainId: string | null; keyGroup: number; info: MbmsInfo; from: LtkmSource }): void;
   onKeyStored?(stored: StoredMsk, from: LtkmSource): void;
+  /** Called once per dropped message (after it is counted and logged), e.g. to publish a rejection event. */
+  onRejected?(reason: LtkmDropReason, detail: string, from: LtkmSource): void;
   logger: Logger;
 }
 
@@ -105,6 +107,7 @@ export class LtkmListener {
   #drop(reason: LtkmDropReason, from: LtkmSource, why: string): void {
     this.#stats.dropped[reason]++;
     this.#log.warn({ reason, from: `${from.via}:${from.address}:${from.port}` }, `LTKM dropped: ${why}`);
+    this.o.onRejected?.(reason, why, from);
   }
 
   async #process(raw: Uint8Array, from: LtkmSource, counted = false): Promise<void> {

@@ -60,9 +60,10 @@ export type LtkmRejectReason =
   | 'not-bcast' // WAP push for another application
   | 'unsupported' // content type or MIKEY kind the terminal does not act on
   | 'no-keys' // no MUK yet (GBA has not run)
+  | 'source' // a datagram from an address that is not the BSM's
   | 'card'; // the card failed otherwise
 
-/** Thrown by an LtkmPort (and by the intake) with the reason the message was not acted on. */
+/** Why a message from the BSM side was not acted on. */
 export class LtkmRejected extends Error {
   override readonly name = 'LtkmRejected';
   constructor(
@@ -73,21 +74,22 @@ export class LtkmRejected extends Error {
   }
 }
 
+/** An MSK the card (GBA_U) or the ME (GBA_ME) has stored: metadata only. */
 export interface StoredMsk {
   keyDomainId: string;
   keyGroup: number;
   keyNumber: number;
   /** MTK ID range the MSK is valid for, when the message says. */
   validity?: { from: number; to: number };
-  /** Verification message to return to the sender, when the LTKM had V set. */
-  verification: Uint8Array | null;
 }
 
-export interface LtkmPort {
-  /** MAC and replay check of a key-less solicited pull (USIM in GBA_U, ME in GBA_ME). Throws LtkmRejected. */
-  verifySolicitedPull(raw: Uint8Array): Promise<void>;
-  /** Stores the MSK an LTKM carries (USIM or ME). Throws LtkmRejected. */
-  processMskMessage(raw: Uint8Array): Promise<StoredMsk>;
+/**
+ * Checks and processes MIKEY messages (decode, MAC and replay check by the card or ME, MSK storage, verification
+ * message back to a UDP sender). The UDP path feeds it directly; the terminal hands it what arrives by SMS. The
+ * outcome comes back through Terminal.solicitedPull / keyStored / rejected, the same for both paths.
+ */
+export interface LtkmIntakePort {
+  handle(raw: Uint8Array, source: string): Promise<void>;
 }
 
 /** What the terminal publishes: retained state topics and one-off events. */

@@ -2,8 +2,8 @@
 // keeps the PDP context until de-registration, and turns LTKMs into key status. It talks only to ports.
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { ALL_SERVICES, type WspPush } from '../codec/index.js';
-import { classifyPush, takeLtkm, type LtkmIntake } from './ltkm-intake.js';
+import { ALL_SERVICES, DecodeError, parseSmartcardTrigger, type WspPush } from '../codec/index.js';
+import { classifyPush } from './push-filter.js';
 import { KeyStatus, mskIdHex } from './key-status.js';
 import {
   LtkmRejected,
@@ -11,10 +11,12 @@ import {
   type CardInfo,
   type CardPort,
   type GbaPort,
-  type LtkmPort,
+  type LtkmIntakePort,
+  type LtkmRejectReason,
   type PdpPort,
   type PersistedRegistration,
   type PublishPort,
+  type StoredMsk,
   type TerminalStatePort,
 } from './ports.js';
 import { RegistrationCoordinator, type BsmJob, type Timers } from './registration-coordinator.js';
@@ -47,7 +49,7 @@ export interface TerminalDeps {
   pdp: PdpPort;
   gba: GbaPort;
   bsm: BsmPort;
-  ltkm: LtkmPort;
+  intake: LtkmIntakePort;
   publish: PublishPort;
   state: TerminalStatePort;
   logger: Logger;
@@ -253,56 +255,54 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   }
 
   /** A WAP push from the SMS path (already reassembled and WSP-decoded). */
-  async wapPush(push: WspPush, source = 'sms'): Promise<LtkmIntake | 'trigger-message' | null> {
+  async wapPush(push: WspPush, source = 'sms'): Promise<'mikey' | 'trigger-message' | null> {
+    let content;
     try {
-      const content = classifyPush(push);
-      if (content.kind === 'trigger-message') {
-        this.trigger({ kind: 'trigger-message', at: this.now(), source }, { type: 'register', services: this.servicesToRenew() });
-        return 'trigger-message';
-      }
-      return await this.mikey(content.mikey, source);
+      content = classifyPush(push);
+      if (content.kind === 'trigger-message') parseSmartcardTrigger(content.body);
     } catch (err) {
-      if (err instanceof LtkmRejected) return this.reject(err, source);
+      if (err instanceof LtkmRejected) return this.rejected(err.reason, err.message, source);
+      if (err instanceof DecodeError) return this.rejected('malformed', `trigger message: ${err.message}`, source);
       throw err;
     }
+    if (content.kind === 'trigger-message') {
+      this.trigger({ kind: 'trigger-message', at: this.now(), source }, { type: 'register', services: this.servicesToRenew() });
+      return 'trigger-message';
+    }
+    // The SMS-borne LTKM goes through the same intake as a UDP datagram (SPEC: processed exactly alike).
+    await this.deps.intake.handle(content.mikey, source);
+    return 'mikey';
   }
 
-  /** A MIKEY message from the UDP path or the SMS path. Returns what was done, or null when it was rejected. */
-  async mikey(raw: Uint8Array, source: string): Promise<LtkmIntake | null> {
-    let intake: LtkmIntake;
-    try {
-      const home = this.cardInfo?.homeKeyDomainId;
-      if (!home) throw new LtkmRejected('no-keys', 'the card is not ready: no MUK to check the message with');
-      intake = await takeLtkm(raw, this.deps.ltkm, home);
-    } catch (err) {
-      if (err instanceof LtkmRejected) return this.reject(err, source);
-      throw err;
-    }
-    if (intake.kind === 'solicited-pull') {
-      this.deps.publish.event('solicited-pull', { keyDomainId: intake.keyDomainId, keyGroup: intake.keyGroup, source });
-      const trigger: Trigger = { kind: 'solicited-pull', at: this.now(), source };
-      if (intake.keyGroup === 0) {
-        // Key Group 0: register for all services, no LTKM request — re-registering when already registered.
-        this.trigger(trigger, { type: 'register', services: [ALL_SERVICES] });
-      } else {
-        this.trigger(trigger, { type: 'msk-request', keyDomainId: intake.keyDomainId, keyGroups: [intake.keyGroup] });
-      }
+  /** A solicited pull the card or ME has MAC- and replay-checked. */
+  solicitedPull(pull: { keyDomainId: string | null; keyGroup: number }, source: string): void {
+    const keyDomainId = pull.keyDomainId ?? this.cardInfo?.homeKeyDomainId ?? null;
+    this.deps.publish.event('solicited-pull', { keyDomainId, keyGroup: pull.keyGroup, source });
+    const trigger: Trigger = { kind: 'solicited-pull', at: this.now(), source };
+    if (pull.keyGroup === 0) {
+      // Key Group 0: register for all services, no LTKM request — re-registering when already registered.
+      this.trigger(trigger, { type: 'register', services: [ALL_SERVICES] });
+    } else if (keyDomainId === null) {
+      this.rejected('malformed', 'solicited pull without a key domain, and the card has not given the home one', source);
     } else {
-      const s = intake.stored;
-      const key = { keyDomainId: s.keyDomainId, keyGroup: s.keyGroup, keyNumber: s.keyNumber, storedAt: new Date(this.now()).toISOString(), ...(s.validity ? { validity: s.validity } : {}) };
-      this.keyStatus.add(key);
-      this.deps.state.saveKey(key);
-      this.counters.keysStored++;
-      this.publishKey(s.keyDomainId, s.keyGroup, s.keyNumber);
-      this.deps.publish.event('key-stored', { keyDomainId: s.keyDomainId, mskId: mskIdHex(s.keyGroup, s.keyNumber), source, verified: s.verification !== null });
+      this.trigger(trigger, { type: 'msk-request', keyDomainId, keyGroups: [pull.keyGroup] });
     }
-    return intake;
   }
 
-  private reject(err: LtkmRejected, source: string): null {
-    this.counters.rejected[err.reason] = (this.counters.rejected[err.reason] ?? 0) + 1;
-    this.log.warn({ reason: err.reason, source }, `LTKM rejected: ${err.message}`);
-    this.deps.publish.event('rejected', { reason: err.reason, detail: err.message, source });
+  /** An MSK the card or ME stored from an LTKM. */
+  keyStored(s: StoredMsk, source: string): void {
+    const key = { keyDomainId: s.keyDomainId, keyGroup: s.keyGroup, keyNumber: s.keyNumber, storedAt: new Date(this.now()).toISOString(), ...(s.validity ? { validity: s.validity } : {}) };
+    this.keyStatus.add(key);
+    this.deps.state.saveKey(key);
+    this.counters.keysStored++;
+    this.publishKey(s.keyDomainId, s.keyGroup, s.keyNumber);
+    this.deps.publish.event('key-stored', { keyDomainId: s.keyDomainId, mskId: mskIdHex(s.keyGroup, s.keyNumber), source });
+  }
+
+  /** Something from the BSM side was not acted on: an event and a counter (the adapter has logged it once). */
+  rejected(reason: LtkmRejectReason, detail: string, source: string): null {
+    this.counters.rejected[reason] = (this.counters.rejected[reason] ?? 0) + 1;
+    this.deps.publish.event('rejected', { reason, detail, source });
     return null;
   }
 

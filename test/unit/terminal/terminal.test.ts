@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
-import { buildMskMessage, buildSolicitedPull, encodeMikey, encodeWspPush, decodeWspPush, fromHex } from '../../../src/codec/index.js';
+import { buildSolicitedPull, encodeMikey, encodeWspPush, decodeWspPush, fromHex } from '../../../src/codec/index.js';
 import { Terminal, type TerminalOptions } from '../../../src/terminal/terminal.js';
-import { LtkmRejected, type LtkmRejectReason, type PersistedKey, type PersistedRegistration, type ServiceResult } from '../../../src/terminal/ports.js';
+import type { PersistedKey, PersistedRegistration, ServiceResult } from '../../../src/terminal/ports.js';
 import { FakeClock, flush } from '../../helpers/fake-clock.js';
 
 const KDID = '00f110';
@@ -13,12 +13,6 @@ const KDID = '00f110';
 function mikeyPull(keyGroup: number): Uint8Array {
   return encodeMikey(
     buildSolicitedPull({ csbId: 7, counter: 5, rand: new Uint8Array(16), idi: 'bsm.example', idr: 'btid@bsf', keyDomainId: fromHex(KDID), keyGroup }),
-  );
-}
-
-function mikeyMsk(keyGroup: number, keyNumber: number): Uint8Array {
-  return encodeMikey(
-    buildMskMessage({ csbId: 7, counter: 6, rand: new Uint8Array(16), idi: 'bsm.example', idr: 'btid@bsf', keyDomainId: fromHex(KDID), mskId: { keyGroup, keyNumber }, v: true, encrAlg: 1, encryptedKeyData: new Uint8Array(24) }),
   );
 }
 
@@ -30,7 +24,7 @@ function rig(over: Partial<TerminalOptions> = {}) {
   const statuses: string[] = [];
   const saved: { registration: PersistedRegistration | null; keys: PersistedKey[] } = { registration: null, keys: [] };
   const failures = { pdp: 0, register: 0 };
-  let ltkmReject: LtkmRejectReason | null = null;
+  const handedToIntake: Array<[Uint8Array, string]> = [];
   let registerResult: (services: string[]) => ServiceResult[] = (s) => s.map((serviceId) => ({ serviceId, status: 200 }));
   let pdpActive = false;
   const terminal = new Terminal(
@@ -68,16 +62,7 @@ function rig(over: Partial<TerminalOptions> = {}) {
         deregister: async (services) => (calls.push(`deregister:${services.join(',')}`), services.map((serviceId) => ({ serviceId, status: 200 }))),
         requestMsk: async (kd, groups) => (calls.push(`msk:${kd}:${groups.join(',')}`), groups.map((keyGroup) => ({ keyDomainId: kd, keyGroup, keyNumber: 0, status: 200 }))),
       },
-      ltkm: {
-        verifySolicitedPull: async () => {
-          if (ltkmReject) throw new LtkmRejected(ltkmReject, 'fake');
-        },
-        processMskMessage: async (raw) => {
-          if (ltkmReject) throw new LtkmRejected(ltkmReject, 'fake');
-          void raw;
-          return { keyDomainId: KDID, keyGroup: 3, keyNumber: 9, validity: { from: 1, to: 100 }, verification: new Uint8Array(4) };
-        },
-      },
+      intake: { handle: async (raw, source) => void handedToIntake.push([raw, source]) },
       publish: {
         state: (topic, payload) => void published.set(topic, payload),
         event: (type, payload) => void events.push([type, payload]),
@@ -106,8 +91,7 @@ function rig(over: Partial<TerminalOptions> = {}) {
     for (let i = 0; i < 10; i++) await flush();
   };
   return {
-    clock, terminal, calls, published, events, statuses, saved, failures, settle,
-    rejectWith: (r: LtkmRejectReason | null) => void (ltkmReject = r),
+    clock, terminal, calls, published, events, statuses, saved, failures, settle, handedToIntake,
     setRegisterResult: (f: typeof registerResult) => void (registerResult = f),
   };
 }
@@ -129,50 +113,49 @@ test('Key Group 0 solicited pull while registered re-registers for all services 
   const r = rig();
   r.terminal.start();
   await r.settle();
-  const intake = await r.terminal.mikey(mikeyPull(0), 'sms');
+  r.terminal.solicitedPull({ keyDomainId: KDID, keyGroup: 0 }, 'udp');
   await r.settle();
-  assert.equal(intake?.kind, 'solicited-pull');
   assert.deepEqual(r.calls.slice(-1), ['register:urn:allServices']);
   assert.equal(r.calls.filter((c) => c.startsWith('register')).length, 2);
   assert.equal(r.calls.some((c) => c.startsWith('msk:')), false);
-  assert.equal((r.published.get('registration')!['lastTrigger'] as { kind: string; source: string }).kind, 'solicited-pull');
+  const last = r.published.get('registration')!['lastTrigger'] as { kind: string; source: string };
+  assert.deepEqual([last.kind, last.source], ['solicited-pull', 'udp']);
 });
 
-test('the same pull through a WAP push is read like the UDP one', async () => {
+test('a BCAST WAP push hands its MIKEY to the same intake as UDP', async () => {
   const r = rig();
   r.terminal.start();
   await r.settle();
-  const push = decodeWspPush(encodeWspPush({ tid: 1, contentType: 'application/mikey', applicationId: 'x-oma-application:bcast.ua', body: mikeyPull(0) }));
-  const intake = await r.terminal.wapPush(push);
-  await r.settle();
-  assert.equal(typeof intake === 'object' && intake?.kind, 'solicited-pull');
-  assert.equal(r.calls.filter((c) => c.startsWith('register')).length, 2);
+  const mikey = mikeyPull(0);
+  const push = decodeWspPush(encodeWspPush({ tid: 1, contentType: 'application/mikey', applicationId: 'x-oma-application:bcast.ua', body: mikey }));
+  assert.equal(await r.terminal.wapPush(push, 'sms'), 'mikey');
+  assert.equal(r.handedToIntake.length, 1);
+  assert.deepEqual(Buffer.from(r.handedToIntake[0]![0]), Buffer.from(mikey));
+  assert.equal(r.handedToIntake[0]![1], 'sms');
 });
 
-test('Key Group ≠ 0 solicited pull requests the MSKs of exactly that key group', async () => {
+test('Key Group ≠ 0 solicited pull requests the MSKs of exactly that key group (home domain when none given)', async () => {
   const r = rig();
   r.terminal.start();
   await r.settle();
-  await r.terminal.mikey(mikeyPull(0x0203), 'udp');
+  r.terminal.solicitedPull({ keyDomainId: null, keyGroup: 0x0203 }, 'udp');
   await r.settle();
   assert.deepEqual(r.calls.slice(-1), [`msk:${KDID}:515`]);
 });
 
-for (const reason of ['mac', 'replay'] as const) {
-  test(`a pull the card rejects (${reason}) leads to no registration, a rejection event and a counter`, async () => {
-    const r = rig();
-    r.terminal.start();
-    await r.settle();
-    r.rejectWith(reason);
-    assert.equal(await r.terminal.mikey(mikeyPull(0), 'udp'), null);
-    await r.settle();
-    assert.equal(r.calls.filter((c) => c.startsWith('register')).length, 1);
-    assert.equal(r.terminal.counters.rejected[reason], 1);
-    assert.deepEqual(r.events.find(([t]) => t === 'rejected')?.[1]['reason'], reason);
-  });
-}
+test('a rejection (forged MAC, replay …) leads to no registration, an event and a counter', async () => {
+  const r = rig();
+  r.terminal.start();
+  await r.settle();
+  r.terminal.rejected('mac', 'KEMAC MAC mismatch', 'udp');
+  r.terminal.rejected('replay', 'counter 5 ≤ 9', 'sms');
+  await r.settle();
+  assert.equal(r.calls.filter((c) => c.startsWith('register')).length, 1);
+  assert.deepEqual(r.terminal.counters.rejected, { mac: 1, replay: 1 });
+  assert.deepEqual(r.events.filter(([t]) => t === 'rejected').map(([, p]) => p['reason']), ['mac', 'replay']);
+});
 
-test('a push for another application, or not MIKEY, is rejected without touching the card', async () => {
+test('a push for another application, not MIKEY, or a malformed trigger is rejected without reaching the intake', async () => {
   const r = rig();
   r.terminal.start();
   await r.settle();
@@ -180,23 +163,34 @@ test('a push for another application, or not MIKEY, is rejected without touching
   assert.equal(await r.terminal.wapPush(mms), null);
   const text = decodeWspPush(encodeWspPush({ tid: 3, contentType: 'text/plain', applicationId: 'x-oma-application:bcast.ua', body: new Uint8Array([65]) }));
   assert.equal(await r.terminal.wapPush(text), null);
-  assert.equal(await r.terminal.mikey(new Uint8Array([1, 0, 5]), 'udp'), null);
+  const badTrigger = decodeWspPush(encodeWspPush({ tid: 4, contentType: 'application/vnd.oma.bcast.smartcard-trigger+xml', applicationId: 'x-oma-application:bcast.ua', body: new TextEncoder().encode('<trigger') }));
+  assert.equal(await r.terminal.wapPush(badTrigger), null);
   assert.deepEqual(r.terminal.counters.rejected, { 'not-bcast': 1, unsupported: 1, malformed: 1 });
+  assert.equal(r.handedToIntake.length, 0);
+});
+
+test('a well-formed Smartcard Profile Trigger Message registers with trigger trigger-message', async () => {
+  const r = rig();
+  r.terminal.start();
+  await r.settle();
+  const push = decodeWspPush(encodeWspPush({ tid: 5, contentType: 'application/vnd.oma.bcast.smartcard-trigger+xml', applicationId: 'x-oma-application:bcast.ua', body: new TextEncoder().encode('<smartcardTrigger><x/></smartcardTrigger>') }));
+  assert.equal(await r.terminal.wapPush(push), 'trigger-message');
+  await r.settle();
+  assert.equal((r.published.get('registration')!['lastTrigger'] as { kind: string }).kind, 'trigger-message');
 });
 
 test('a stored LTKM becomes key status on keys/ and traffic/', async () => {
   const r = rig();
   r.terminal.start();
   await r.settle();
-  const intake = await r.terminal.mikey(mikeyMsk(3, 9), 'udp');
-  assert.equal(intake?.kind, 'msk');
+  r.terminal.keyStored({ keyDomainId: KDID, keyGroup: 3, keyNumber: 9, validity: { from: 1, to: 100 } }, 'udp');
   const group = r.published.get(`keys/${KDID}/3`)!;
   assert.equal(group['count'], 1);
   const traffic = r.published.get(`traffic/${KDID}/00030009`)!;
   assert.equal(traffic['ready'], true);
   assert.deepEqual(traffic['mtkIdRange'], { from: 1, to: 100 });
   assert.equal(r.saved.keys.length, 1);
-  assert.equal(JSON.stringify(r.saved.keys).includes('verification'), false, 'no key material persisted');
+  assert.deepEqual(Object.keys(r.saved.keys[0]!).sort(), ['keyDomainId', 'keyGroup', 'keyNumber', 'storedAt', 'validity']);
 });
 
 test('a failing bring-up step degrades with a reason and is retried with backoff', async () => {
