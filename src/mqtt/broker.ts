@@ -1,0 +1,143 @@
+/**
+ * The embedded broker of the zero-install `sim` board (no mqtt.url configured): Debian's mosquitto (MQTT 5)
+ * on loopback, with a generated conf in a temp dir, started and stopped by PID. Without mosquitto there is
+ * no fallback yet (DESIGN.md names npm aedes, which is not a dependency): BrokerUnavailableError says what to do.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { Logger } from 'pino';
+import { BrokerUnavailableError } from './errors.js';
+
+export interface LocalBrokerOptions {
+  /** Loopback port; 0 or absent: a free ephemeral port. */
+  port?: number;
+  logger?: Logger;
+  /** Where to look for mosquitto before PATH. */
+  candidates?: string[];
+  /** The PATH searched after the candidates (default process.env.PATH). */
+  pathEnv?: string;
+  startTimeoutMs?: number;
+  stopTimeoutMs?: number;
+}
+
+export interface LocalBroker {
+  readonly url: string;
+  readonly port: number;
+  readonly pid: number;
+  readonly bin: string;
+  /** SIGTERM (SIGKILL after the timeout), then removes the temp dir. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_CANDIDATES = ['/usr/sbin/mosquitto'];
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The mosquitto binary: a known location first, then PATH; undefined when not installed. */
+export function findMosquitto(candidates = DEFAULT_CANDIDATES, pathEnv = process.env['PATH'] ?? ''): string | undefined {
+  const onPath = pathEnv
+    .split(delimiter)
+    .filter((d) => d !== '')
+    .map((d) => join(d, 'mosquitto'));
+  return [...candidates, ...onPath].find(executable);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr !== null ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = connect({ host: '127.0.0.1', port });
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startLocalBroker(opts: LocalBrokerOptions = {}): Promise<LocalBroker> {
+  const bin = findMosquitto(opts.candidates, opts.pathEnv);
+  if (bin === undefined) {
+    throw new BrokerUnavailableError('no MQTT broker: mosquitto is not installed. Install it (apt-get install mosquitto) or set mqtt.url in the board config');
+  }
+  const port = opts.port !== undefined && opts.port !== 0 ? opts.port : await freePort();
+  // Someone else's listener would answer our readiness probe: refuse a taken port up front.
+  if (await accepts(port)) throw new BrokerUnavailableError(`cannot start mosquitto: 127.0.0.1:${port} is already in use`);
+  const dir = await mkdtemp(join(tmpdir(), 'bcastd-broker-'));
+  const conf = join(dir, 'mosquitto.conf');
+  const logFile = join(dir, 'mosquitto.log');
+  // Started as root, mosquitto drops to its own user: it must still reach its log.
+  await chmod(dir, 0o755);
+  await writeFile(logFile, '');
+  await chmod(logFile, 0o666);
+  await writeFile(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', `log_dest file ${logFile}`, ''].join('\n'));
+
+  const child: ChildProcess = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  let spawnError: Error | undefined;
+  child.once('error', (e) => (spawnError = e));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stopTimeoutMs = opts.stopTimeoutMs ?? 3000;
+
+  const stop = async () => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      process.kill(child.pid, 'SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const graceful = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), stopTimeoutMs)))]);
+      clearTimeout(timer);
+      if (!graceful) {
+        process.kill(child.pid, 'SIGKILL');
+        await exited;
+      }
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 5000);
+  for (;;) {
+    const failed = spawnError?.message ?? (child.exitCode !== null || child.signalCode !== null ? `exited: ${stderr.trim()} ${(await readFile(logFile, 'utf8').catch(() => '')).trim()}` : undefined);
+    if (failed !== undefined) {
+      await stop();
+      throw new BrokerUnavailableError(`mosquitto (${bin}) on 127.0.0.1:${port} did not start: ${failed}`);
+    }
+    // Ready when our own process says it listens (not merely when the port answers) and it does answer.
+    const listening = (await readFile(logFile, 'utf8').catch(() => '')).includes(`listen socket on port ${port}`);
+    if (listening && (await accepts(port))) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new BrokerUnavailableError(`mosquitto (${bin}) did not accept connections on 127.0.0.1:${port} in time`);
+    }
+    await sleep(25);
+  }
+  const url = `mqtt://127.0.0.1:${port}`;
+  opts.logger?.info({ url, pid: child.pid, bin }, 'local MQTT broker started');
+  return {
+    url,
+    port,
+    pid: child.pid!,
+    bin,
+    async close() {
+      await stop();
+      opts.logger?.info({ url }, 'local MQTT broker stopped');
+    },
+  };
+}

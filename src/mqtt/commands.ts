@@ -1,0 +1,158 @@
+/**
+ * Commands over MQTT: requests on `cmd/<name>` (JSON object of arguments, optional `transaction`) are
+ * dispatched to the handler registered for <name>. The answer goes to the MQTT 5 response topic with the
+ * request's correlation data when the request carries one, else to `cmd/<name>/response` with the
+ * `transaction` echoed (MQTT 3.1.1 clients). Bad requests get an error response, never a crash.
+ */
+import type { IPublishPacket } from 'mqtt';
+import type { Logger } from 'pino';
+import { CommandError } from './errors.js';
+import type { JsonObject, MqttPublisher } from './publisher.js';
+import { assertLevel } from './topics.js';
+
+export type CommandHandler = (name: string, args: JsonObject) => Promise<unknown>;
+
+/** Error codes of command responses (handlers may add their own through CommandError). */
+export const COMMAND_ERRORS = {
+  malformed: 'malformed_request',
+  unknown: 'unknown_command',
+  timeout: 'timeout',
+  failed: 'failed',
+} as const;
+
+export interface CommandCounters {
+  received: number;
+  succeeded: number;
+  /** Handler errors and timeouts. */
+  failed: number;
+  malformed: number;
+  unknown: number;
+}
+
+export interface CommandResponse {
+  command: string;
+  ok: boolean;
+  result?: unknown;
+  error?: { code: string; message: string };
+  transaction?: string | number;
+}
+
+export interface CommandRouterOptions {
+  publisher: MqttPublisher;
+  logger: Logger;
+  /** Bound on one handler; the request then gets a `timeout` error. */
+  timeoutMs?: number;
+  /** Larger request payloads are refused as malformed. */
+  maxPayloadBytes?: number;
+}
+
+export class CommandRouter {
+  readonly #o: CommandRouterOptions;
+  readonly #handlers = new Map<string, CommandHandler>();
+  readonly #counters: CommandCounters = { received: 0, succeeded: 0, failed: 0, malformed: 0, unknown: 0 };
+  #started = false;
+
+  constructor(opts: CommandRouterOptions) {
+    this.#o = opts;
+  }
+
+  get counters(): Readonly<CommandCounters> {
+    return { ...this.#counters };
+  }
+
+  register(name: string, handler: CommandHandler): void {
+    assertLevel('command name', name);
+    if (this.#handlers.has(name)) throw new Error(`command ${name} already has a handler`);
+    this.#handlers.set(name, handler);
+  }
+
+  /** Subscribes `cmd/+` (kept across reconnects by the publisher). */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    const pub = this.#o.publisher;
+    pub.subscribe(pub.topics.cmdFilter, (topic, payload, packet) => {
+      const name = pub.topics.commandOf(topic);
+      if (name !== undefined) void this.#handle(name, payload, packet);
+    });
+  }
+
+  async #handle(name: string, payload: Buffer, packet: IPublishPacket): Promise<void> {
+    this.#counters.received++;
+    const log = this.#o.logger;
+    const parsed = parseRequest(payload, this.#o.maxPayloadBytes ?? 65_536);
+    const transaction = parsed.ok ? parsed.transaction : undefined;
+    const reply = (body: Omit<CommandResponse, 'command' | 'transaction'>) => this.#reply(name, packet, { command: name, ...body, ...(transaction !== undefined ? { transaction } : {}) });
+
+    if (!parsed.ok) {
+      this.#counters.malformed++;
+      log.warn({ command: name, reason: parsed.reason }, 'malformed MQTT command');
+      return reply({ ok: false, error: { code: COMMAND_ERRORS.malformed, message: parsed.reason } });
+    }
+    const handler = this.#handlers.get(name);
+    if (handler === undefined) {
+      this.#counters.unknown++;
+      log.warn({ command: name }, 'unknown MQTT command');
+      return reply({ ok: false, error: { code: COMMAND_ERRORS.unknown, message: `unknown command "${name}"; known: ${[...this.#handlers.keys()].join(', ')}` } });
+    }
+    const timeoutMs = this.#o.timeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CommandError(COMMAND_ERRORS.timeout, `no result within ${timeoutMs} ms`)), timeoutMs);
+    });
+    // The handler may outlive its timeout; its late rejection must not surface as unhandled.
+    const run = Promise.resolve().then(() => handler(name, parsed.args));
+    run.catch(() => undefined);
+    try {
+      const result = await Promise.race([run, timeout]);
+      this.#counters.succeeded++;
+      log.info({ command: name, transaction }, 'MQTT command done');
+      return reply(result === undefined ? { ok: true } : { ok: true, result });
+    } catch (e) {
+      this.#counters.failed++;
+      const code = e instanceof CommandError ? e.code : COMMAND_ERRORS.failed;
+      const message = e instanceof Error ? e.message : String(e);
+      log.warn({ command: name, transaction, code, err: message }, 'MQTT command failed');
+      return reply({ ok: false, error: { code, message } });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #reply(name: string, packet: IPublishPacket, body: CommandResponse): void {
+    const pub = this.#o.publisher;
+    const responseTopic = packet.properties?.responseTopic;
+    const usable = responseTopic !== undefined && responseTopic !== '' && !/[+#\u0000]/.test(responseTopic);
+    try {
+      if (usable) {
+        const correlationData = packet.properties?.correlationData;
+        pub.publishReply(responseTopic, body as unknown as JsonObject, correlationData !== undefined ? { correlationData } : undefined);
+      } else {
+        pub.publishReply(pub.topics.cmdResponse(name).full, body as unknown as JsonObject);
+      }
+    } catch (e) {
+      // Closed while the handler ran: nobody to answer.
+      this.#o.logger.debug({ command: name, err: (e as Error).message }, 'MQTT command response not sent');
+    }
+  }
+}
+
+type Parsed = { ok: true; args: JsonObject; transaction: string | number | undefined } | { ok: false; reason: string };
+
+/** The request body: a JSON object of arguments (empty payload = no arguments); `transaction` is ours. */
+function parseRequest(payload: Buffer, maxBytes: number): Parsed {
+  if (payload.length > maxBytes) return { ok: false, reason: `request of ${payload.length} bytes exceeds ${maxBytes}` };
+  if (payload.length === 0) return { ok: true, args: {}, transaction: undefined };
+  let value: unknown;
+  try {
+    value = JSON.parse(payload.toString('utf8'));
+  } catch (e) {
+    return { ok: false, reason: `request is not JSON: ${(e as Error).message}` };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, reason: 'request must be a JSON object' };
+  const { transaction, ...args } = value as JsonObject;
+  if (transaction !== undefined && typeof transaction !== 'string' && typeof transaction !== 'number') {
+    return { ok: false, reason: 'transaction must be a string or a number' };
+  }
+  return { ok: true, args, transaction };
+}

@@ -1,0 +1,300 @@
+/**
+ * The daemon's MQTT connection (npm mqtt). zigbee2mqtt style: a retained `status` with LWT `lost`, the
+ * last payload of every retained topic kept and republished on each (re)connect (so a broker restart or a
+ * fresh broker loses nothing), events queued (bounded) while offline. Every payload passes sanitize()
+ * first. Reconnects are ours (capped exponential backoff with jitter), not mqtt.js's fixed period.
+ */
+import { readFile } from 'node:fs/promises';
+import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { MqttConfig } from '../daemon/config/index.js';
+import { MqttError } from './errors.js';
+import { sanitize } from './sanitize.js';
+import { DEFAULT_TOPIC_PREFIX, DeviceTopics, LWT_PAYLOAD, type StateTopicName, type Topic } from './topics.js';
+
+export interface MqttPublisherOptions {
+  config: MqttConfig;
+  deviceId: string;
+  logger: Logger;
+  /** Broker URL overriding config.url (e.g. the local broker the sim board started). */
+  url?: string;
+  /** Events and responses held while disconnected; the oldest are dropped beyond it. */
+  queueLimit?: number;
+  /** Reconnect delay: doubles from minMs up to maxMs, each with up to 50 % jitter off. */
+  backoff?: { minMs?: number; maxMs?: number };
+  connectTimeoutMs?: number;
+  keepaliveSec?: number;
+  /** The opt-in player exchange (terminal.playerExchange.enabled): `tek` may pass on the player topic. */
+  playerExchange?: boolean;
+  /** MNC length of the home network, for masking IMSIs (see sanitize). */
+  mncLength?: 2 | 3;
+}
+
+export interface MqttCounters {
+  /** Messages the broker acknowledged (QoS 1). */
+  published: number;
+  /** Messages lost: queue overflow or a failed publish. */
+  dropped: number;
+  /** Successful connections after the first. */
+  reconnects: number;
+  /** Payloads that had fields removed by the sanitizer. */
+  sanitized: number;
+}
+
+export type JsonObject = Record<string, unknown>;
+export type MessageHandler = (topic: string, payload: Buffer, packet: mqtt.IPublishPacket) => void;
+
+interface Outgoing {
+  topic: string;
+  body: Buffer;
+  retain: boolean;
+  properties?: IClientPublishOptions['properties'];
+}
+
+export class MqttPublisher {
+  readonly topics: DeviceTopics;
+  readonly url: string;
+  readonly #o: MqttPublisherOptions;
+  readonly #log: Logger;
+  readonly #retained = new Map<string, Buffer>();
+  readonly #queue: Outgoing[] = [];
+  readonly #subs = new Map<string, MessageHandler>();
+  readonly #counters: MqttCounters = { published: 0, dropped: 0, reconnects: 0, sanitized: 0 };
+  #client: MqttClient | undefined;
+  #connected = false;
+  #everConnected = false;
+  #closing = false;
+  #attempt = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #lastError: string | undefined;
+  readonly #connectWaiters = new Set<() => void>();
+
+  constructor(opts: MqttPublisherOptions) {
+    const url = opts.url ?? opts.config.url;
+    if (url === undefined) throw new MqttError('config_invalid', 'no MQTT broker URL: set mqtt.url or start the local broker');
+    this.url = url;
+    this.#o = opts;
+    this.#log = opts.logger;
+    this.topics = new DeviceTopics(opts.config.topicPrefix ?? DEFAULT_TOPIC_PREFIX, opts.deviceId);
+  }
+
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  get counters(): Readonly<MqttCounters> {
+    return { ...this.#counters };
+  }
+
+  /** Events/responses waiting for a connection. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  /** Reads the password and TLS files, then connects in the background; never waits for the broker. */
+  async start(): Promise<void> {
+    if (this.#client !== undefined) return;
+    const c = this.#o.config;
+    const read = async (what: string, path: string | undefined) => {
+      if (path === undefined) return undefined;
+      try {
+        return await readFile(path);
+      } catch (e) {
+        throw new MqttError('config_invalid', `cannot read MQTT ${what} file ${path}: ${(e as Error).message}`, { cause: e });
+      }
+    };
+    const password = (await read('password', c.passwordFile))?.toString('utf8').replace(/\r?\n$/, '');
+    const ca = await read('TLS CA', c.tls?.ca);
+    const cert = await read('TLS certificate', c.tls?.cert);
+    const key = await read('TLS key', c.tls?.key);
+    const options: IClientOptions = {
+      clientId: c.clientId ?? `bcastd-${this.#o.deviceId}`,
+      protocolVersion: c.protocolVersion ?? 5,
+      clean: true,
+      keepalive: this.#o.keepaliveSec ?? 30,
+      connectTimeout: this.#o.connectTimeoutMs ?? 10_000,
+      reconnectPeriod: 0, // ours: see #scheduleReconnect
+      resubscribe: false, // ours: see #onConnect
+      queueQoSZero: false,
+      will: { topic: this.topics.state('status').full, payload: Buffer.from(LWT_PAYLOAD), qos: 1, retain: true },
+      ...(c.username !== undefined ? { username: c.username } : {}),
+      ...(password !== undefined ? { password } : {}),
+      ...(ca !== undefined ? { ca } : {}),
+      ...(cert !== undefined ? { cert } : {}),
+      ...(key !== undefined ? { key } : {}),
+      ...(c.tls !== undefined ? { rejectUnauthorized: c.tls.rejectUnauthorized ?? true } : {}),
+    };
+    const client = mqtt.connect(this.url, options);
+    this.#client = client;
+    client.on('connect', () => this.#onConnect());
+    client.on('close', () => this.#onClose());
+    client.on('error', (e) => (this.#lastError = e.message));
+    client.on('message', (topic, payload, packet) => this.#onMessage(topic, payload, packet));
+  }
+
+  /** Resolves once connected; rejects after timeoutMs (the connection keeps trying). */
+  waitConnected(timeoutMs: number): Promise<void> {
+    if (this.#connected) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(t);
+        this.#connectWaiters.delete(done);
+        resolve();
+      };
+      const t = setTimeout(() => {
+        this.#connectWaiters.delete(done);
+        reject(new MqttError('closed', `not connected to ${this.url} within ${timeoutMs} ms${this.#lastError ? ` (${this.#lastError})` : ''}`));
+      }, timeoutMs);
+      this.#connectWaiters.add(done);
+    });
+  }
+
+  /** Retained state: kept and republished on every reconnect. `ts` is added when absent. */
+  publishState(topic: Topic | StateTopicName, payload: JsonObject): void {
+    const t = typeof topic === 'string' ? this.topics.state(topic) : topic;
+    if (!t.spec.retained) throw new MqttError('not_retained', `${t.path} is not a retained topic; use publishEvent`);
+    const body = this.#encode(t.full, payload, false);
+    this.#retained.set(t.full, body);
+    this.#send({ topic: t.full, body, retain: true });
+  }
+
+  /** Removes a retained topic (e.g. a key group gone): empty retained payload, no longer republished. */
+  clearState(topic: Topic): void {
+    if (!topic.spec.retained) throw new MqttError('not_retained', `${topic.path} is not a retained topic`);
+    this.#retained.delete(topic.full);
+    this.#send({ topic: topic.full, body: Buffer.alloc(0), retain: true });
+  }
+
+  /** A timestamped event on `events` (not retained); queued while offline. */
+  publishEvent(event: JsonObject): void {
+    const t = this.topics.topic('events');
+    this.#send({ topic: t.full, body: this.#encode(t.full, event, false), retain: false });
+  }
+
+  /** The retained `status`: { state, reason?, ts }. */
+  setStatus(state: string, reason?: string): void {
+    this.publishState('status', reason === undefined ? { state } : { state, reason });
+  }
+
+  /** The player exchange (only when enabled): the one place a TEK may be published. */
+  publishPlayer(payload: JsonObject): void {
+    if (this.#o.playerExchange !== true) throw new MqttError('not_enabled', 'the player exchange is not enabled on this board');
+    const t = this.topics.topic('playerTek');
+    this.#send({ topic: t.full, body: this.#encode(t.full, payload, true), retain: false });
+  }
+
+  /** A non-retained reply (command responses); same sanitizing and queueing as events. */
+  publishReply(topic: string, payload: JsonObject, properties?: IClientPublishOptions['properties']): void {
+    this.#send({ topic, body: this.#encode(topic, payload, false), retain: false, ...(properties !== undefined ? { properties } : {}) });
+  }
+
+  /** Subscribes now (when connected) and again on every reconnect. */
+  subscribe(filter: string, handler: MessageHandler): void {
+    this.#subs.set(filter, handler);
+    if (this.#connected) this.#client?.subscribe(filter, { qos: 1 }, (e) => e && this.#log.warn({ filter, err: e.message }, 'mqtt subscribe failed'));
+  }
+
+  /** Publishes the final status (retained) and disconnects cleanly, so the broker does not send the LWT. */
+  async close(opts: { finalStatus?: string; reason?: string; timeoutMs?: number } = {}): Promise<void> {
+    if (this.#closing) return;
+    const client = this.#client;
+    if (opts.finalStatus !== undefined && client !== undefined) this.setStatus(opts.finalStatus, opts.reason);
+    this.#closing = true;
+    clearTimeout(this.#timer);
+    if (client === undefined) return;
+    const timeoutMs = opts.timeoutMs ?? 3000;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => client.end(true, {}, () => resolve()), timeoutMs);
+      // Graceful end waits for in-flight QoS 1 publishes (the final status) before DISCONNECT.
+      client.end(false, {}, () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    this.#connected = false;
+    this.#log.info({ url: this.url }, 'mqtt closed');
+  }
+
+  #encode(topic: string, payload: JsonObject, allowTek: boolean): Buffer {
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw new MqttError('payload_invalid', `payload for ${topic} must be a JSON object`);
+    const withTs = { ...payload, ts: typeof payload['ts'] === 'string' ? payload['ts'] : new Date().toISOString() };
+    const { value, removed } = sanitize<JsonObject>(withTs, { allowTek, ...(this.#o.mncLength !== undefined ? { mncLength: this.#o.mncLength } : {}) });
+    if (removed.length > 0) {
+      this.#counters.sanitized++;
+      this.#log.warn({ topic, removed }, 'secret fields removed before publishing');
+    }
+    return Buffer.from(JSON.stringify(value));
+  }
+
+  #send(m: Outgoing): void {
+    if (this.#closing) throw new MqttError('closed', 'MQTT publisher is closed');
+    if (this.#connected && this.#client !== undefined) return this.#publish(m);
+    // Retained state waits in #retained; only the rest needs the queue.
+    if (m.retain) return;
+    this.#queue.push(m);
+    if (this.#queue.length > (this.#o.queueLimit ?? 1000)) {
+      this.#queue.shift();
+      this.#counters.dropped++;
+    }
+  }
+
+  #publish(m: Outgoing): void {
+    const opts: IClientPublishOptions = { qos: 1, retain: m.retain, ...(m.properties !== undefined ? { properties: m.properties } : {}) };
+    this.#client!.publish(m.topic, m.body, opts, (err) => {
+      if (err) {
+        this.#counters.dropped++;
+        this.#log.debug({ topic: m.topic, err: err.message }, 'mqtt publish failed');
+      } else this.#counters.published++;
+    });
+  }
+
+  #onConnect(): void {
+    this.#connected = true;
+    if (this.#everConnected) this.#counters.reconnects++;
+    this.#log.info({ url: this.url, reconnect: this.#everConnected, attempt: this.#attempt }, 'mqtt connected');
+    this.#everConnected = true;
+    this.#attempt = 0;
+    this.#lastError = undefined;
+    for (const filter of this.#subs.keys()) this.#client!.subscribe(filter, { qos: 1 }, (e) => e && this.#log.warn({ filter, err: e.message }, 'mqtt subscribe failed'));
+    for (const [topic, body] of this.#retained) this.#publish({ topic, body, retain: true });
+    for (const m of this.#queue.splice(0)) this.#publish(m);
+    for (const w of [...this.#connectWaiters]) w();
+  }
+
+  #onClose(): void {
+    if (this.#closing) return;
+    if (this.#connected) this.#log.warn({ url: this.url, err: this.#lastError }, 'mqtt connection lost; reconnecting');
+    else if (this.#attempt === 0) this.#log.warn({ url: this.url, err: this.#lastError }, 'mqtt broker unreachable; retrying');
+    this.#connected = false;
+    this.#scheduleReconnect();
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#timer !== undefined || this.#closing) return;
+    const min = this.#o.backoff?.minMs ?? 500;
+    const max = this.#o.backoff?.maxMs ?? 30_000;
+    const base = Math.min(max, min * 2 ** Math.min(this.#attempt, 20));
+    const delay = base * (0.5 + Math.random() / 2);
+    this.#attempt++;
+    this.#log.debug({ delayMs: Math.round(delay), attempt: this.#attempt }, 'mqtt reconnect scheduled');
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (!this.#closing) this.#client?.reconnect();
+    }, delay);
+  }
+
+  #onMessage(topic: string, payload: Buffer, packet: mqtt.IPublishPacket): void {
+    for (const [filter, handler] of this.#subs) if (matches(filter, topic)) handler(topic, payload, packet);
+  }
+}
+
+/** MQTT topic filter match (`+` one level, `#` the rest). */
+export function matches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
+}

@@ -1,0 +1,85 @@
+// startLocalBroker: Debian's mosquitto by PID for the sim board, or a typed error saying what to install.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { findMosquitto, startLocalBroker } from '../../../src/mqtt/broker.js';
+import { BrokerUnavailableError } from '../../../src/mqtt/errors.js';
+import { captureLogger, failOnUnhandledRejection } from './helpers.js';
+
+failOnUnhandledRejection();
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+test('starts mosquitto on loopback (MQTT 5), stops it by PID on close', async () => {
+  const { logger, lines } = captureLogger();
+  const b = await startLocalBroker({ logger });
+  try {
+    assert.match(b.url, /^mqtt:\/\/127\.0\.0\.1:\d+$/);
+    assert.ok(alive(b.pid));
+    const c = await mqtt.connectAsync(b.url, { protocolVersion: 5, reconnectPeriod: 0 });
+    const got = new Promise<Buffer>((resolve) => c.on('message', (_t, p) => resolve(p)));
+    await c.subscribeAsync('t/x');
+    await c.publishAsync('t/x', 'hello', { qos: 1, properties: { correlationData: Buffer.from('1') } });
+    assert.equal((await got).toString(), 'hello');
+    await c.endAsync();
+
+    // Same port again while it runs: a typed error says so, and the running broker is untouched.
+    await assert.rejects(startLocalBroker({ port: b.port, startTimeoutMs: 3000 }), (e: unknown) => e instanceof BrokerUnavailableError && /already in use/.test(e.message));
+    assert.ok(alive(b.pid));
+  } finally {
+    await b.close();
+  }
+  assert.ok(!alive(b.pid));
+  await assert.rejects(mqtt.connectAsync(b.url, { reconnectPeriod: 0, connectTimeout: 500 }));
+  assert.deepEqual(lines().map((l) => l['msg']), ['local MQTT broker started', 'local MQTT broker stopped']);
+});
+
+test('without mosquitto: BrokerUnavailableError naming apt-get install mosquitto and mqtt.url', async () => {
+  await assert.rejects(startLocalBroker({ candidates: ['/nonexistent/mosquitto'], pathEnv: '' }), (e: unknown) => {
+    assert.ok(e instanceof BrokerUnavailableError);
+    assert.match(e.message, /apt-get install mosquitto/);
+    assert.match(e.message, /mqtt\.url/);
+    return true;
+  });
+});
+
+test('findMosquitto looks at the known path first, then PATH, and only at executables', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'bcastd-path-'));
+  try {
+    const fake = join(dir, 'mosquitto');
+    await writeFile(fake, '#!/bin/sh\n');
+    assert.equal(findMosquitto([], dir), undefined, 'not executable');
+    await chmod(fake, 0o755);
+    assert.equal(findMosquitto([], `/nonexistent:${dir}`), fake);
+    assert.equal(findMosquitto(['/usr/sbin/mosquitto'], dir), '/usr/sbin/mosquitto');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a mosquitto that dies or never listens is a typed error, and is not left running', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'bcastd-fake-'));
+  try {
+    const dies = join(dir, 'dies');
+    await writeFile(dies, '#!/bin/sh\necho "Error: bad config" >&2\nexit 3\n', { mode: 0o755 });
+    await assert.rejects(startLocalBroker({ candidates: [dies], pathEnv: '' }), (e: unknown) => e instanceof BrokerUnavailableError && /did not start: exited: Error: bad config/.test(e.message));
+
+    const pidFile = join(dir, 'pid');
+    const hangs = join(dir, 'hangs');
+    await writeFile(hangs, `#!/bin/sh\necho $$ > ${pidFile}\nexec sleep 30\n`, { mode: 0o755 });
+    await assert.rejects(startLocalBroker({ candidates: [hangs], pathEnv: '', startTimeoutMs: 300 }), (e: unknown) => e instanceof BrokerUnavailableError && /in time/.test(e.message));
+    assert.ok(!alive(Number((await readFile(pidFile, 'utf8')).trim())), 'the hung process was stopped');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
