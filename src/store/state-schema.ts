@@ -21,12 +21,15 @@ const Hex = (bytes: number) => Type.String({ pattern: `^[0-9a-f]{${bytes * 2}}$`
 const U16 = Type.Integer({ minimum: 0, maximum: 0xffff });
 
 export const REGISTRATION_STATES = ['unregistered', 'registering', 'registered', 'deregistering'] as const;
-/** The registration triggers of issue 6, each recorded with its kind. */
-export const TRIGGER_KINDS = ['power-up', 'connectivity', 'trigger-message', 'solicited-pull', 'command'] as const;
+/** The registration triggers, each recorded with its kind (mirrors src/terminal/triggers.ts; a test keeps them equal). */
+export const TRIGGER_KINDS = ['power-up', 'connectivity', 'trigger-message', 'solicited-pull', 'command', 'renewal'] as const;
 /** What became of an MSK the BSM delivered (from the LTKM result). */
 export const KEY_STATUSES = ['stored', 'expired', 'deleted', 'rejected'] as const;
 
-const TriggerSchema = Type.Object({ kind: enumOf(TRIGGER_KINDS), at: DateTime }, closed);
+const TriggerSchema = Type.Object(
+  { kind: enumOf(TRIGGER_KINDS), at: DateTime, source: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) },
+  closed,
+);
 
 const RegistrationSchema = Type.Object(
   {

@@ -1,0 +1,17 @@
+// The terminal's publish port over the MQTT publisher: retained state topics, events, status.
+import type { MqttPublisher } from '../../mqtt/index.js';
+import type { PublishPort } from '../../terminal/ports.js';
+
+export function publishPort(mqtt: MqttPublisher): PublishPort {
+  return {
+    state: (topic, payload) => {
+      const keys = /^keys\/([0-9a-f]{6})\/(\d+)$/.exec(topic);
+      const traffic = /^traffic\/([0-9a-f]{6})\/([0-9a-f]{8})$/.exec(topic);
+      if (keys) mqtt.publishState(mqtt.topics.keys(keys[1]!, keys[2]!), payload);
+      else if (traffic) mqtt.publishState(mqtt.topics.traffic(traffic[1]!, traffic[2]!), payload);
+      else mqtt.publishState(topic as Parameters<MqttPublisher['publishState']>[0], payload);
+    },
+    event: (type, payload) => mqtt.publishEvent({ type, ...payload }),
+    status: (state, reason) => mqtt.setStatus(state, reason),
+  };
+}
