@@ -50,9 +50,12 @@ function mostVerbose(levels: Array<LevelWithSilent | undefined>): LevelWithSilen
   return given.reduce((a, b) => (rank(b) < rank(a) ? b : a), 'silent');
 }
 
-/** A child logger for one component, at the level the board config gives it, else the configured level. */
-export function componentLogger(root: Logger, component: string, opts: Pick<LoggerOptions, 'level' | 'components'>): Logger {
-  const child = root.child({ component });
+/**
+ * A child logger for one component, at the level the board config gives it, else the configured level.
+ * `bind: false` for adapters that add `{component}` to their own child loggers (no key twice in a line).
+ */
+export function componentLogger(root: Logger, component: string, opts: Pick<LoggerOptions, 'level' | 'components'>, bind = true): Logger {
+  const child = root.child(bind ? { component } : {});
   child.level = opts.components?.[component] ?? opts.level;
   return child;
 }

@@ -26,6 +26,8 @@ export interface GbaCard {
   authenticate3g(rand: Uint8Array, autn: Uint8Array): Promise<Aka3gResult>;
   /** GBA_U: AUTHENTICATE GBA context, bootstrapping mode (Ks stays on the card). */
   gbaBootstrap(rand: Uint8Array, autn: Uint8Array): Promise<GbaBootstrapResult>;
+  /** GBA_U: the BSF accepted the bootstrapping; the card records B-TID and lifetime (EF_GBABP). */
+  bootstrapped?(btid: string, lifetime: Date): Promise<void>;
   /** GBA_U: AUTHENTICATE GBA context, NAF derivation mode → Ks_ext_NAF. */
   gbaNafDerivation(nafId: Uint8Array, impi: string): Promise<Uint8Array>;
 }

@@ -245,6 +245,8 @@ export class GbaClient {
       } catch (e) {
         throw new GbaError('bad-answer', `BootstrappingInfo unreadable: ${(e as Error).message}`);
       }
+      // GBA_U cards keep B-TID and lifetime beside their bootstrapping (EF_GBABP) before they derive NAF keys.
+      if (mode === 'gba-u') await this.o.card.bootstrapped?.(info.btid, info.lifetime);
       const naf = bsmNafId(this.o.bsmFqdn);
       let keys: { mrk: Secret; muk?: Secret };
       if ('ck' in answer && 'ik' in answer) {

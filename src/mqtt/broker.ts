@@ -90,7 +90,9 @@ export async function startLocalBroker(opts: LocalBrokerOptions = {}): Promise<L
   await chmod(logFile, 0o666);
   await writeFile(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', `log_dest file ${logFile}`, ''].join('\n'));
 
-  const child: ChildProcess = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own process group: a Ctrl-C on the terminal must not take the broker down before bcastd has published
+  // its final status through it; bcastd stops it by PID.
+  const child: ChildProcess = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   let spawnError: Error | undefined;

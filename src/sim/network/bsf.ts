@@ -176,7 +176,7 @@ export class SimBsf {
   }
 
   #challenge(sub: NetworkSubscriber, impi: string, realm: string): SimReply {
-    const sqn = (this.#sqnHe.get(sub.imsi) ?? 0) + 1;
+    const sqn = nextSqn(this.#sqnHe.get(sub.imsi) ?? 0);
     this.#sqnHe.set(sub.imsi, sqn);
     const rand = randomBytes(16);
     const av = generateAuthVector({ K: sub.k, OPc: sub.opc, SQN: sqnFromNumber(sqn), AMF: sub.amf, RAND: rand });
@@ -190,4 +190,13 @@ export class SimBsf {
       headers: { 'www-authenticate': `Digest realm="${realm}", nonce="${nonce}", algorithm=AKAv1-MD5, qop="auth-int", opaque="${opaque}"` },
     };
   }
+}
+
+/**
+ * SQN = SEQ || IND with a 5-bit IND (TS 33.102 Annex C.1.2): each new vector takes the next SEQ. One AuC, so
+ * IND stays 0. (Adding 1 would only change IND, and a USIM checking freshness per IND would refuse it.)
+ */
+const SQN_IND_SIZE = 32;
+export function nextSqn(highest: number): number {
+  return (Math.floor(highest / SQN_IND_SIZE) + 1) * SQN_IND_SIZE;
 }

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// bcastd --board <name|path>: runs the daemon until SIGTERM/SIGINT. The first signal de-registers, releases the
+// PDP context and exits 0; a second one exits at once.
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError, loadBoardConfig } from '../daemon/config/index.js';
+import { startDaemon } from '../daemon/daemon.js';
+import { createLogger } from '../daemon/logger.js';
+import { LOG_LEVELS } from '../daemon/config/schema.js';
+
+const program = new Command('bcastd')
+  .description('OMA BCAST Smartcard Profile key management daemon')
+  .option('--board <name|path>', 'board config: a name under board-configs/ or a YAML path', 'sim')
+  .addOption(new Option('--log-level <level>', 'overrides log.level of the board config').choices([...LOG_LEVELS]))
+  .addOption(new Option('--log-format <format>', 'json lines or human-readable (default: pretty on a terminal)').choices(['json', 'pretty']))
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+try {
+  program.parse(process.argv);
+} catch (e) {
+  process.exit(e instanceof CommanderError && e.exitCode === 0 ? 0 : 2);
+}
+const opts = program.opts<{ board: string; logLevel?: (typeof LOG_LEVELS)[number]; logFormat?: 'json' | 'pretty' }>();
+
+let config;
+try {
+  config = loadBoardConfig(opts.board);
+} catch (e) {
+  if (e instanceof ConfigError) {
+    process.stderr.write(`bcastd: ${e.message}\n`);
+    process.exit(2);
+  }
+  throw e;
+}
+if (opts.logLevel) config.log.level = opts.logLevel;
+const pretty = opts.logFormat ? opts.logFormat === 'pretty' : config.log.pretty || process.stdout.isTTY === true;
+const logger = createLogger({ level: config.log.level, pretty, ...(config.log.components ? { components: config.log.components } : {}) });
+
+process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection (a bug: please report it)'));
+
+let daemon;
+try {
+  daemon = await startDaemon(config, logger);
+} catch (e) {
+  logger.fatal({ err: (e as Error).message }, 'bcastd could not start');
+  process.exit(1);
+}
+
+let signals = 0;
+for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(sig, () => {
+    signals++;
+    if (signals > 1) {
+      logger.warn({ signal: sig }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    daemon.stop(sig).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err: (err as Error).message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,290 @@
+// Wiring: board config → logger → MQTT (status init) → [sim world] → modem → card → GBA/BSM → LTKM listener →
+// terminal. Every adapter is built here and handed to the terminal as a port; nothing below knows the others.
+import { mkdir } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { BoardConfig } from './config/index.js';
+import { componentLogger } from './logger.js';
+import { cardLtkmProcessor, gbaCard } from './card-wiring.js';
+import { gbaPort, bsmPort, intakePort } from './ports/network-ports.js';
+import { publishPort } from './ports/publish-port.js';
+import { statePort } from './ports/state-port.js';
+import { removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.js';
+import { startSimWorld, type SimWorld } from './sim-world.js';
+import { BsmClient, LtkmListener, MeLtkmProcessor, MemoryKeyStore, credentialsFromGba, type LtkmDropReason } from '../bsm/index.js';
+import { Card, openCardTransport } from '../card/index.js';
+import { GbaClient, createHttpTransport, maskId } from '../gba/index.js';
+import { Modem } from '../modem/index.js';
+import { CommandRouter, HealthReporter, MqttPublisher, startLocalBroker, type LocalBroker } from '../mqtt/index.js';
+import { StateStore } from '../store/state-store.js';
+import { Terminal } from '../terminal/terminal.js';
+import type { LtkmRejectReason } from '../terminal/ports.js';
+
+const MODEM_READY_TIMEOUT_MS = 60_000;
+const CARD_READY_TIMEOUT_MS = 30_000;
+const DEREGISTER_TIMEOUT_MS = 10_000;
+const SIM_BROKER_PORT = 1883;
+
+export interface RunningDaemon {
+  terminal: Terminal;
+  /** De-registers, releases the PDP context, publishes `offline`, closes everything. */
+  stop(reason: string): Promise<void>;
+}
+
+const DROP_REASONS: Record<LtkmDropReason, LtkmRejectReason> = {
+  source: 'source',
+  malformed: 'malformed',
+  unexpected: 'unsupported',
+  mac: 'mac',
+  replay: 'replay',
+  'no-muk': 'no-keys',
+  error: 'card',
+};
+
+export async function startDaemon(config: BoardConfig, root: Logger): Promise<RunningDaemon> {
+  const levels = { level: config.log.level, ...(config.log.components ? { components: config.log.components } : {}) };
+  // Adapters bind {component} themselves; the daemon, terminal and MQTT get it here.
+  const SELF_BINDING = new Set(['modem', 'card', 'gba', 'bsm', 'store', 'sim']);
+  const log = (component: string) => componentLogger(root, component, levels, !SELF_BINDING.has(component));
+  const daemonLog = log('daemon');
+  const isSim = config.modem.profile === 'sim';
+  await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
+
+  const closers: Array<[string, () => Promise<void> | void]> = [];
+  const closeAll = async () => {
+    for (const [what, close] of closers.reverse()) {
+      try {
+        await close();
+      } catch (err) {
+        daemonLog.warn({ what, err: (err as Error).message }, 'close failed');
+      }
+    }
+  };
+
+  try {
+    const store = new StateStore({ dir: config.stateDir, logger: log('store') });
+    await store.load();
+    closers.push(['store', () => store.close()]);
+
+    // MQTT first, so that every later step is visible.
+    let broker: LocalBroker | null = null;
+    if (!config.mqtt.url) {
+      broker = await startLocalBroker({ port: SIM_BROKER_PORT, logger: log('mqtt') }).catch(() => startLocalBroker({ logger: log('mqtt') }));
+      closers.push(['broker', () => broker!.close()]);
+    }
+    const mqtt = new MqttPublisher({
+      config: config.mqtt,
+      deviceId: config.deviceId,
+      logger: log('mqtt'),
+      ...(broker ? { url: broker.url } : {}),
+      playerExchange: config.terminal.playerExchange.enabled,
+    });
+    await mqtt.start();
+    closers.push(['mqtt', () => mqtt.close({ finalStatus: 'offline' })]);
+    mqtt.setStatus('init');
+
+    let world: SimWorld | null = null;
+    if (isSim) {
+      world = await startSimWorld(config, log('sim'));
+      closers.push(['sim world', () => world!.close()]);
+    }
+
+    const modemPath = world ? world.modem.path : config.modem.port!;
+    const modem = new Modem({
+      settings: { ...config.modem, port: modemPath, ...(config.modem.timeouts ? { timeouts: config.modem.timeouts } : {}) },
+      logger: log('modem'),
+      keepPdpActive: true,
+    });
+    closers.push(['modem', () => modem.stop()]);
+
+    const transport = await openCardTransport({
+      transport: config.card.transport,
+      readerPattern: config.card.readerPattern,
+      logger: log('card'),
+      ...(world ? { inProcessCard: () => world!.usim } : {}),
+    });
+    const card = new Card({ transport, logger: log('card'), gbaMode: config.card.gbaMode, ...(config.card.pinFile ? { pinFile: config.card.pinFile } : {}) });
+    closers.push(['card', () => card.close()]);
+
+    const pdpAddress = () => modem.pdpAddress?.ipv4 ?? modem.pdpAddress?.ipv6 ?? undefined;
+    const localAddress = config.network.bindToPdpAddress ? pdpAddress : undefined;
+    const http = createHttpTransport();
+    closers.push(['http', () => http.close()]);
+    const retry = config.network.retry;
+    const timeoutMs = config.network.httpTimeoutMs;
+    const gba = new GbaClient({
+      card: gbaCard(card),
+      http,
+      bsmFqdn: config.network.bsmFqdn,
+      ...(config.network.bsfUrl ? { bsfUrl: config.network.bsfUrl } : {}),
+      mode: config.card.gbaMode,
+      timeoutMs,
+      retry,
+      ...(localAddress ? { localAddress } : {}),
+      logger: log('gba'),
+    });
+    closers.push(['gba', () => gba.close()]);
+    const bsm = new BsmClient({
+      ...(config.network.bsmUrl ? { bsmUrl: config.network.bsmUrl } : {}),
+      bsmFqdn: config.network.bsmFqdn,
+      credentials: credentialsFromGba(gba),
+      http,
+      timeoutMs,
+      retry,
+      ...(localAddress ? { localAddress } : {}),
+      logger: log('bsm'),
+    });
+
+    // LTKMs: the USIM checks and stores them in GBA_U; the ME does in GBA_ME, with the MUK from GBA.
+    const meKeys = new MemoryKeyStore();
+    const me = new MeLtkmProcessor({ muk: () => gba.session?.muk ?? null, btid: () => gba.session?.btid ?? null, store: meKeys });
+    const cardLtkm = cardLtkmProcessor(card);
+    let terminal: Terminal | null = null;
+    const listener = new LtkmListener({
+      processor: { processMskMessage: (raw) => (card.capabilities?.mikeyOn === 'me' ? me.processMskMessage(raw) : cardLtkm.processMskMessage(raw)) },
+      port: config.network.ltkmPort,
+      bindAddress: config.network.ltkmBind === 'loopback' ? '127.0.0.1' : config.network.ltkmBind === 'pdp' ? '0.0.0.0' : config.network.ltkmBind,
+      ...(isSim ? { allowedSources: ['127.0.0.1'] } : {}),
+      onSolicitedPull: (p) => terminal?.solicitedPull({ keyDomainId: p.keyDomainId, keyGroup: p.keyGroup }, p.from.via),
+      onKeyStored: (s, from) => terminal?.keyStored({ keyDomainId: s.keyDomainId, keyGroup: s.mskId.keyGroup, keyNumber: s.mskId.keyNumber }, from.via),
+      onRejected: (reason, detail, from) => terminal?.rejected(DROP_REASONS[reason], detail, from.via),
+      logger: log('bsm'),
+    });
+    await listener.start();
+    closers.push(['ltkm listener', () => listener.stop()]);
+
+    const publish = publishPort(mqtt);
+    terminal = new Terminal(
+      {
+        modem: { ready: () => modem.whenReady(MODEM_READY_TIMEOUT_MS) },
+        card: {
+          ready: async () => {
+            await card.waitFor('ready', CARD_READY_TIMEOUT_MS);
+            const info = card.info!;
+            return { homeKeyDomainId: info.keyDomainId, gbaMode: info.capabilities.gbaMode };
+          },
+        },
+        pdp: {
+          ensureActive: async () => {
+            if (modem.pdpState !== 'active') await modem.activatePdp();
+            if (modem.pdpState !== 'active') throw new Error(`PDP context not active (${modem.pdpState})`);
+            return { address: pdpAddress() ?? null };
+          },
+          release: () => modem.deactivatePdp(),
+          get active() {
+            return modem.pdpState === 'active';
+          },
+        },
+        gba: gbaPort(gba),
+        bsm: bsmPort(bsm),
+        intake: intakePort(listener),
+        publish,
+        state: statePort(store),
+        logger: log('terminal'),
+      },
+      {
+        services: config.terminal.services,
+        rateLimit: config.terminal.triggerRateLimit,
+        retry: { baseMs: retry.baseMs, maxMs: retry.maxMs },
+        deregisterTimeoutMs: DEREGISTER_TIMEOUT_MS,
+      },
+    );
+    const t = terminal;
+
+    // Adapter events → terminal triggers and state topics.
+    let releasedSinceActive = false;
+    modem.on('wap-push', (e) => void t.wapPush(e.push, 'sms').catch((err: unknown) => daemonLog.error({ err: (err as Error).message }, 'WAP push handling failed')));
+    modem.on('coverage', (c) => {
+      publish.state('modem', { state: modem.state, coverage: c.covered, registration: c.registration ?? null });
+      if (c.covered && c.previous === false) t.connectivityRestored('coverage regained');
+    });
+    modem.on('link', (tr) => publish.state('modem', { state: tr.state, previous: tr.previous, reason: tr.reason ?? null, coverage: modem.coverage, ...modem.identity }));
+    modem.on('pdp', (e) => {
+      publish.state('pdp', { state: e.state, previous: e.previous, reason: e.reason ?? null, address: e.address ?? null });
+      if (e.state === 'inactive' && e.previous === 'active') releasedSinceActive = true;
+      if (e.state === 'active' && releasedSinceActive) {
+        releasedSinceActive = false;
+        t.connectivityRestored('PDP context re-activated');
+      }
+    });
+    modem.on('undecodable', (e) => publish.event('sms-undecodable', { stage: e.error.stage, detail: e.error.message, via: e.via }));
+    card.on('state', (c) => publish.state('card', { state: c.state, previous: c.previous, reason: c.reason ?? null, ...(card.info ? cardSummary(card) : {}) }));
+    gba.onStateChange((s, why) => publish.state('gba', { state: s, reason: why ?? null, btid: gba.session ? maskId(gba.session.btid) : null, lifetime: gba.session?.lifetime.toISOString() ?? null, mode: gba.session?.mode ?? null }));
+    // Commands from MQTT (and bcastctl, which speaks MQTT).
+    const commands = new CommandRouter({ publisher: mqtt, logger: log('mqtt') });
+    for (const name of ['register', 'deregister', 'pull', 'bootstrap'] as const) {
+      commands.register(name, async (_n, args) => {
+        const services = Array.isArray(args['services']) ? args['services'].filter((s): s is string => typeof s === 'string') : undefined;
+        const keyGroup = typeof args['keyGroup'] === 'number' ? args['keyGroup'] : undefined;
+        const keyDomainId = typeof args['keyDomainId'] === 'string' ? args['keyDomainId'] : undefined;
+        return t.command(name, { ...(services ? { services } : {}), ...(keyGroup !== undefined ? { keyGroup } : {}), ...(keyDomainId ? { keyDomainId } : {}) });
+      });
+    }
+    commands.start();
+
+    const health = new HealthReporter({
+      publisher: mqtt,
+      logger: log('mqtt'),
+      intervalMs: config.mqtt.healthIntervalMs,
+      counters: () => ({
+        terminal: { ...t.counters },
+        modem: { state: modem.state, sms: modem.stats().sms },
+        ltkm: listener.stats(),
+        bsm: bsm.stats(),
+        gba: gba.stats(),
+        store: { ...store.counters },
+      }),
+    });
+    health.start();
+    closers.push(['health', () => health.stop()]);
+
+    mqtt.publishState('info', {
+      board: config.board.name,
+      deviceId: config.deviceId,
+      version: process.env['npm_package_version'] ?? null,
+      modemProfile: config.modem.profile,
+      card: world ? world.cardPath : config.card.transport,
+      node: process.version,
+    });
+
+    await writeRuntimeInfo(config.stateDir, {
+      pid: process.pid,
+      deviceId: config.deviceId,
+      board: config.board.name,
+      mqttUrl: mqtt.url,
+      topicPrefix: config.mqtt.topicPrefix,
+      startedAt: new Date().toISOString(),
+      ...(world ? { sim: { controlUrl: world.network.urls.control, portalUrl: world.network.urls.portal } } : {}),
+    });
+    closers.push(['runtime file', () => removeRuntimeInfo(config.stateDir)]);
+
+    await modem.start();
+    await card.start();
+    t.start();
+    daemonLog.info({ board: config.board.name, deviceId: config.deviceId, mqtt: mqtt.url }, 'bcastd started');
+    if (world) {
+      daemonLog.info(`watch it: npx bcastctl watch    buy a service out of band: npx bcastctl sim purchase ${'urn:bcastd:sim:sport'}`);
+    }
+
+    let stopping: Promise<void> | null = null;
+    return {
+      terminal: t,
+      stop: (reason) => {
+        stopping ??= (async () => {
+          daemonLog.info({ reason }, 'stopping: de-registering, then releasing the PDP context');
+          await t.stop();
+          await closeAll();
+          daemonLog.info('stopped');
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+function cardSummary(card: Card): Record<string, unknown> {
+  const info = card.info!;
+  return { imsi: info.imsiMasked, mcc: info.mcc, mnc: info.mnc, gbaMode: info.capabilities.gbaMode, mbms: info.capabilities.mbmsService, reader: info.reader };
+}

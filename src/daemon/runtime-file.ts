@@ -1,0 +1,26 @@
+// `<state dir>/runtime.json`: how tools on the box find the running daemon (broker URL, topic prefix, device
+// id, the simulator's control API). Written atomically at start, removed at a clean stop. No secrets.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../store/atomic-file.js';
+
+export interface RuntimeInfo {
+  pid: number;
+  deviceId: string;
+  board: string;
+  mqttUrl: string;
+  topicPrefix: string;
+  startedAt: string;
+  /** Only on the sim board. */
+  sim?: { controlUrl: string; portalUrl: string };
+}
+
+export const RUNTIME_FILE = 'runtime.json';
+
+export async function writeRuntimeInfo(stateDir: string, info: RuntimeInfo): Promise<void> {
+  await writeFileAtomic(join(stateDir, RUNTIME_FILE), JSON.stringify(info, null, 2) + '\n');
+}
+
+export async function removeRuntimeInfo(stateDir: string): Promise<void> {
+  await rm(join(stateDir, RUNTIME_FILE), { force: true });
+}

@@ -1,0 +1,136 @@
+// The simulated world of the `sim` board: a modem on a pseudo-terminal, a virtual USIM (through pcscd + vpcd
+// when they are installed, in-process otherwise), and the operator network (BSF, BSM, SMSC, purchase portal,
+// control API) on loopback. The daemon then runs exactly as on a real board against it.
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { BoardConfig } from './config/index.js';
+import { encodeDatagramAsSms } from '../codec/index.js';
+import { keyDomainIdFromPlmn, plmnFromImsi } from '../gba/index.js';
+import { startSimModem, type SimModem } from '../sim/modem/index.js';
+import { startSimNetwork, type SimNetwork } from '../sim/network/index.js';
+import { PrivatePcscd, pcscdInstalled, runningPcscd } from '../sim/pcscd.js';
+import { DEFAULT_SUBSCRIBER, loadSubscriber, type Subscriber } from '../sim/subscriber.js';
+import { VirtualUsim, VpcdClient } from '../sim/usim/index.js';
+
+/** The services the simulated BSM sells: ids, and the key group each one's MSKs belong to. */
+export const SIM_SERVICES = [
+  { serviceId: 'urn:bcastd:sim:news', keyGroup: 0x0101 },
+  { serviceId: 'urn:bcastd:sim:sport', keyGroup: 0x0202 },
+  { serviceId: 'urn:bcastd:sim:movies', keyGroup: 0x0303 },
+] as const;
+
+/** What the sim subscriber has bought before the daemon starts. */
+const INITIAL_SUBSCRIPTION = ['urn:bcastd:sim:news'];
+
+const SMSC = '+447785016005';
+const BSM_SMS_ORIGINATOR = '+447700900123';
+const WAP_PUSH_PORT = 2948;
+const WSP_PORT = 9200;
+
+export interface SimWorld {
+  modem: SimModem;
+  usim: VirtualUsim;
+  network: SimNetwork;
+  subscriber: Subscriber;
+  /** How the card is reached: 'pcsc' (through pcscd + vpcd) or 'in-process'. */
+  cardPath: 'pcsc' | 'in-process';
+  close(): Promise<void>;
+}
+
+type Sim = NonNullable<BoardConfig['sim']>;
+
+async function attachCard(sim: Sim, usim: VirtualUsim, parent: Logger): Promise<{ path: 'pcsc' | 'in-process'; close: () => Promise<void> }> {
+  const log = parent.child({ component: 'sim' });
+  const wanted = sim.useVpcd;
+  if (wanted === false) return { path: 'in-process', close: async () => {} };
+  if (!pcscdInstalled()) {
+    if (wanted === true) throw new Error('sim.useVpcd is true but pcscd / vsmartcard-vpcd are not installed');
+    log.info('PC/SC unavailable (pcscd or vsmartcard-vpcd not installed): the virtual USIM runs in-process');
+    return { path: 'in-process', close: async () => {} };
+  }
+  let own: PrivatePcscd | null = null;
+  if (runningPcscd().length === 0) {
+    try {
+      own = await PrivatePcscd.start();
+      log.info({ pid: own.pid }, 'started a private pcscd with the vpcd reader');
+    } catch (err) {
+      if (wanted === true) throw err;
+      log.info({ why: (err as Error).message }, 'PC/SC unavailable (could not start pcscd): the virtual USIM runs in-process');
+      return { path: 'in-process', close: async () => {} };
+    }
+  }
+  const vpcd = new VpcdClient(usim, { port: sim.vpcdPort, logger: parent });
+  vpcd.start();
+  try {
+    await vpcd.waitConnected(10_000);
+  } catch (err) {
+    await vpcd.stop();
+    await own?.stop();
+    if (wanted === true) throw err;
+    log.info({ why: (err as Error).message }, 'PC/SC unavailable (vpcd not reachable): the virtual USIM runs in-process');
+    return { path: 'in-process', close: async () => {} };
+  }
+  return {
+    path: 'pcsc',
+    close: async () => {
+      await vpcd.stop();
+      await own?.stop();
+    },
+  };
+}
+
+export async function startSimWorld(config: BoardConfig, logger: Logger): Promise<SimWorld> {
+  const sim = config.sim;
+  if (!sim) throw new Error('the sim world needs the board config sim section');
+  // Each simulated part binds {component:'sim'} itself; `own` is for what the world says.
+  const log = logger;
+  const own = logger.child({ component: 'sim' });
+  const subscriber = sim.subscriberFile ? await loadSubscriber(sim.subscriberFile) : { ...DEFAULT_SUBSCRIBER };
+  const keyDomainId = Buffer.from(keyDomainIdFromPlmn(plmnFromImsi(subscriber.imsi, subscriber.mncLength))).toString('hex');
+
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async () => {
+    for (const c of closers.reverse()) await c().catch((err: unknown) => own.warn({ err: (err as Error).message }, 'sim world: close failed'));
+  };
+  try {
+    const modem = await startSimModem({ linkPath: join(config.stateDir, 'ttySIM0'), logger: log });
+    closers.push(() => modem.close());
+
+    const usim = new VirtualUsim({ subscriber, profile: sim.profile === 'aka-only' ? 'aka-only' : 'full', logger: log });
+    const card = await attachCard(sim, usim, log);
+    closers.push(card.close);
+
+    let smsReference = 0;
+    const network = await startSimNetwork({
+      subscribers: [{ ...subscriber, amf: subscriber.amf, sqn: subscriber.sqn }],
+      bsmFqdn: config.network.bsmFqdn,
+      services: SIM_SERVICES.map((s) => ({ ...s, keyDomainId })),
+      subscriptions: { [subscriber.imsi]: INITIAL_SUBSCRIPTION },
+      ports: { bsf: sim.bsfPort, bsm: sim.bsmPort, portal: sim.portalPort, control: sim.controlPort },
+      terminalLtkmPort: config.network.ltkmPort,
+      smsSink: {
+        // The BSM's WAP push goes out as SMS-DELIVERs through the simulated SMSC to the modem on the pty.
+        deliverWapPush: async (push) => {
+          smsReference = (smsReference + 1) & 0xff;
+          const pdus = encodeDatagramAsSms({
+            originator: BSM_SMS_ORIGINATOR,
+            smsc: SMSC,
+            destinationPort: WAP_PUSH_PORT,
+            sourcePort: WSP_PORT,
+            payload: push,
+            reference: smsReference,
+            timestamp: new Date(),
+          });
+          modem.smsc.deliver(pdus);
+        },
+      },
+      logger: log,
+    });
+    closers.push(() => network.close());
+    own.info({ portal: network.urls.portal, control: network.urls.control, card: card.path }, 'simulated world up');
+    return { modem, usim, network, subscriber, cardPath: card.path, close: closeAll };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

@@ -1,0 +1,75 @@
+// A private pcscd for the sim board when none is running: foreground, configured with only the vpcd reader,
+// stopped by PID with the simulated world. Only one pcscd can run per machine (its socket is fixed), so a
+// running one is used as it is and never touched.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const VPCD_READER_CONF = '/etc/reader.conf.d/vpcd';
+const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
+
+/** PIDs of live pcscd processes, from /proc. */
+export function runningPcscd(): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() !== 'pcscd') continue;
+      if (readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z') out.push(Number(d));
+    } catch {
+      // it ended while we looked
+    }
+  }
+  return out;
+}
+
+export function pcscdInstalled(): boolean {
+  return existsSync(VPCD_READER_CONF) && ['/usr/sbin/pcscd', '/sbin/pcscd', '/usr/bin/pcscd'].some((p) => existsSync(p));
+}
+
+export class PrivatePcscd {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly dir: string,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Starts pcscd with the vpcd reader only; resolves once its socket answers, rejects after timeoutMs. */
+  static async start(timeoutMs = 10_000): Promise<PrivatePcscd> {
+    const dir = mkdtempSync(join(tmpdir(), 'bcastd-pcscd-'));
+    const conf = join(dir, 'reader.conf');
+    copyFileSync(VPCD_READER_CONF, conf);
+    // Own process group: a Ctrl-C on bcastd's terminal must not kill the card's pcscd before de-registration.
+    const child = spawn('pcscd', ['--foreground', '--config', conf], { stdio: 'ignore', detached: true });
+    const p = new PrivatePcscd(child, dir);
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
+    const deadline = Date.now() + timeoutMs;
+    while (!existsSync(PCSCD_SOCKET)) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        await p.stop();
+        throw new Error(child.exitCode !== null ? `pcscd exited with code ${child.exitCode}` : `pcscd socket not up within ${timeoutMs} ms`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return p;
+  }
+
+  async stop(graceMs = 3000): Promise<void> {
+    const c = this.child;
+    if (c.exitCode === null && c.signalCode === null) {
+      const exited = new Promise<void>((r) => c.once('exit', () => r()));
+      c.kill('SIGTERM');
+      const t = setTimeout(() => c.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(t);
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
