@@ -1,5 +1,6 @@
 // The bcastctl command tree, separate from the process entry so tests can run it in-process.
 import { Command, CommanderError } from 'commander';
+import { registerDaemonCommands } from './daemon/commands.js';
 import { registerDecode } from './decode/command.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
@@ -10,6 +11,7 @@ export function buildBcastctl(io: CliIo): Command {
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
     .showHelpAfterError(false);
   registerDecode(program, io);
+  registerDaemonCommands(program, io);
   return program;
 }
 

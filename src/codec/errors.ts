@@ -2,7 +2,7 @@
  * The one error type every pure decoder throws. Callers (CLI, daemon) rely on it: anything else
  * escaping a decoder is a bug, and the property tests check exactly that.
  */
-export type CodecName = 'sms' | 'udh' | 'reassembly' | 'wsp' | 'mikey' | 'at' | 'xml' | 'hex';
+export type CodecName = 'sms' | 'udh' | 'reassembly' | 'wsp' | 'mikey' | 'at' | 'xml' | 'hex' | 'usim';
 
 export class DecodeError extends Error {
   override readonly name = 'DecodeError';

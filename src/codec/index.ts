@@ -9,3 +9,4 @@ export * from './wsp/index.js';
 export * from './mikey/index.js';
 export * from './xml/index.js';
 export * as at from './at/index.js';
+export * as usim from './usim/index.js';

@@ -8,6 +8,10 @@
  *   POST /expire {terminal}        B-TID expiry: the BSM stops accepting the terminal's B-TID
  *   POST /pull {terminal, keyGroup?, via?: 'udp'|'sms'}   solicited pull
  *   POST /rotate {serviceId}       next MSK of a service
+ * and, when the simulated modem is attached (the sim board):
+ *   POST /coverage {on: boolean}   coverage lost / regained (+CEREG URCs)
+ *   POST /pdp-release {variant?}   the network releases the PDP context (a +CGEV form)
+ *   POST /sms {pdus: [hex]}        SMS-DELIVER PDUs (SMSC prefix included) through the SMSC to the modem
  */
 import { maskId } from '../../gba/identity.js';
 import type { SimBsf } from './bsf.js';
@@ -16,9 +20,17 @@ import type { EventLog } from './event-log.js';
 import { isCountedFault, type Faults } from './faults.js';
 import { json, startHttpServer, type SimHttpServer, type SimReply, type SimRequest } from './http-server.js';
 
+/** The radio side of the sim board (the simulated modem), when there is one. */
+export interface SimRadio {
+  setCoverage(on: boolean): void;
+  releasePdp(variant?: string): void;
+  readonly releaseVariants: readonly string[];
+  deliverSms(pdus: Uint8Array[]): void;
+}
+
 export class SimControlApi {
   #http: SimHttpServer | null = null;
-  constructor(private readonly o: { bsf: SimBsf; bsm: SimBsm; faults: Faults; events: EventLog; port: number }) {}
+  constructor(private readonly o: { bsf: SimBsf; bsm: SimBsm; faults: Faults; events: EventLog; port: number; radio?: () => SimRadio | undefined }) {}
 
   async start(): Promise<string> {
     this.#http = await startHttpServer((r) => this.#handle(r), this.o.port, '127.0.0.1');
@@ -80,6 +92,27 @@ export class SimControlApi {
         return json(409, { error: (e as Error).message });
       }
       return json(200, { sent: { keyGroup, via } });
+    }
+    const radio = this.o.radio?.();
+    if ((path === '/coverage' || path === '/pdp-release' || path === '/sms') && !radio) return json(409, { error: 'no simulated modem attached' });
+    if (path === '/coverage' && radio) {
+      if (typeof body.on !== 'boolean') return json(400, { error: 'on must be true or false' });
+      radio.setCoverage(body.on);
+      this.o.events.push({ type: 'radio', coverage: body.on });
+      return json(200, { coverage: body.on });
+    }
+    if (path === '/pdp-release' && radio) {
+      const variant = body.variant === undefined ? undefined : String(body.variant);
+      if (variant !== undefined && !radio.releaseVariants.includes(variant)) return json(400, { error: `variant must be one of ${radio.releaseVariants.join(', ')}` });
+      radio.releasePdp(variant);
+      this.o.events.push({ type: 'radio', pdpRelease: variant ?? 'default' });
+      return json(200, { released: variant ?? 'default' });
+    }
+    if (path === '/sms' && radio) {
+      const pdus = Array.isArray(body.pdus) ? body.pdus : null;
+      if (!pdus || pdus.length === 0 || !pdus.every((p) => typeof p === 'string' && /^([0-9a-fA-F]{2})+$/.test(p))) return json(400, { error: 'pdus must be a non-empty list of hex strings' });
+      radio.deliverSms(pdus.map((p) => Uint8Array.from(Buffer.from(p as string, 'hex'))));
+      return json(200, { delivered: pdus.length });
     }
     if (path === '/rotate') {
       if (typeof body.serviceId !== 'string' || !this.o.bsm.service(body.serviceId)) return json(404, { error: 'unknown service' });

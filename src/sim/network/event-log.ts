@@ -10,7 +10,8 @@ export type NetworkEvent =
   | { type: 'verification'; btid: string; counter: number; ok: boolean; from: string }
   | { type: 'purchase'; terminal: string; serviceId: string }
   | { type: 'auth-fail'; server: 'bsf' | 'bsm'; why: string }
-  | { type: 'fault'; fault: string };
+  | { type: 'fault'; fault: string }
+  | { type: 'radio'; coverage?: boolean; pdpRelease?: string };
 
 export type LoggedEvent = NetworkEvent & { ts: string; seq: number };
 

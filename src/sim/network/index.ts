@@ -6,5 +6,5 @@ export { normaliseSubscriber, type NetworkSubscriber, type SubscriberInput } fro
 export { SimBsm, type SimBsmOptions, type SimService, type Registration } from './bsm.js';
 export { LtkmSender, type SmsSink, type LtkmTarget, type VerificationRecord } from './ltkm-sender.js';
 export { SimPortal } from './portal.js';
-export { SimControlApi } from './control-api.js';
+export { SimControlApi, type SimRadio } from './control-api.js';
 export { startSimNetwork, type SimNetwork, type SimNetworkOptions } from './network.js';

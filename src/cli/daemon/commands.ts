@@ -1,0 +1,107 @@
+// bcastctl status | watch | register | deregister | pull | sim …: talk to a running bcastd over MQTT, and to the
+// simulated world's portal and control API on the sim board.
+import type { Command } from 'commander';
+import { locateDaemon, type LocateOptions } from './locate.js';
+import { MqttSession } from './mqtt-session.js';
+import { statusLines, watchLine } from './render.js';
+import { UsageError, type CliIo } from '../io.js';
+
+type Common = LocateOptions & { json?: boolean };
+
+function withLocation(cmd: Command): Command {
+  return cmd
+    .option('--board <name|path>', 'board config of the daemon (finds its runtime file)', 'sim')
+    .option('--broker <url>', 'MQTT broker URL (default: from the running daemon)')
+    .option('--device <id>', 'device id ("+" for every device on the broker)');
+}
+
+async function session(o: Common): Promise<MqttSession> {
+  return MqttSession.connect(await locateDaemon(o));
+}
+
+async function simPost(o: Common, which: 'controlUrl' | 'portalUrl', path: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const where = await locateDaemon(o);
+  const base = where.sim?.[which];
+  if (!base) throw new UsageError('no simulated world: `bcastctl sim` works with a bcastd running on the sim board');
+  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+  const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`simulator answered ${res.status}: ${String(json['error'] ?? '')}`);
+  return json;
+}
+
+async function simGet(o: Common, path: string): Promise<unknown> {
+  const where = await locateDaemon(o);
+  const base = where.sim?.controlUrl;
+  if (!base) throw new UsageError('no simulated world: `bcastctl sim` works with a bcastd running on the sim board');
+  const res = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(15_000) });
+  return res.json();
+}
+
+const SIM_TERMINAL = '001010000000001';
+
+export function registerDaemonCommands(program: Command, io: CliIo): void {
+  withLocation(program.command('status').description('one screen of the daemon\'s retained state').option('--json', 'print the topics as one JSON object')).action(async (o: Common) => {
+    const s = await session(o);
+    try {
+      const msgs = await s.snapshot();
+      if (msgs.length === 0) throw new Error(`nothing published under ${s.where.topicPrefix}/${s.where.deviceId}/ on ${s.where.mqttUrl}`);
+      if (o.json) io.out(JSON.stringify(Object.fromEntries(msgs.map((m) => [`${m.device}/${m.name}`, m.payload])), null, 2));
+      else for (const l of statusLines(msgs)) io.out(l);
+    } finally {
+      await s.close();
+    }
+  });
+
+  withLocation(program.command('watch').description('follow the daemon live: every state change and event').option('--json', 'one JSON object per line').option('--for <seconds>', 'stop after this many seconds')).action(
+    async (o: Common & { for?: string }) => {
+      const s = await session(o);
+      s.follow((m) => io.out(o.json ? JSON.stringify({ topic: m.topic, payload: m.payload }) : watchLine(m)));
+      await new Promise<void>((resolve) => {
+        const done = () => resolve();
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+        if (o.for) setTimeout(done, Number(o.for) * 1000);
+      });
+      await s.close();
+    },
+  );
+
+  const send = (name: string, build: (o: Record<string, unknown>) => Record<string, unknown>) =>
+    async (o: Common & Record<string, unknown>) => {
+      const s = await session(o);
+      try {
+        const answer = await s.command(name, build(o));
+        io.out(JSON.stringify(answer));
+        if (answer['ok'] !== true) throw new Error(`${name} refused: ${JSON.stringify(answer['error'] ?? answer)}`);
+      } finally {
+        await s.close();
+      }
+    };
+  withLocation(program.command('register').description('register with the BSM now (trigger "command")').option('--service <id...>', 'service ids (default: the board config\'s)')).action(
+    send('register', (o) => (o['service'] ? { services: o['service'] } : {})),
+  );
+  withLocation(program.command('deregister').description('de-register from the BSM').option('--service <id...>', 'service ids (default: those registered)')).action(
+    send('deregister', (o) => (o['service'] ? { services: o['service'] } : {})),
+  );
+  withLocation(program.command('pull').description('act as on a BSM solicited pull: key group 0 re-registers, others request MSKs').option('--key-group <n>', 'key group', '0').option('--key-domain <hex>', 'key domain id (default: home network)')).action(
+    send('pull', (o) => ({ keyGroup: Number(o['keyGroup']), ...(o['keyDomain'] ? { keyDomainId: o['keyDomain'] } : {}) })),
+  );
+  withLocation(program.command('bootstrap').description('run GBA bootstrapping again, then register')).action(send('bootstrap', () => ({})));
+
+  const sim = program.command('sim').description('drive the simulated world of the sim board');
+  withLocation(sim.command('purchase').description('buy a service out of band (web portal): the BSM sends a Key Group 0 solicited pull').argument('<serviceId>').option('--via <sms|udp>', 'how the pull travels (default: SMS unless registered)')).action(
+    async (serviceId: string, o: Common & { via?: string }) => io.out(JSON.stringify(await simPost(o, 'portalUrl', '/purchase', { serviceId, terminal: SIM_TERMINAL, ...(o.via ? { via: o.via } : {}) }))),
+  );
+  withLocation(sim.command('pull').description('the BSM sends a solicited pull').option('--key-group <n>', 'key group (0: re-register)', '0').option('--via <sms|udp>', 'transport', 'sms')).action(
+    async (o: Common & { keyGroup: string; via: string }) => io.out(JSON.stringify(await simPost(o, 'controlUrl', '/pull', { terminal: SIM_TERMINAL, keyGroup: Number(o.keyGroup), via: o.via }))),
+  );
+  withLocation(sim.command('coverage').description('lose or regain coverage').argument('<on|off>')).action(async (state: string, o: Common) => {
+    if (state !== 'on' && state !== 'off') throw new UsageError(`coverage takes on or off, not '${state}'`);
+    io.out(JSON.stringify(await simPost(o, 'controlUrl', '/coverage', { on: state === 'on' })));
+  });
+  withLocation(sim.command('pdp-release').description('the network releases the PDP context').argument('[variant]', 'the +CGEV form (default nw-pdn-deact)')).action(
+    async (variant: string | undefined, o: Common) => io.out(JSON.stringify(await simPost(o, 'controlUrl', '/pdp-release', variant ? { variant } : {}))),
+  );
+  withLocation(sim.command('registrations').description('what the simulated BSM knows of the terminal')).action(async (o: Common) => io.out(JSON.stringify(await simGet(o, '/registrations'), null, 2)));
+  withLocation(sim.command('events').description('everything the simulated network saw')).action(async (o: Common) => io.out(JSON.stringify(await simGet(o, '/events'), null, 2)));
+}

@@ -1,0 +1,41 @@
+// Where is the daemon? `--broker`/`--device` say it outright; otherwise the board config's state dir holds the
+// runtime file the daemon wrote at start (broker URL, topic prefix, device id, the simulator's control API).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadBoardConfig } from '../../daemon/config/index.js';
+import { RUNTIME_FILE, type RuntimeInfo } from '../../daemon/runtime-file.js';
+import { UsageError } from '../io.js';
+
+export interface DaemonLocation {
+  mqttUrl: string;
+  topicPrefix: string;
+  /** A device id, or '+' for every device on the broker. */
+  deviceId: string;
+  sim?: RuntimeInfo['sim'];
+}
+
+export interface LocateOptions {
+  board?: string;
+  broker?: string;
+  device?: string;
+}
+
+export async function locateDaemon(o: LocateOptions): Promise<DaemonLocation> {
+  const config = loadBoardConfig(o.board ?? 'sim');
+  let runtime: RuntimeInfo | null = null;
+  try {
+    runtime = JSON.parse(await readFile(join(config.stateDir, RUNTIME_FILE), 'utf8')) as RuntimeInfo;
+  } catch {
+    runtime = null;
+  }
+  const mqttUrl = o.broker ?? runtime?.mqttUrl ?? config.mqtt.url;
+  if (!mqttUrl) {
+    throw new UsageError(`no running bcastd found for board ${config.board.name} (no ${join(config.stateDir, RUNTIME_FILE)}): start it with npm start, or give --broker`);
+  }
+  return {
+    mqttUrl,
+    topicPrefix: runtime?.topicPrefix ?? config.mqtt.topicPrefix,
+    deviceId: o.device ?? runtime?.deviceId ?? config.deviceId,
+    ...(runtime?.sim ? { sim: runtime.sim } : {}),
+  };
+}

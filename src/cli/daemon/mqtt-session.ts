@@ -1,0 +1,115 @@
+// A short-lived MQTT 5 client for bcastctl: read retained topics, follow live ones, send commands and wait for
+// the answer on a response topic with correlation data.
+import { randomBytes } from 'node:crypto';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { DaemonLocation } from './locate.js';
+
+export interface TopicMessage {
+  topic: string;
+  /** The part after `<prefix>/<device>/`. */
+  name: string;
+  device: string;
+  payload: Record<string, unknown> | null;
+  retained: boolean;
+}
+
+export class MqttSession {
+  private constructor(
+    private readonly client: MqttClient,
+    readonly where: DaemonLocation,
+  ) {}
+
+  static async connect(where: DaemonLocation, timeoutMs = 5000): Promise<MqttSession> {
+    const client = mqtt.connect(where.mqttUrl, { protocolVersion: 5, reconnectPeriod: 1000, connectTimeout: timeoutMs, clientId: `bcastctl-${randomBytes(4).toString('hex')}` });
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => {
+        client.end(true);
+        reject(new Error(`cannot reach the MQTT broker at ${where.mqttUrl} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      client.once('connect', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    return new MqttSession(client, where);
+  }
+
+  private parse(topic: string, payload: Buffer, retained: boolean): TopicMessage | null {
+    const base = `${this.where.topicPrefix}/`;
+    if (!topic.startsWith(base)) return null;
+    const rest = topic.slice(base.length);
+    const slash = rest.indexOf('/');
+    if (slash < 0) return null;
+    let parsed: Record<string, unknown> | null = null;
+    try {
+      const v: unknown = payload.length ? JSON.parse(payload.toString('utf8')) : null;
+      parsed = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+    } catch {
+      parsed = null;
+    }
+    return { topic, device: rest.slice(0, slash), name: rest.slice(slash + 1), payload: parsed, retained };
+  }
+
+  /** Every message under the device(s), retained ones first; returns an unsubscribe function. */
+  follow(onMessage: (m: TopicMessage) => void): () => void {
+    const filter = `${this.where.topicPrefix}/${this.where.deviceId}/#`;
+    const handler = (topic: string, payload: Buffer, packet: { retain?: boolean }) => {
+      const m = this.parse(topic, payload, packet.retain === true);
+      if (m && !m.name.startsWith('cmd/')) onMessage(m);
+    };
+    this.client.on('message', handler);
+    this.client.subscribe(filter, { qos: 1 });
+    return () => {
+      this.client.off('message', handler);
+      this.client.unsubscribe(filter);
+    };
+  }
+
+  /** Collects the retained state for `settleMs` (retained messages arrive right after subscribing). */
+  async snapshot(settleMs = 700): Promise<TopicMessage[]> {
+    const out = new Map<string, TopicMessage>();
+    const stop = this.follow((m) => {
+      if (m.retained) out.set(m.topic, m);
+    });
+    await new Promise((r) => setTimeout(r, settleMs));
+    stop();
+    return [...out.values()];
+  }
+
+  /** Sends `cmd/<name>` to one device and waits for its answer. */
+  async command(name: string, args: Record<string, unknown>, timeoutMs = 15_000): Promise<Record<string, unknown>> {
+    if (this.where.deviceId === '+') throw new Error('a command needs one device: give --device');
+    const correlation = randomBytes(8);
+    const responseTopic = `${this.where.topicPrefix}/${this.where.deviceId}/cmd/${name}/response/${correlation.toString('hex')}`;
+    await this.client.subscribeAsync(responseTopic, { qos: 1 });
+    try {
+      return await new Promise<Record<string, unknown>>((resolve, reject) => {
+        const t = setTimeout(() => {
+          this.client.off('message', onMessage);
+          reject(new Error(`no answer to ${name} within ${timeoutMs} ms (is bcastd running?)`));
+        }, timeoutMs);
+        const onMessage = (topic: string, payload: Buffer) => {
+          if (topic !== responseTopic) return;
+          clearTimeout(t);
+          this.client.off('message', onMessage);
+          try {
+            resolve(JSON.parse(payload.toString('utf8')) as Record<string, unknown>);
+          } catch {
+            reject(new Error(`unreadable answer to ${name}`));
+          }
+        };
+        this.client.on('message', onMessage);
+        this.client.publish(`${this.where.topicPrefix}/${this.where.deviceId}/cmd/${name}`, JSON.stringify(args), {
+          qos: 1,
+          properties: { responseTopic, correlationData: correlation },
+        });
+      });
+    } finally {
+      await this.client.unsubscribeAsync(responseTopic).catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.endAsync();
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * Plugs the virtual USIM into a real pcscd through the vsmartcard vpcd driver: vpcd listens on TCP
+ * (35963 for reader "Virtual PCD 00 00") and the card connects as a client. Every message is a 2-byte
+ * big-endian length and a payload; a 1-byte payload is a control (0 power off, 1 power on, 2 reset,
+ * 4 send the ATR), anything longer is a command APDU to answer. Removing the card closes the
+ * connection (vpcd then reports the slot empty); inserting it, or pcscd coming back after a restart,
+ * reconnects with capped exponential backoff.
+ */
+import { EventEmitter } from 'node:events';
+import { Socket, connect } from 'node:net';
+import type { Logger } from 'pino';
+import type { VirtualUsim } from './usim.js';
+
+export const VPCD_DEFAULT_PORT = 35963;
+
+const CTRL = { OFF: 0, ON: 1, RESET: 2, ATR: 4 } as const;
+
+export interface VpcdClientOptions {
+  host?: string;
+  port?: number;
+  logger?: Logger;
+  /** Reconnect delays: first, then doubled up to max. */
+  backoff?: { initialMs: number; maxMs: number };
+}
+
+export interface VpcdClientEvents {
+  connected: [];
+  disconnected: [];
+}
+
+export class VpcdClient extends EventEmitter<VpcdClientEvents> {
+  readonly #card: VirtualUsim;
+  readonly #host: string;
+  readonly #port: number;
+  readonly #log: Logger | undefined;
+  readonly #backoff: { initialMs: number; maxMs: number };
+  #socket: Socket | null = null;
+  #connected = false;
+  #retryMs: number;
+  #timer: NodeJS.Timeout | null = null;
+  #stopped = true;
+  #rx = Buffer.alloc(0);
+  #queue: Promise<void> = Promise.resolve();
+  readonly #onRemoved = () => this.#drop();
+  readonly #onInserted = () => this.#dial();
+
+  constructor(card: VirtualUsim, o: VpcdClientOptions = {}) {
+    super();
+    this.#card = card;
+    this.#host = o.host ?? '127.0.0.1';
+    this.#port = o.port ?? VPCD_DEFAULT_PORT;
+    this.#log = o.logger?.child({ component: 'sim', part: 'vpcd' });
+    this.#backoff = o.backoff ?? { initialMs: 100, maxMs: 2000 };
+    this.#retryMs = this.#backoff.initialMs;
+  }
+
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#card.on('removed', this.#onRemoved);
+    this.#card.on('inserted', this.#onInserted);
+    this.#dial();
+  }
+
+  /** Resolves once a connection is up (or rejects after timeoutMs). */
+  waitConnected(timeoutMs = 5000): Promise<void> {
+    if (this.#connected) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => {
+        this.off('connected', ok);
+        reject(new Error(`vpcd not reachable on ${this.#host}:${this.#port} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const ok = () => {
+        clearTimeout(t);
+        resolve();
+      };
+      this.once('connected', ok);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#card.off('removed', this.#onRemoved);
+    this.#card.off('inserted', this.#onInserted);
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    const s = this.#socket;
+    if (!s) return;
+    await new Promise<void>((resolve) => {
+      s.once('close', () => resolve());
+      s.destroy();
+    });
+  }
+
+  #dial(): void {
+    if (this.#stopped || this.#socket || !this.#card.present) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    const s = connect({ host: this.#host, port: this.#port });
+    this.#socket = s;
+    this.#rx = Buffer.alloc(0);
+    s.setNoDelay(true);
+    s.on('connect', () => {
+      this.#connected = true;
+      this.#retryMs = this.#backoff.initialMs;
+      this.#log?.debug({ port: this.#port }, 'virtual USIM attached to vpcd');
+      this.emit('connected');
+    });
+    s.on('data', (d) => this.#onData(d));
+    s.on('error', (e) => this.#log?.debug({ err: e.message }, 'vpcd connection error'));
+    s.on('close', () => {
+      const was = this.#connected;
+      this.#socket = null;
+      this.#connected = false;
+      if (was) this.emit('disconnected');
+      this.#scheduleRetry();
+    });
+  }
+
+  #scheduleRetry(): void {
+    if (this.#stopped || !this.#card.present || this.#timer) return;
+    const delay = this.#retryMs;
+    this.#retryMs = Math.min(this.#retryMs * 2, this.#backoff.maxMs);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#dial();
+    }, delay);
+  }
+
+  /** Card removed: hang up; vpcd sees the card go. */
+  #drop(): void {
+    this.#socket?.destroy();
+  }
+
+  #onData(chunk: Buffer): void {
+    this.#rx = Buffer.concat([this.#rx, chunk]);
+    while (this.#rx.length >= 2) {
+      const n = this.#rx.readUInt16BE(0);
+      if (this.#rx.length < 2 + n) return;
+      const payload = Uint8Array.from(this.#rx.subarray(2, 2 + n));
+      this.#rx = this.#rx.subarray(2 + n);
+      // APDUs are answered strictly in order, even when the card answers slowly (latency fault).
+      this.#queue = this.#queue.then(() => this.#handle(payload));
+    }
+  }
+
+  async #handle(p: Uint8Array): Promise<void> {
+    const s = this.#socket;
+    if (!s) return;
+    if (p.length === 1) {
+      if (p[0] === CTRL.ATR) this.#send(s, this.#card.atr);
+      else if (p[0] === CTRL.ON || p[0] === CTRL.RESET) this.#card.reset();
+      return;
+    }
+    try {
+      this.#send(s, await this.#card.transmit(p));
+    } catch (e) {
+      this.#log?.debug({ err: (e as Error).message }, 'APDU not answered');
+      s.destroy();
+    }
+  }
+
+  #send(s: Socket, payload: Uint8Array): void {
+    if (s.destroyed) return;
+    const head = Buffer.alloc(2);
+    head.writeUInt16BE(payload.length);
+    s.write(Buffer.concat([head, payload]));
+  }
+}
