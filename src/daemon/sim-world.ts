@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { BoardConfig } from './config/index.js';
 import { encodeDatagramAsSms } from '../codec/index.js';
 import { keyDomainIdFromPlmn, plmnFromImsi } from '../gba/index.js';
-import { startSimModem, type SimModem } from '../sim/modem/index.js';
+import { PDP_RELEASE_VARIANTS, startSimModem, type PdpReleaseVariant, type SimModem } from '../sim/modem/index.js';
 import { startSimNetwork, type SimNetwork } from '../sim/network/index.js';
 import { PrivatePcscd, pcscdInstalled, runningPcscd } from '../sim/pcscd.js';
 import { DEFAULT_SUBSCRIBER, loadSubscriber, type Subscriber } from '../sim/subscriber.js';
@@ -124,6 +124,12 @@ export async function startSimWorld(config: BoardConfig, logger: Logger): Promis
           modem.smsc.deliver(pdus);
         },
       },
+      radio: () => ({
+        setCoverage: (on) => modem.network.setCoverage(on),
+        releasePdp: (variant) => modem.network.releasePdp(variant as PdpReleaseVariant | undefined),
+        releaseVariants: PDP_RELEASE_VARIANTS,
+        deliverSms: (pdus) => void modem.smsc.deliver(pdus),
+      }),
       logger: log,
     });
     closers.push(() => network.close());
