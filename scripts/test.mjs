@@ -82,7 +82,8 @@ if (all.length === 0) {
   process.exit(1);
 }
 console.log(`running ${parallel.length} test file(s) in parallel, ${serial.length} serially`);
-let status = 0;
-if (parallel.length) status ||= run(process.execPath, ['--test', '--test-concurrency=2', ...parallel.map((f) => relative(root, f))]);
-if (serial.length) status ||= run(process.execPath, ['--test', '--test-concurrency=1', ...serial.map((f) => relative(root, f))]);
-process.exit(status);
+// Both runs always happen: a failure in one must not hide the other's results.
+const statuses = [];
+if (parallel.length) statuses.push(run(process.execPath, ['--test', '--test-concurrency=2', ...parallel.map((f) => relative(root, f))]));
+if (serial.length) statuses.push(run(process.execPath, ['--test', '--test-concurrency=1', ...serial.map((f) => relative(root, f))]));
+process.exit(statuses.some((s) => s !== 0) ? 1 : 0);

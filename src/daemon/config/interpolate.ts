@@ -26,7 +26,8 @@ export function interpolateEnv(value: unknown, env: Readonly<Record<string, stri
       }
       const m = NAME.exec(inner);
       if (m === null) {
-        problems.push({ path, message: `has "\${${inner}}", expected \${NAME} or \${NAME:-default}` });
+        // JSON quoting keeps the message on one line whatever the value holds.
+        problems.push({ path, message: `has ${JSON.stringify(`\${${inner}}`)}, expected \${NAME} or \${NAME:-default}` });
         return whole;
       }
       const [, name, fallback] = m as unknown as [string, string, string | undefined];

@@ -1,3 +1,4 @@
+import { nextSqn } from '../../../src/sim/network/bsf.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GbaClient, GbaError, bsmNafId, networkNafKeys, type GbaState } from '../../../src/gba/index.js';
@@ -79,8 +80,10 @@ test('AUTS resynchronisation: card SQN ahead of the BSF → resyncing → bootst
   assert.equal(s.roundTrips, 3);
   assert.equal(gba.stats().resyncs, 1);
   assert.equal(env.events.ofType('resync').length, 1);
-  assert.equal(env.bsf.sqnOf(TEST_SUBSCRIBER.imsi), 5001);
-  assert.equal(card.sqnMs, 5001);
+  // After the resync the BSF continues from the card's SQN with the next SEQ (TS 33.102 Annex C: IND 5 bits).
+  assert.equal(env.bsf.sqnOf(TEST_SUBSCRIBER.imsi), nextSqn(5000));
+  assert.equal(nextSqn(5000), 5024);
+  assert.equal(card.sqnMs, 5024);
   gba.close();
 });
 
