@@ -129,6 +129,7 @@ export async function startSimWorld(config: BoardConfig, logger: Logger): Promis
         releasePdp: (variant) => modem.network.releasePdp(variant as PdpReleaseVariant | undefined),
         releaseVariants: PDP_RELEASE_VARIANTS,
         deliverSms: (pdus) => void modem.smsc.deliver(pdus),
+        atLog: () => modem.atLog,
       }),
       logger: log,
     });

@@ -12,6 +12,7 @@
  *   POST /coverage {on: boolean}   coverage lost / regained (+CEREG URCs)
  *   POST /pdp-release {variant?}   the network releases the PDP context (a +CGEV form)
  *   POST /sms {pdus: [hex]}        SMS-DELIVER PDUs (SMSC prefix included) through the SMSC to the modem
+ *   GET  /at-log                   every AT command the modem received [{seq, ts (ISO), command}]
  */
 import { maskId } from '../../gba/identity.js';
 import type { SimBsf } from './bsf.js';
@@ -26,6 +27,8 @@ export interface SimRadio {
   releasePdp(variant?: string): void;
   readonly releaseVariants: readonly string[];
   deliverSms(pdus: Uint8Array[]): void;
+  /** Every AT command the simulated modem received, in order. */
+  atLog(): ReadonlyArray<{ seq: number; ts: number; command: string }>;
 }
 
 export class SimControlApi {
@@ -53,6 +56,11 @@ export class SimControlApi {
       if (path === '/verifications') return json(200, this.o.bsm.ltkm.verifications.map((v) => ({ ...v, btid: maskId(v.btid), at: new Date(v.at).toISOString() })));
       if (path === '/events') return json(200, this.o.events.all());
       if (path === '/faults') return json(200, this.o.faults.snapshot());
+      if (path === '/at-log') {
+        const radio = this.o.radio?.();
+        if (!radio) return json(409, { error: 'no simulated modem attached' });
+        return json(200, radio.atLog().map((e) => ({ seq: e.seq, ts: new Date(e.ts).toISOString(), command: e.command })));
+      }
       return json(404, { error: 'unknown path' });
     }
     if (req.method !== 'POST') return json(405, { error: 'GET or POST' });
