@@ -72,7 +72,8 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
       closers.push(['broker', () => broker!.close()]);
     }
     const mqtt = new MqttPublisher({
-      config: config.mqtt,
+      // The local broker decides the protocol: MQTT 5 with mosquitto, 3.1.1 with the embedded aedes.
+      config: broker ? { ...config.mqtt, protocolVersion: broker.protocolVersion } : config.mqtt,
       deviceId: config.deviceId,
       logger: log('mqtt'),
       ...(broker ? { url: broker.url } : {}),

@@ -1,7 +1,7 @@
 /**
- * The embedded broker of the zero-install `sim` board (no mqtt.url configured): Debian's mosquitto (MQTT 5)
- * on loopback, with a generated conf in a temp dir, started and stopped by PID. Without mosquitto there is
- * no fallback yet (DESIGN.md names npm aedes, which is not a dependency): BrokerUnavailableError says what to do.
+ * The local broker of the zero-install `sim` board (no mqtt.url configured): Debian's mosquitto (MQTT 5) on
+ * loopback, with a generated conf in a temp dir, started and stopped by PID; without mosquitto, npm aedes
+ * inside the process (MQTT 3.1.1) unless `fallback: false`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
@@ -10,6 +10,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Logger } from 'pino';
+import { startEmbeddedBroker } from './embedded-broker.js';
 import { BrokerUnavailableError } from './errors.js';
 
 export interface LocalBrokerOptions {
@@ -22,6 +23,8 @@ export interface LocalBrokerOptions {
   pathEnv?: string;
   startTimeoutMs?: number;
   stopTimeoutMs?: number;
+  /** Without mosquitto, run aedes in-process (MQTT 3.1.1) instead of failing (default true). */
+  fallback?: boolean;
 }
 
 export interface LocalBroker {
@@ -29,6 +32,8 @@ export interface LocalBroker {
   readonly port: number;
   readonly pid: number;
   readonly bin: string;
+  /** 5 with mosquitto, 4 (3.1.1) with the embedded aedes. */
+  readonly protocolVersion: 4 | 5;
   /** SIGTERM (SIGKILL after the timeout), then removes the temp dir. */
   close(): Promise<void>;
 }
@@ -75,6 +80,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startLocalBroker(opts: LocalBrokerOptions = {}): Promise<LocalBroker> {
   const bin = findMosquitto(opts.candidates, opts.pathEnv);
+  if (bin === undefined && opts.fallback !== false) {
+    const port = opts.port !== undefined && opts.port !== 0 ? opts.port : await freePort();
+    if (await accepts(port)) throw new BrokerUnavailableError(`cannot start the embedded broker: 127.0.0.1:${port} is already in use`);
+    const embedded = await startEmbeddedBroker(port, opts.logger);
+    return { url: embedded.url, port: embedded.port, pid: process.pid, bin: 'aedes (embedded)', protocolVersion: 4, close: embedded.close };
+  }
   if (bin === undefined) {
     throw new BrokerUnavailableError('no MQTT broker: mosquitto is not installed. Install it (apt-get install mosquitto) or set mqtt.url in the board config');
   }
@@ -137,6 +148,7 @@ export async function startLocalBroker(opts: LocalBrokerOptions = {}): Promise<L
     port,
     pid: child.pid!,
     bin,
+    protocolVersion: 5,
     async close() {
       await stop();
       opts.logger?.info({ url }, 'local MQTT broker stopped');

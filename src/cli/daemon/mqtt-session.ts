@@ -17,21 +17,25 @@ export class MqttSession {
   private constructor(
     private readonly client: MqttClient,
     readonly where: DaemonLocation,
+    /** 5, or 4 on a 3.1.1-only broker (the embedded aedes): then commands carry a `transaction` id. */
+    readonly protocolVersion: 4 | 5,
   ) {}
 
+  /** Connects with MQTT 5, falling back to 3.1.1 when the broker refuses version 5. */
   static async connect(where: DaemonLocation, timeoutMs = 5000): Promise<MqttSession> {
-    const client = mqtt.connect(where.mqttUrl, { protocolVersion: 5, reconnectPeriod: 1000, connectTimeout: timeoutMs, clientId: `bcastctl-${randomBytes(4).toString('hex')}` });
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => {
-        client.end(true);
-        reject(new Error(`cannot reach the MQTT broker at ${where.mqttUrl} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      client.once('connect', () => {
-        clearTimeout(t);
-        resolve();
+    for (const version of [5, 4] as const) {
+      const client = mqtt.connect(where.mqttUrl, { protocolVersion: version, reconnectPeriod: 0, connectTimeout: timeoutMs, clientId: `bcastctl-${randomBytes(4).toString('hex')}` });
+      const outcome = await new Promise<'ok' | 'refused' | 'unreachable'>((resolve) => {
+        const t = setTimeout(() => resolve('unreachable'), timeoutMs);
+        client.once('connect', () => (clearTimeout(t), resolve('ok')));
+        client.once('error', (e: Error & { code?: number }) => (clearTimeout(t), resolve(/protocol|version/i.test(e.message) || e.code === 1 || e.code === 132 ? 'refused' : 'unreachable')));
+        client.once('close', () => (clearTimeout(t), resolve(version === 5 ? 'refused' : 'unreachable')));
       });
-    });
-    return new MqttSession(client, where);
+      if (outcome === 'ok') return new MqttSession(client, where, version);
+      client.end(true);
+      if (outcome === 'unreachable') break;
+    }
+    throw new Error(`cannot reach the MQTT broker at ${where.mqttUrl} within ${timeoutMs} ms`);
   }
 
   private parse(topic: string, payload: Buffer, retained: boolean): TopicMessage | null {
@@ -80,7 +84,10 @@ export class MqttSession {
   async command(name: string, args: Record<string, unknown>, timeoutMs = 15_000): Promise<Record<string, unknown>> {
     if (this.where.deviceId === '+') throw new Error('a command needs one device: give --device');
     const correlation = randomBytes(8);
-    const responseTopic = `${this.where.topicPrefix}/${this.where.deviceId}/cmd/${name}/response/${correlation.toString('hex')}`;
+    const transaction = correlation.toString('hex');
+    const v5 = this.protocolVersion === 5;
+    // MQTT 5: a private response topic + correlation data; 3.1.1: the shared response topic and our transaction id.
+    const responseTopic = `${this.where.topicPrefix}/${this.where.deviceId}/cmd/${name}/response${v5 ? `/${transaction}` : ''}`;
     await this.client.subscribeAsync(responseTopic, { qos: 1 });
     try {
       return await new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -90,19 +97,21 @@ export class MqttSession {
         }, timeoutMs);
         const onMessage = (topic: string, payload: Buffer) => {
           if (topic !== responseTopic) return;
+          let answer: Record<string, unknown>;
+          try {
+            answer = JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
+          } catch {
+            answer = {};
+          }
+          if (!v5 && answer['transaction'] !== transaction) return; // someone else's answer
           clearTimeout(t);
           this.client.off('message', onMessage);
-          try {
-            resolve(JSON.parse(payload.toString('utf8')) as Record<string, unknown>);
-          } catch {
-            reject(new Error(`unreadable answer to ${name}`));
-          }
+          resolve(answer);
         };
         this.client.on('message', onMessage);
-        this.client.publish(`${this.where.topicPrefix}/${this.where.deviceId}/cmd/${name}`, JSON.stringify(args), {
-          qos: 1,
-          properties: { responseTopic, correlationData: correlation },
-        });
+        const topic = `${this.where.topicPrefix}/${this.where.deviceId}/cmd/${name}`;
+        if (v5) this.client.publish(topic, JSON.stringify(args), { qos: 1, properties: { responseTopic, correlationData: correlation } });
+        else this.client.publish(topic, JSON.stringify({ ...args, transaction }), { qos: 1 });
       });
     } finally {
       await this.client.unsubscribeAsync(responseTopic).catch(() => undefined);

@@ -44,8 +44,25 @@ test('starts mosquitto on loopback (MQTT 5), stops it by PID on close', async ()
   assert.deepEqual(lines().map((l) => l['msg']), ['local MQTT broker started', 'local MQTT broker stopped']);
 });
 
-test('without mosquitto: BrokerUnavailableError naming apt-get install mosquitto and mqtt.url', async () => {
-  await assert.rejects(startLocalBroker({ candidates: ['/nonexistent/mosquitto'], pathEnv: '' }), (e: unknown) => {
+test('without mosquitto: the embedded aedes broker (MQTT 3.1.1) takes over, and stops cleanly', async () => {
+  const b = await startLocalBroker({ candidates: ['/nonexistent/mosquitto'], pathEnv: '' });
+  try {
+    assert.equal(b.protocolVersion, 4);
+    assert.equal(b.pid, process.pid);
+    const c = await mqtt.connectAsync(b.url, { protocolVersion: 4, reconnectPeriod: 0 });
+    const got = new Promise<string>((resolve) => c.on('message', (_t, p) => resolve(p.toString())));
+    await c.subscribeAsync('t/x');
+    await c.publishAsync('t/x', 'hello');
+    assert.equal(await got, 'hello');
+    await c.endAsync();
+  } finally {
+    await b.close();
+  }
+  await assert.rejects(mqtt.connectAsync(b.url, { reconnectPeriod: 0, connectTimeout: 500 }));
+});
+
+test('without mosquitto and without the fallback: BrokerUnavailableError naming apt-get install mosquitto and mqtt.url', async () => {
+  await assert.rejects(startLocalBroker({ candidates: ['/nonexistent/mosquitto'], pathEnv: '', fallback: false }), (e: unknown) => {
     assert.ok(e instanceof BrokerUnavailableError);
     assert.match(e.message, /apt-get install mosquitto/);
     assert.match(e.message, /mqtt\.url/);
