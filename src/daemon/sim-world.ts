@@ -1,6 +1,7 @@
 // The simulated world of the `sim` board: a modem on a pseudo-terminal, a virtual USIM (through pcscd + vpcd
 // when they are installed, in-process otherwise), and the operator network (BSF, BSM, SMSC, purchase portal,
 // control API) on loopback. The daemon then runs exactly as on a real board against it.
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { BoardConfig } from './config/index.js';
@@ -39,10 +40,25 @@ export interface SimWorld {
 
 type Sim = NonNullable<BoardConfig['sim']>;
 
+/** pcsclite is an optional dependency: it is missing when libpcsclite-dev was absent at npm ci. */
+function pcscliteLoadable(): boolean {
+  try {
+    createRequire(import.meta.url)('pcsclite');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function attachCard(sim: Sim, usim: VirtualUsim, parent: Logger): Promise<{ path: 'pcsc' | 'in-process'; close: () => Promise<void> }> {
   const log = parent.child({ component: 'sim' });
   const wanted = sim.useVpcd;
   if (wanted === false) return { path: 'in-process', close: async () => {} };
+  if (!pcscliteLoadable()) {
+    if (wanted === true) throw new Error('sim.useVpcd is true but the pcsclite module is not built (install libpcsclite-dev, then npm rebuild pcsclite)');
+    log.info('PC/SC unavailable: the optional pcsclite module is not built (install libpcsclite-dev, then npm rebuild pcsclite); the virtual USIM runs in-process');
+    return { path: 'in-process', close: async () => {} };
+  }
   if (!pcscdInstalled()) {
     if (wanted === true) throw new Error('sim.useVpcd is true but pcscd / vsmartcard-vpcd are not installed');
     log.info('PC/SC unavailable (pcscd or vsmartcard-vpcd not installed): the virtual USIM runs in-process');
