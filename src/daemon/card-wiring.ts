@@ -18,6 +18,8 @@ function asGbaError(err: unknown): never {
 
 export function gbaCard(card: Card): GbaCard {
   return {
+    // GBA_ME keys (Ks, Ks_NAF = MUK) stay in the card adapter, which also does the ME-side MIKEY processing.
+    keepsMeKeys: true,
     identity: async () => {
       const info = ready(card);
       return { imsi: info.imsi, mncLength: info.mncLength };
@@ -45,7 +47,8 @@ export function gbaCard(card: Card): GbaCard {
   };
 }
 
-/** GBA_U: MSK messages (and key-less solicited pulls) are checked and stored by the USIM. */
+/** MSK messages (and key-less solicited pulls) are checked and stored by the USIM (GBA_U) or the ME side of the
+ * card adapter (GBA_ME). */
 export function cardLtkmProcessor(card: Card): LtkmProcessor {
   return {
     processMskMessage: async (raw) => {

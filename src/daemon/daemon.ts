@@ -6,11 +6,12 @@ import type { BoardConfig } from './config/index.js';
 import { componentLogger } from './logger.js';
 import { cardLtkmProcessor, gbaCard } from './card-wiring.js';
 import { gbaPort, bsmPort, intakePort } from './ports/network-ports.js';
+import { startPlayerExchange } from './player-exchange.js';
 import { publishPort } from './ports/publish-port.js';
 import { statePort } from './ports/state-port.js';
 import { removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.js';
 import { startSimWorld, type SimWorld } from './sim-world.js';
-import { BsmClient, LtkmListener, MeLtkmProcessor, MemoryKeyStore, credentialsFromGba, type LtkmDropReason } from '../bsm/index.js';
+import { BsmClient, LtkmListener, credentialsFromGba, type LtkmDropReason } from '../bsm/index.js';
 import { Card, openCardTransport } from '../card/index.js';
 import { GbaClient, createHttpTransport, maskId } from '../gba/index.js';
 import { Modem } from '../modem/index.js';
@@ -135,13 +136,10 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
       logger: log('bsm'),
     });
 
-    // LTKMs: the USIM checks and stores them in GBA_U; the ME does in GBA_ME, with the MUK from GBA.
-    const meKeys = new MemoryKeyStore();
-    const me = new MeLtkmProcessor({ muk: () => gba.session?.muk ?? null, btid: () => gba.session?.btid ?? null, store: meKeys });
-    const cardLtkm = cardLtkmProcessor(card);
+    // LTKMs: checked and stored by the USIM in GBA_U, by the card adapter's ME side in GBA_ME.
     let terminal: Terminal | null = null;
     const listener = new LtkmListener({
-      processor: { processMskMessage: (raw) => (card.capabilities?.mikeyOn === 'me' ? me.processMskMessage(raw) : cardLtkm.processMskMessage(raw)) },
+      processor: cardLtkmProcessor(card),
       port: config.network.ltkmPort,
       bindAddress: config.network.ltkmBind === 'loopback' ? '127.0.0.1' : config.network.ltkmBind === 'pdp' ? '0.0.0.0' : config.network.ltkmBind,
       ...(isSim ? { allowedSources: ['127.0.0.1'] } : {}),
@@ -221,6 +219,7 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
       });
     }
     commands.start();
+    const player = config.terminal.playerExchange.enabled ? startPlayerExchange(mqtt, card, log('daemon')) : null;
 
     const health = new HealthReporter({
       publisher: mqtt,
@@ -233,6 +232,7 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
         bsm: bsm.stats(),
         gba: gba.stats(),
         store: { ...store.counters },
+        ...(player ? { player: { ...player } } : {}),
       }),
     });
     health.start();

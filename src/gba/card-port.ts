@@ -20,6 +20,12 @@ export type Aka3gResult = { res: Uint8Array; ck: Uint8Array; ik: Uint8Array } | 
 export type GbaBootstrapResult = { res: Uint8Array } | { auts: Uint8Array };
 
 export interface GbaCard {
+  /**
+   * GBA_ME done by the card adapter itself (the terminal's key store beside the USIM): gbaBootstrap keeps
+   * Ks = CK || IK there and gbaNafDerivation derives Ks_NAF (also the MUK) there, so the client never holds
+   * CK, IK or the MUK. Without it, GBA_ME runs authenticate3g and the client derives the keys.
+   */
+  readonly keepsMeKeys?: boolean;
   identity(): Promise<GbaCardIdentity>;
   capabilities(): Promise<GbaCardCapabilities>;
   /** GBA_ME: AUTHENTICATE 3G context. */

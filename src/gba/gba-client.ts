@@ -246,7 +246,7 @@ export class GbaClient {
         throw new GbaError('bad-answer', `BootstrappingInfo unreadable: ${(e as Error).message}`);
       }
       // GBA_U cards keep B-TID and lifetime beside their bootstrapping (EF_GBABP) before they derive NAF keys.
-      if (mode === 'gba-u') await this.o.card.bootstrapped?.(info.btid, info.lifetime);
+      if (mode === 'gba-u' || this.o.card.keepsMeKeys) await this.o.card.bootstrapped?.(info.btid, info.lifetime);
       const naf = bsmNafId(this.o.bsmFqdn);
       let keys: { mrk: Secret; muk?: Secret };
       if ('ck' in answer && 'ik' in answer) {
@@ -264,7 +264,8 @@ export class GbaClient {
 
   async #askCard(mode: GbaMode, rand: Uint8Array, autn: Uint8Array): Promise<Aka3gResult | GbaBootstrapResult> {
     try {
-      return mode === 'gba-u' ? await this.o.card.gbaBootstrap(rand, autn) : await this.o.card.authenticate3g(rand, autn);
+      // A card adapter that keeps GBA_ME keys itself is asked like a GBA_U card: CK and IK never reach the client.
+      return mode === 'gba-u' || this.o.card.keepsMeKeys ? await this.o.card.gbaBootstrap(rand, autn) : await this.o.card.authenticate3g(rand, autn);
     } catch (e) {
       if (e instanceof GbaCardError && e.reason === 'mac-failure') {
         throw new GbaError('mac-failure', 'card rejected the network authentication (MAC failure, 98 62): not retried');
