@@ -5,10 +5,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { BoardConfig } from './config/index.js';
-import { encodeDatagramAsSms } from '../codec/index.js';
 import { keyDomainIdFromPlmn, plmnFromImsi } from '../gba/index.js';
 import { PDP_RELEASE_VARIANTS, startSimModem, type PdpReleaseVariant, type SimModem } from '../sim/modem/index.js';
 import { startSimNetwork, type SimNetwork } from '../sim/network/index.js';
+import { WapPushSmsGateway } from '../sim/network/wap-push-sms.js';
 import { PrivatePcscd, pcscdInstalled, runningPcscd } from '../sim/pcscd.js';
 import { DEFAULT_SUBSCRIBER, loadSubscriber, type Subscriber } from '../sim/subscriber.js';
 import { VirtualUsim, VpcdClient } from '../sim/usim/index.js';
@@ -23,10 +23,6 @@ export const SIM_SERVICES = [
 /** What the sim subscriber has bought before the daemon starts. */
 const INITIAL_SUBSCRIPTION = ['urn:bcastd:sim:news'];
 
-const SMSC = '+447785016005';
-const BSM_SMS_ORIGINATOR = '+447700900123';
-const WAP_PUSH_PORT = 2948;
-const WSP_PORT = 9200;
 
 export interface SimWorld {
   modem: SimModem;
@@ -116,7 +112,7 @@ export async function startSimWorld(config: BoardConfig, logger: Logger): Promis
     const card = await attachCard(sim, usim, log);
     closers.push(card.close);
 
-    let smsReference = 0;
+    const gateway = new WapPushSmsGateway();
     const network = await startSimNetwork({
       subscribers: [{ ...subscriber, amf: subscriber.amf, sqn: subscriber.sqn }],
       bsmFqdn: config.network.bsmFqdn,
@@ -126,19 +122,7 @@ export async function startSimWorld(config: BoardConfig, logger: Logger): Promis
       terminalLtkmPort: config.network.ltkmPort,
       smsSink: {
         // The BSM's WAP push goes out as SMS-DELIVERs through the simulated SMSC to the modem on the pty.
-        deliverWapPush: async (push) => {
-          smsReference = (smsReference + 1) & 0xff;
-          const pdus = encodeDatagramAsSms({
-            originator: BSM_SMS_ORIGINATOR,
-            smsc: SMSC,
-            destinationPort: WAP_PUSH_PORT,
-            sourcePort: WSP_PORT,
-            payload: push,
-            reference: smsReference,
-            timestamp: new Date(),
-          });
-          modem.smsc.deliver(pdus);
-        },
+        deliverWapPush: async (push) => void modem.smsc.deliver(gateway.encode(push)),
       },
       radio: () => ({
         setCoverage: (on) => modem.network.setCoverage(on),
