@@ -2,9 +2,10 @@
  * Simulated BSM (SPEC §6-§7): HTTP Digest with the MRK of each B-TID (keys from the simulated BSF, the
  * in-process Zn), nonce reuse with nonce-count checking, registration state per terminal (address,
  * services), services with key domains and key groups, MSK generation, LTKM pushes after
- * registration and MSK requests, solicited pulls over UDP and SMS.
+ * registration and MSK requests, solicited pulls over UDP and SMS, STKMs (MTK messages) under the
+ * current MSK of a service.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import { parseAuthorization, verifyDigestResponse, type Secret } from '../../crypto/index.js';
 import {
@@ -27,6 +28,7 @@ import type { EventLog } from './event-log.js';
 import type { Faults } from './faults.js';
 import { sleep, startHttpServer, type SimHttpServer, type SimReply, type SimRequest } from './http-server.js';
 import { LtkmSender, type SmsSink } from './ltkm-sender.js';
+import { buildStkm, TEK_LENGTH, TEK_SALT_LENGTH } from './stkm.js';
 
 export interface SimService {
   serviceId: string;
@@ -72,6 +74,22 @@ interface Msk {
   key: Buffer;
 }
 
+/** An STKM and the traffic key it carries (a test key of the simulator, returned so tests can compare). */
+export interface SimStkm {
+  stkm: Uint8Array;
+  tek: Buffer;
+  salt: Buffer | null;
+  mtkId: number;
+  /** T COUNTER of the STKM. */
+  counter: number;
+  /** Hex. */
+  keyDomainId: string;
+  mskId: { keyGroup: number; keyNumber: number };
+}
+
+/** [U] SPEC §3.3: the MSKs this BSM pushes are valid for the whole MTK ID range 0000–FFFF. */
+const MAX_MTK_ID = 0xffff;
+
 export class SimBsm {
   #http: SimHttpServer | null = null;
   readonly ltkm: LtkmSender;
@@ -80,6 +98,8 @@ export class SimBsm {
   /** B-TIDs the BSM was told to forget (fault: B-TID expiry as seen by the NAF). */
   readonly #forgotten = new Set<string>();
   readonly #msks = new Map<string, Msk>();
+  /** Per MSK (KDID:group:number): last STKM counter and MTK ID, shared by all terminals as a broadcast is. */
+  readonly #stkmState = new Map<string, { counter: number; mtkId: number }>();
   readonly #subscriptions: Map<string, Set<string>>;
   readonly #log: Logger;
   readonly #now: () => number;
@@ -143,6 +163,38 @@ export class SimBsm {
   currentMsk(serviceId: string): { keyNumber: number; key: Buffer } | undefined {
     const m = this.#msks.get(serviceId);
     return m ? { keyNumber: m.keyNumber, key: Buffer.from(m.key) } : undefined;
+  }
+
+  /**
+   * An STKM for `terminal` (B-TID or IMSI) under the service's current MSK, derived with the RAND of the
+   * MSK message that terminal was last pushed for it [U SPEC §3.3]. Fresh CSB ID and TEK; the counter
+   * rises per MSK; mtkId defaults to the previous one + 1 (first: 1). Throws when the terminal has not
+   * been sent that MSK.
+   */
+  stkm(terminal: string, serviceId: string, opts: { mtkId?: number; salt?: boolean } = {}): SimStkm {
+    const svc = this.service(serviceId);
+    const msk = this.#msks.get(serviceId);
+    if (!svc || !msk) throw new Error(`unknown service ${serviceId}`);
+    const keyDomainId = Buffer.from(svc.keyDomainId, 'hex');
+    const mskId = { keyGroup: svc.keyGroup, keyNumber: msk.keyNumber };
+    const imsi = this.#imsiOf(terminal);
+    const rand = (imsi ? this.ltkm.mskRand(imsi, keyDomainId, mskId) : undefined) ?? this.ltkm.mskRand(terminal, keyDomainId, mskId);
+    if (!rand) {
+      throw new Error(`terminal ${maskId(terminal)} has not been sent the current MSK of ${serviceId} (key number ${msk.keyNumber}): register or request the MSK first`);
+    }
+    const stateKey = `${svc.keyDomainId.toLowerCase()}:${mskId.keyGroup}:${mskId.keyNumber}`;
+    const state = this.#stkmState.get(stateKey) ?? { counter: 0, mtkId: 0 };
+    const mtkId = opts.mtkId ?? state.mtkId + 1;
+    if (!Number.isInteger(mtkId) || mtkId < 0 || mtkId > MAX_MTK_ID) {
+      throw new Error(`MTK ID ${mtkId} is outside the MSK's validity range 0-${MAX_MTK_ID}${opts.mtkId === undefined ? ': rotate the MSK' : ''}`);
+    }
+    const counter = state.counter + 1;
+    this.#stkmState.set(stateKey, { counter, mtkId });
+    const tek = randomBytes(TEK_LENGTH);
+    const salt = opts.salt ? randomBytes(TEK_SALT_LENGTH) : null;
+    const stkm = buildStkm({ msk: msk.key, mskRand: rand, csbId: randomInt(1, 2 ** 32 - 1), counter, keyDomainId, mskId, mtkId, tek, salt });
+    this.o.events.push({ type: 'stkm', terminal: maskId(terminal), keyGroup: mskId.keyGroup, keyNumber: mskId.keyNumber, mtkId, counter });
+    return { stkm, tek, salt, mtkId, counter, keyDomainId: svc.keyDomainId.toLowerCase(), mskId };
   }
 
   /** Solicited pull to a terminal's latest bootstrap: over UDP to its registered address, or over SMS. */
@@ -312,7 +364,7 @@ export class SimBsm {
 
   async #pushAll(ctx: Ctx, serviceIds: string[]): Promise<void> {
     const reg = this.#registrations.get(ctx.imsi);
-    const target = { btid: ctx.btid, muk: ctx.muk, address: reg?.address ?? ctx.address, port: reg?.port ?? this.terminalLtkmPort };
+    const target = { btid: ctx.btid, imsi: ctx.imsi, muk: ctx.muk, address: reg?.address ?? ctx.address, port: reg?.port ?? this.terminalLtkmPort };
     for (const id of serviceIds) {
       const svc = this.service(id);
       const msk = this.#msks.get(id);

@@ -8,6 +8,10 @@
  *   POST /expire {terminal}        B-TID expiry: the BSM stops accepting the terminal's B-TID
  *   POST /pull {terminal, keyGroup?, via?: 'udp'|'sms'}   solicited pull
  *   POST /rotate {serviceId}       next MSK of a service
+ *   POST /stkm {terminal, serviceId, mtkId?, salt?}   an STKM (MTK message) for the terminal under the
+ *        service's current MSK → {stkm, tek, salt (hex or null), mtkId, counter, keyDomainId, mskId}; the
+ *        TEK is a simulator test key, returned so tests can compare. 404 unknown service, 409 when the
+ *        terminal has not been sent that MSK (or the MTK ID is out of range)
  * and, when the simulated modem is attached (the sim board):
  *   POST /coverage {on: boolean}   coverage lost / regained (+CEREG URCs)
  *   POST /pdp-release {variant?}   the network releases the PDP context (a +CGEV form)
@@ -121,6 +125,19 @@ export class SimControlApi {
       if (!pdus || pdus.length === 0 || !pdus.every((p) => typeof p === 'string' && /^([0-9a-fA-F]{2})+$/.test(p))) return json(400, { error: 'pdus must be a non-empty list of hex strings' });
       radio.deliverSms(pdus.map((p) => Uint8Array.from(Buffer.from(p as string, 'hex'))));
       return json(200, { delivered: pdus.length });
+    }
+    if (path === '/stkm') {
+      if (!terminal) return json(400, { error: 'terminal is required' });
+      if (typeof body.serviceId !== 'string' || !this.o.bsm.service(body.serviceId)) return json(404, { error: 'unknown service' });
+      if (body.mtkId !== undefined && (typeof body.mtkId !== 'number' || !Number.isInteger(body.mtkId))) return json(400, { error: 'mtkId must be an integer' });
+      if (body.salt !== undefined && typeof body.salt !== 'boolean') return json(400, { error: 'salt must be true or false' });
+      try {
+        const s = this.o.bsm.stkm(terminal, body.serviceId, { ...(body.mtkId !== undefined ? { mtkId: body.mtkId } : {}), salt: body.salt === true });
+        const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+        return json(200, { stkm: hex(s.stkm), tek: hex(s.tek), salt: s.salt ? hex(s.salt) : null, mtkId: s.mtkId, counter: s.counter, keyDomainId: s.keyDomainId, mskId: s.mskId });
+      } catch (e) {
+        return json(409, { error: (e as Error).message });
+      }
     }
     if (path === '/rotate') {
       if (typeof body.serviceId !== 'string' || !this.o.bsm.service(body.serviceId)) return json(404, { error: 'unknown service' });

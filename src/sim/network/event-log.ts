@@ -7,6 +7,7 @@ export type NetworkEvent =
   | { type: 'msk-request'; btid: string; keys: Array<{ keyDomainId: string; keyGroup: number; keyNumber: number; status: number }> }
   | { type: 'ltkm-push'; btid: string; to: string; keyGroup: number; keyNumber: number; counter: number; solicitedPull: boolean; dropped: boolean }
   | { type: 'sms-pull'; btid: string; keyGroup: number; counter: number }
+  | { type: 'stkm'; terminal: string; keyGroup: number; keyNumber: number; mtkId: number; counter: number }
   | { type: 'verification'; btid: string; counter: number; ok: boolean; from: string }
   | { type: 'purchase'; terminal: string; serviceId: string }
   | { type: 'auth-fail'; server: 'bsf' | 'bsm'; why: string }

@@ -32,6 +32,8 @@ export interface SmsSink {
 
 export interface LtkmTarget {
   btid: string;
+  /** The terminal's IMSI when known: what the card stored outlives its B-TID (re-bootstrapping). */
+  imsi?: string;
   muk: Secret;
   address: string;
   port: number;
@@ -50,10 +52,14 @@ interface Pending {
   authKey: Buffer;
   idi: Uint8Array;
   idr: Uint8Array;
+  /** The MSK message's RAND and MSK, remembered once the terminal's verification proves the card stored it. */
+  msk: { rand: Uint8Array; keyDomainId: Uint8Array; mskId: { keyGroup: number; keyNumber: number }; imsi?: string };
 }
 
 /** X-Wap-Application-Id of the BCAST client (SPEC §2): 0x13 x-oma-application:bcast.ua. */
 const BCAST_APP_ID = 0x13;
+const randKey = (terminal: string, keyDomainId: Uint8Array, m: { keyGroup: number; keyNumber: number }) =>
+  `${terminal}|${Buffer.from(keyDomainId).toString('hex')}|${m.keyGroup}:${m.keyNumber}`;
 const u32 = (n: number) => Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
 
 export class LtkmSender {
@@ -61,6 +67,8 @@ export class LtkmSender {
   /** Last counter used per B-TID (per MUK). */
   readonly #counters = new Map<string, number>();
   readonly #pending = new Map<string, Pending>();
+  /** RAND of the last MSK message a terminal (B-TID and IMSI) verified, per MSK: STKMs derive with it. */
+  readonly #mskRands = new Map<string, Buffer>();
   readonly verifications: VerificationRecord[] = [];
   #tid = 0;
 
@@ -105,6 +113,17 @@ export class LtkmSender {
     return withMac(raw, msg, mac);
   }
 
+  /**
+   * RAND of the last MSK message for this MSK that `terminal` (B-TID, or IMSI when the push knew it)
+   * answered with a valid verification message, i.e. the RAND its card stored with the MSK [U SPEC §3.3];
+   * undefined when none. Recorded on the verification, not at the push: a dropped, mis-MACed or replayed
+   * push (faults) leaves the card with the previous RAND, or none.
+   */
+  mskRand(terminal: string, keyDomainId: Uint8Array, mskId: { keyGroup: number; keyNumber: number }): Buffer | undefined {
+    const r = this.#mskRands.get(randKey(terminal, keyDomainId, mskId));
+    return r ? Buffer.from(r) : undefined;
+  }
+
   /** An MSK message with V set; the terminal's verification is recorded when it comes back. */
   async pushMsk(t: LtkmTarget, keyDomainId: Uint8Array, mskId: { keyGroup: number; keyNumber: number }, msk: Uint8Array): Promise<void> {
     const counter = this.#nextCounter(t.btid);
@@ -119,7 +138,8 @@ export class LtkmSender {
     const idr = Buffer.from(t.btid, 'utf8');
     const msg = buildMskMessage({ csbId, counter, rand, idi, idr, keyDomainId, mskId, v: true, encrAlg: MIKEY_ENCR_ALG.AES_CM_128, encryptedKeyData: encrypted });
     const raw = this.#protect(msg, keys.authKey);
-    this.#pending.set(`${csbId}/${counter}`, { btid: t.btid, authKey: keys.authKey, idi, idr });
+    const delivered = { rand, keyDomainId: Uint8Array.from(keyDomainId), mskId: { ...mskId }, ...(t.imsi ? { imsi: t.imsi } : {}) };
+    this.#pending.set(`${csbId}/${counter}`, { btid: t.btid, authKey: keys.authKey, idi, idr, msk: delivered });
     keys.encrKey.fill(0);
     keys.saltKey.fill(0);
     await this.#send(raw, t, { keyGroup: mskId.keyGroup, keyNumber: mskId.keyNumber, counter, solicitedPull: false });
@@ -182,6 +202,7 @@ export class LtkmSender {
     const expected = verificationMac(pending.authKey, macInput(raw, msg), pending.idi, pending.idr, u32(info.tsCounter));
     const ok = verifyMac(expected, v.mac);
     pending.authKey.fill(0);
+    if (ok) for (const who of [pending.btid, pending.msk.imsi]) if (who) this.#mskRands.set(randKey(who, pending.msk.keyDomainId, pending.msk.mskId), Buffer.from(pending.msk.rand));
     const rec = { btid: pending.btid, counter: info.tsCounter, ok, from, at: (this.o.now ?? Date.now)() };
     this.verifications.push(rec);
     this.o.events.push({ type: 'verification', btid: maskId(pending.btid), counter: info.tsCounter, ok, from });
