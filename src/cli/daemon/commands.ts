@@ -102,6 +102,10 @@ export function registerDaemonCommands(program: Command, io: CliIo): void {
   withLocation(sim.command('pdp-release').description('the network releases the PDP context').argument('[variant]', 'the +CGEV form (default nw-pdn-deact)')).action(
     async (variant: string | undefined, o: Common) => io.out(JSON.stringify(await simPost(o, 'controlUrl', '/pdp-release', variant ? { variant } : {}))),
   );
+  withLocation(sim.command('stkm').description('the BSM makes an STKM (MTK message) for a service, as the broadcast would carry it').argument('<serviceId>').option('--mtk-id <n>', 'MTK ID (default: the next one)').option('--salt', 'TEK with salt')).action(
+    async (serviceId: string, o: Common & { mtkId?: string; salt?: boolean }) =>
+      io.out(JSON.stringify(await simPost(o, 'controlUrl', '/stkm', { terminal: SIM_TERMINAL, serviceId, ...(o.mtkId ? { mtkId: Number(o.mtkId) } : {}), ...(o.salt ? { salt: true } : {}) }))),
+  );
   withLocation(sim.command('registrations').description('what the simulated BSM knows of the terminal')).action(async (o: Common) => io.out(JSON.stringify(await simGet(o, '/registrations'), null, 2)));
   withLocation(sim.command('events').description('everything the simulated network saw')).action(async (o: Common) => io.out(JSON.stringify(await simGet(o, '/events'), null, 2)));
 }
