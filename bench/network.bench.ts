@@ -1,7 +1,7 @@
 /**
  * Network benchmark (JSON lines): round trips and wall time for cold start → registered (bootstrap +
  * register), warm re-registration (target: one HTTP round trip), MSK request → key stored, against the
- * simulated network on loopback with the software card (a test double).
+ * simulated network on loopback with the daemon's card adapter over an in-process virtual USIM.
  */
 import { performance } from 'node:perf_hooks';
 import { ALL_SERVICES } from '../src/codec/index.js';

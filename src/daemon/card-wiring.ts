@@ -1,5 +1,5 @@
 // The card adapter seen through the narrow ports the GBA client and the LTKM listener define.
-import { CardAuthError, ContextNotSupportedError, KeyFreshnessError, type Card } from '../card/index.js';
+import { CardAuthError, CardStatusError, ContextNotSupportedError, KeyFreshnessError, KeyNotFoundError, type Card } from '../card/index.js';
 import { GbaCardError, type GbaCard } from '../gba/index.js';
 import { LtkmRejected, type LtkmProcessor } from '../bsm/index.js';
 
@@ -18,8 +18,6 @@ function asGbaError(err: unknown): never {
 
 export function gbaCard(card: Card): GbaCard {
   return {
-    // GBA_ME keys (Ks, Ks_NAF = MUK) stay in the card adapter, which also does the ME-side MIKEY processing.
-    keepsMeKeys: true,
     identity: async () => {
       const info = ready(card);
       return { imsi: info.imsi, mncLength: info.mncLength };
@@ -28,11 +26,8 @@ export function gbaCard(card: Card): GbaCard {
       const caps = ready(card).capabilities;
       return { gbaU: caps.gbaMode === 'gba-u', mbms: caps.mbmsService };
     },
-    authenticate3g: async (rand, autn) => {
-      const r = await card.authenticate3g(rand, autn).catch(asGbaError);
-      if (r.kind === 'sync-failure') return { auts: r.auts };
-      return { res: r.res.reveal(), ck: r.ck.reveal(), ik: r.ik.reveal() };
-    },
+    // GBA_ME too: the card adapter keeps Ks = CK || IK and Ks_NAF (= MUK) beside the USIM, and does the ME-side
+    // MIKEY processing with them.
     gbaBootstrap: async (rand, autn) => {
       const r = await card.bootstrap(rand, autn).catch(asGbaError);
       return r.kind === 'sync-failure' ? { auts: r.auts } : { res: r.res.reveal() };
@@ -61,6 +56,8 @@ export function cardLtkmProcessor(card: Card): LtkmProcessor {
       } catch (err) {
         if (err instanceof CardAuthError) throw new LtkmRejected('mac', err.message);
         if (err instanceof KeyFreshnessError) throw new LtkmRejected('replay', err.message);
+        if (err instanceof KeyNotFoundError) throw new LtkmRejected('no-muk', err.message);
+        if (err instanceof CardStatusError && err.code === 'wrong-data') throw new LtkmRejected('bad-message', err.message);
         throw err;
       }
     },

@@ -1,7 +1,8 @@
 /**
- * The narrow card port the GBA client needs (TS 31.102 AUTHENTICATE, 3G and GBA contexts). The card
- * adapter (src/card) implements it over PC/SC; tests use a software double. Card status words map to
- * GbaCardError reasons: 98 62 → 'mac-failure', 98 64 → 'not-supported'.
+ * The narrow card port the GBA client needs. The card adapter (src/card, through src/daemon/card-wiring.ts)
+ * implements it for both flavours: GBA_U on the USIM (AUTHENTICATE GBA context), GBA_ME in the terminal beside
+ * the USIM (AUTHENTICATE 3G context, Ks = CK || IK and Ks_NAF kept there) — the client never holds CK, IK, Ks
+ * or the MUK. Card status words map to GbaCardError reasons: 98 62 → 'mac-failure', 98 64 → 'not-supported'.
  */
 export interface GbaCardIdentity {
   imsi: string;
@@ -16,25 +17,16 @@ export interface GbaCardCapabilities {
   mbms: boolean;
 }
 
-export type Aka3gResult = { res: Uint8Array; ck: Uint8Array; ik: Uint8Array } | { auts: Uint8Array };
 export type GbaBootstrapResult = { res: Uint8Array } | { auts: Uint8Array };
 
 export interface GbaCard {
-  /**
-   * GBA_ME done by the card adapter itself (the terminal's key store beside the USIM): gbaBootstrap keeps
-   * Ks = CK || IK there and gbaNafDerivation derives Ks_NAF (also the MUK) there, so the client never holds
-   * CK, IK or the MUK. Without it, GBA_ME runs authenticate3g and the client derives the keys.
-   */
-  readonly keepsMeKeys?: boolean;
   identity(): Promise<GbaCardIdentity>;
   capabilities(): Promise<GbaCardCapabilities>;
-  /** GBA_ME: AUTHENTICATE 3G context. */
-  authenticate3g(rand: Uint8Array, autn: Uint8Array): Promise<Aka3gResult>;
-  /** GBA_U: AUTHENTICATE GBA context, bootstrapping mode (Ks stays on the card). */
+  /** The bootstrapping challenge: RES (the Ub Digest password) or AUTS; Ks stays with the card adapter. */
   gbaBootstrap(rand: Uint8Array, autn: Uint8Array): Promise<GbaBootstrapResult>;
-  /** GBA_U: the BSF accepted the bootstrapping; the card records B-TID and lifetime (EF_GBABP). */
+  /** The BSF accepted the bootstrapping: the card records B-TID and lifetime (GBA_U: EF_GBABP). */
   bootstrapped?(btid: string, lifetime: Date): Promise<void>;
-  /** GBA_U: AUTHENTICATE GBA context, NAF derivation mode → Ks_ext_NAF. */
+  /** The NAF key for the BSM: Ks_ext_NAF (GBA_U) or Ks_NAF (GBA_ME, which the card adapter also keeps as MUK). */
   gbaNafDerivation(nafId: Uint8Array, impi: string): Promise<Uint8Array>;
 }
 

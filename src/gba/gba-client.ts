@@ -7,11 +7,11 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { computeDigestResponse, decodeAkaNonce, formatAuthorization, parseChallenge, Secret } from '../crypto/index.js';
 import { parseBootstrappingInfo } from '../codec/index.js';
-import { GbaCardError, type Aka3gResult, type GbaBootstrapResult, type GbaCard } from './card-port.js';
+import { GbaCardError, type GbaBootstrapResult, type GbaCard } from './card-port.js';
 import { backoffDelay, mayRetry, realClock, type RetryClock, type RetryPolicy } from './backoff.js';
 import { header, HttpFailure, type HttpResponse, type HttpTransport } from './http.js';
 import { bsfHost, impiFromImsi, maskId, plmnFromImsi } from './identity.js';
-import { bsmNafId, gbaMeKeys, type GbaMode } from './naf-keys.js';
+import { bsmNafId, type GbaMode } from './naf-keys.js';
 
 export type GbaState = 'idle' | 'bootstrapping' | 'resyncing' | 'bootstrapped' | 'expired' | 'failed';
 
@@ -34,8 +34,6 @@ export interface GbaSession {
   impi: string;
   /** Ks_ext_NAF (GBA_U) or Ks_NAF (GBA_ME): the BSM Digest key. */
   mrk: Secret;
-  /** GBA_ME only: the ME holds the MUK. GBA_U keeps it on the card. */
-  muk?: Secret;
   /** Number of HTTP round trips this bootstrap took. */
   roundTrips: number;
 }
@@ -144,7 +142,6 @@ export class GbaClient {
 
   #retire(): void {
     this.#session?.mrk.wipe();
-    this.#session?.muk?.wipe();
     this.#session = null;
   }
 
@@ -217,7 +214,7 @@ export class GbaClient {
       }
       if (ch.algorithm.toLowerCase() !== 'akav1-md5') throw new GbaError('bad-challenge', `BSF algorithm ${ch.algorithm}`);
       const qop = ch.qop.includes('auth-int') ? 'auth-int' : ch.qop.includes('auth') ? 'auth' : undefined;
-      const answer = await this.#askCard(mode, nonce.rand, nonce.autn);
+      const answer = await this.#askCard(nonce.rand, nonce.autn);
       const cnonce = randomBytes(12).toString('base64');
       const base = { username: impi, realm: ch.realm, nonce: ch.nonce, uri: '/', algorithm: 'AKAv1-MD5' as const, method: 'GET' };
       const fields = (password: Uint8Array) => ({
@@ -245,27 +242,18 @@ export class GbaClient {
       } catch (e) {
         throw new GbaError('bad-answer', `BootstrappingInfo unreadable: ${(e as Error).message}`);
       }
-      // GBA_U cards keep B-TID and lifetime beside their bootstrapping (EF_GBABP) before they derive NAF keys.
-      if (mode === 'gba-u' || this.o.card.keepsMeKeys) await this.o.card.bootstrapped?.(info.btid, info.lifetime);
-      const naf = bsmNafId(this.o.bsmFqdn);
-      let keys: { mrk: Secret; muk?: Secret };
-      if ('ck' in answer && 'ik' in answer) {
-        keys = gbaMeKeys({ ck: answer.ck, ik: answer.ik, rand: nonce.rand, impi, nafId: naf });
-        answer.ck.fill(0);
-        answer.ik.fill(0);
-      } else {
-        const ext = await this.o.card.gbaNafDerivation(naf, impi);
-        keys = { mrk: new Secret(ext) };
-        ext.fill(0);
-      }
-      return { btid: info.btid, lifetime: info.lifetime, mode, impi, ...keys, roundTrips };
+      // The card keeps B-TID and lifetime beside its bootstrapping (GBA_U: EF_GBABP) before it derives NAF keys.
+      await this.o.card.bootstrapped?.(info.btid, info.lifetime);
+      const ext = await this.o.card.gbaNafDerivation(bsmNafId(this.o.bsmFqdn), impi);
+      const mrk = new Secret(ext);
+      ext.fill(0);
+      return { btid: info.btid, lifetime: info.lifetime, mode, impi, mrk, roundTrips };
     }
   }
 
-  async #askCard(mode: GbaMode, rand: Uint8Array, autn: Uint8Array): Promise<Aka3gResult | GbaBootstrapResult> {
+  async #askCard(rand: Uint8Array, autn: Uint8Array): Promise<GbaBootstrapResult> {
     try {
-      // A card adapter that keeps GBA_ME keys itself is asked like a GBA_U card: CK and IK never reach the client.
-      return mode === 'gba-u' || this.o.card.keepsMeKeys ? await this.o.card.gbaBootstrap(rand, autn) : await this.o.card.authenticate3g(rand, autn);
+      return await this.o.card.gbaBootstrap(rand, autn);
     } catch (e) {
       if (e instanceof GbaCardError && e.reason === 'mac-failure') {
         throw new GbaError('mac-failure', 'card rejected the network authentication (MAC failure, 98 62): not retried');

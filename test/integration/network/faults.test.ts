@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { BsmError } from '../../../src/bsm/index.js';
 import { ALL_SERVICES } from '../../../src/codec/index.js';
 import { recordingClock } from '../../unit/gba/harness.js';
-import { startWorld } from './world.js';
+import { SUBSCRIBER, startWorld } from './world.js';
 
-const IMSI = '001010123456789';
+const IMSI = SUBSCRIBER.imsi;
 const control = (url: string, path: string, body: unknown) =>
   fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -92,11 +92,12 @@ test('forged (wrong MAC) and replayed LTKMs are rejected, counted and not stored
   await w.until(() => w.listener.stats().dropped.replay === 1);
   // Forged: MAC flipped by the BSM fault.
   await control(w.net.urls.control, '/faults', { fault: 'wrongMac' });
-  w.net.bsm.rotateMsk('urn:svc:news');
+  const rotated = w.net.bsm.rotateMsk('urn:svc:news');
   await w.bsm.register(['urn:svc:news']);
   await w.until(() => w.listener.stats().dropped.mac === 1);
   assert.equal(w.stored.length, 1, 'neither was stored');
-  assert.equal(w.keys.list().length, 1);
+  assert.equal(await w.keys.holds(0x0101, 1), true, 'the card holds the first MSK');
+  assert.equal(await w.keys.holds(0x0101, rotated), false, 'the card holds no forged MSK');
   const st = w.listener.stats();
   assert.equal(st.verificationsSent, 1);
   assert.equal(w.net.bsm.ltkm.verifications.length, 1);

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALL_SERVICES, decodeMikey, decodeWspPush, describeMbms, encodeDatagramAsSms } from '../../../src/codec/index.js';
-import { startWorld } from './world.js';
+import { SUBSCRIBER, startWorld } from './world.js';
 
-const IMSI = '001010123456789';
+const IMSI = SUBSCRIBER.imsi;
 const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 for (const gbaU of [true, false]) {

@@ -1,91 +1,45 @@
-/** A terminal (software card + GBA + BSM client + LTKM listener) against the simulated network, on loopback. */
-import { BsmClient, LtkmListener, MeLtkmProcessor, MemoryKeyStore, credentialsFromGba, type LtkmProcessor } from '../../../src/bsm/index.js';
-import { GbaClient, createHttpTransport, keyDomainIdFromPlmn, plmnFromImsi, type RetryClock } from '../../../src/gba/index.js';
-import { startSimNetwork, type SmsSink } from '../../../src/sim/network/index.js';
-import { silentLogger } from '../../unit/gba/harness.js';
-import { SoftwareCard, TEST_BSM_FQDN, TEST_SUBSCRIBER } from '../../unit/gba/software-card.js';
+/**
+ * The network integration tests' terminal: the shared one of test/unit/sim-network/terminal.ts (the daemon's
+ * card adapter over a virtual USIM, GBA + BSM clients, LTKM listener) with a USIM profile chosen by `gbaU`,
+ * plus `keys`: what MSKs the card holds, asked through the card's own interface (no MSK ever leaves it).
+ */
+import { CardAuthError, KeyNotFoundError } from '../../../src/card/index.js';
+import { buildStkm } from '../../../src/sim/network/stkm.js';
+import { KEY_DOMAIN, SERVICES, SUBSCRIBER, startTerminal, type TerminalOptions } from '../../unit/sim-network/terminal.js';
 
-export const KEY_DOMAIN = Buffer.from(keyDomainIdFromPlmn(plmnFromImsi(TEST_SUBSCRIBER.imsi, TEST_SUBSCRIBER.mncLength))).toString('hex');
-export const SERVICES = [
-  { serviceId: 'urn:svc:news', keyDomainId: KEY_DOMAIN, keyGroup: 0x0101 },
-  { serviceId: 'urn:svc:sport', keyDomainId: KEY_DOMAIN, keyGroup: 0x0202 },
-  { serviceId: 'urn:svc:movies', keyDomainId: KEY_DOMAIN, keyGroup: 0x0303 },
-];
+export { KEY_DOMAIN, SERVICES, SUBSCRIBER };
 
-export interface WorldOptions {
+export interface WorldOptions extends Omit<TerminalOptions, 'gbaMode' | 'profile'> {
+  /** true: a 'full' USIM (GBA_U, MIKEY on the card); false: an 'aka-only' one (GBA_ME, MIKEY in the card adapter). */
   gbaU: boolean;
-  cardSqn?: number;
-  clock?: RetryClock;
-  maxAttempts?: number;
-  btidLifetimeSec?: number;
-  smsSink?: SmsSink;
-  allowedSources?: string[];
 }
 
 export async function startWorld(o: WorldOptions) {
-  const net = await startSimNetwork({
-    subscribers: [TEST_SUBSCRIBER],
-    bsmFqdn: TEST_BSM_FQDN,
-    services: SERVICES,
-    subscriptions: { [TEST_SUBSCRIBER.imsi]: ['urn:svc:news', 'urn:svc:sport'] },
-    btidLifetimeSec: o.btidLifetimeSec ?? 3600,
-    ...(o.smsSink ? { smsSink: o.smsSink } : {}),
-    logger: silentLogger,
-  });
-  const card = new SoftwareCard({ ...TEST_SUBSCRIBER, sqn: o.cardSqn ?? TEST_SUBSCRIBER.sqn, gbaU: o.gbaU, bsmFqdn: TEST_BSM_FQDN });
-  const http = createHttpTransport();
-  const retry = { baseMs: 50, maxMs: 400, maxAttempts: o.maxAttempts ?? 6 };
-  const clock = o.clock ? { clock: o.clock } : {};
-  const gba = new GbaClient({ card, http, bsmFqdn: TEST_BSM_FQDN, bsfUrl: net.urls.bsf, mode: 'auto', timeoutMs: 2000, retry, logger: silentLogger, localAddress: () => '127.0.0.1', ...clock });
-  const bsm = new BsmClient({ bsmUrl: net.urls.bsm, bsmFqdn: TEST_BSM_FQDN, credentials: credentialsFromGba(gba), http, timeoutMs: 2000, retry, logger: silentLogger, localAddress: () => '127.0.0.1', ...clock });
-  const meKeys = new MemoryKeyStore();
-  const me = new MeLtkmProcessor({ muk: () => gba.session?.muk ?? null, btid: () => gba.session?.btid ?? null, store: meKeys });
-  const processor: LtkmProcessor = o.gbaU ? card : me;
-  const pulls: Array<{ keyGroup: number; via: string }> = [];
-  const stored: Array<{ keyDomainId: string; keyGroup: number; keyNumber: number }> = [];
-  const listener = new LtkmListener({
-    processor,
-    port: 0,
-    bindAddress: '127.0.0.1',
-    allowedSources: o.allowedSources ?? ['127.0.0.1'],
-    onSolicitedPull: (p) => {
-      pulls.push({ keyGroup: p.keyGroup, via: p.from.via });
+  const { gbaU, ...rest } = o;
+  const w = await startTerminal({ ...rest, profile: gbaU ? 'full' : 'aka-only' });
+  const keys = {
+    /**
+     * A fresh STKM of the BSM under the current MSK of `serviceId`, fed to the card: the TEK the BSM put in
+     * and the MTK the card took out. They are equal only when the card holds the BSM's MSK (and its RAND).
+     */
+    mtk: async (serviceId: string, opts: { mtkId?: number } = {}) => {
+      const s = w.net.bsm.stkm(SUBSCRIBER.imsi, serviceId, opts);
+      const out = await w.card.mtkGenerate(s.stkm);
+      return { tek: Buffer.from(s.tek), mtk: out.mtk.reveal(), mtkId: out.mtkId };
     },
-    onKeyStored: (s) => {
-      stored.push({ keyDomainId: s.keyDomainId, ...s.mskId });
-    },
-    logger: silentLogger,
-  });
-  const { port } = await listener.start();
-  net.bsm.terminalLtkmPort = port;
-  const keys = o.gbaU ? card.keys : meKeys;
-  /** Resolves once `pred` holds (polled: drops have no callback). */
-  const until = (pred: () => boolean, timeoutMs = 5000) =>
-    new Promise<void>((resolve, reject) => {
-      const started = Date.now();
-      const check = () => {
-        if (pred()) return resolve();
-        if (Date.now() - started > timeoutMs) return reject(new Error('timed out'));
-        setTimeout(check, 5);
-      };
-      check();
-    });
-  return {
-    net,
-    card,
-    gba,
-    bsm,
-    listener,
-    port,
-    keys,
-    pulls,
-    stored,
-    until,
-    close: async () => {
-      gba.close();
-      http.close();
-      await listener.stop();
-      await net.close();
+    /** Whether the card holds MSK (keyGroup, keyNumber) of the home Key Domain: an STKM under an MSK it lacks is refused as such. */
+    holds: async (keyGroup: number, keyNumber: number): Promise<boolean> => {
+      const zeros = new Uint8Array(16);
+      const stkm = buildStkm({ msk: zeros, mskRand: zeros, csbId: 1, counter: 1, keyDomainId: Buffer.from(KEY_DOMAIN, 'hex'), mskId: { keyGroup, keyNumber }, mtkId: 1, tek: zeros });
+      try {
+        await w.card.mtkGenerate(stkm);
+      } catch (e) {
+        if (e instanceof KeyNotFoundError) return false;
+        if (e instanceof CardAuthError) return true; // the MSK is there; this made-up STKM fails its MAC check
+        throw e;
+      }
+      throw new Error('the card took an STKM under an all-zero MSK');
     },
   };
+  return { ...w, keys };
 }

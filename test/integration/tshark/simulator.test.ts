@@ -10,8 +10,7 @@ import { test } from 'node:test';
 import { decodeSmsDeliver, decodeWspPush, SmsReassembler } from '../../../src/codec/index.js';
 import { WapPushSmsGateway } from '../../../src/sim/network/wap-push-sms.js';
 import { fieldShow, fieldShows, tsharkDissect } from '../../helpers/tshark.js';
-import { startWorld } from '../network/world.js';
-import { TEST_SUBSCRIBER } from '../../unit/gba/software-card.js';
+import { SUBSCRIBER, startWorld } from '../network/world.js';
 
 const bareTpdu = (pdu: Uint8Array) => pdu.subarray(1 + pdu[0]!);
 
@@ -33,7 +32,7 @@ test('the simulator\'s solicited pull by SMS and its UDP LTKM, as Wireshark read
   while (datagrams.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   assert.ok(datagrams.length > 0, 'the BSM pushed an LTKM after the registration');
 
-  await w.net.bsm.solicitedPull(TEST_SUBSCRIBER.imsi, 0, 'sms');
+  await w.net.bsm.solicitedPull(SUBSCRIBER.imsi, 0, 'sms');
   assert.equal(pushes.length, 1);
   const pdus = new WapPushSmsGateway().encode(pushes[0]!);
   assert.ok(pdus.length >= 2, 'a pull with IDi/IDr does not fit one SMS (SPEC §1)');

@@ -2,51 +2,70 @@
 // against the simulated network on loopback (ports 0): GBA bootstrapping on the card, BSM registration,
 // LTKM pushes stored by the USIM (GBA_U) or the card adapter's ME side (GBA_ME). So an STKM from the
 // simulated BSM can be fed into the card's MTK generation exactly as the player exchange does.
-import { BsmClient, LtkmListener, credentialsFromGba } from '../../../src/bsm/index.js';
-import { Card, InProcessTransport, type GbaModeSetting } from '../../../src/card/index.js';
+// The network integration tests (test/integration/network/world.ts) build on this too.
+import { BsmClient, LtkmListener, credentialsFromGba, type LtkmSource } from '../../../src/bsm/index.js';
 import { cardLtkmProcessor, gbaCard } from '../../../src/daemon/card-wiring.js';
-import { GbaClient, createHttpTransport, keyDomainIdFromPlmn, plmnFromImsi } from '../../../src/gba/index.js';
-import { startSimNetwork } from '../../../src/sim/network/index.js';
-import { testSubscriber } from '../../../src/sim/subscriber.js';
-import { VirtualUsim } from '../../../src/sim/usim/index.js';
-import { silentLogger } from '../gba/harness.js';
+import { GbaClient, createHttpTransport, keyDomainIdFromPlmn, plmnFromImsi, type RetryClock } from '../../../src/gba/index.js';
+import { startSimNetwork, type SmsSink } from '../../../src/sim/network/index.js';
+import { BSM_FQDN, SUBSCRIBER, silentLogger, startCard, type TestCardOptions } from '../gba/harness.js';
 
-export const BSM_FQDN = 'bsm.operator.example';
-export const SUBSCRIBER = testSubscriber();
+export { BSM_FQDN, SUBSCRIBER };
 export const KEY_DOMAIN = Buffer.from(keyDomainIdFromPlmn(plmnFromImsi(SUBSCRIBER.imsi, SUBSCRIBER.mncLength))).toString('hex');
 export const NEWS = 'urn:svc:news';
 export const SPORT = 'urn:svc:sport';
-const SERVICES = [
+export const MOVIES = 'urn:svc:movies';
+/** The BSM's services; the subscriber has bought news and sport, movies is for sale on the portal. */
+export const SERVICES = [
   { serviceId: NEWS, keyDomainId: KEY_DOMAIN, keyGroup: 0x0101 },
   { serviceId: SPORT, keyDomainId: KEY_DOMAIN, keyGroup: 0x0202 },
+  { serviceId: MOVIES, keyDomainId: KEY_DOMAIN, keyGroup: 0x0303 },
 ];
 
-export async function startTerminal(o: { gbaMode: GbaModeSetting }) {
+export interface TerminalOptions {
+  /** Board config card.gbaMode, for the card adapter and the GBA client alike (as the daemon does). Default 'auto'. */
+  gbaMode?: TestCardOptions['gbaMode'];
+  /** The virtual USIM's profile: 'aka-only' makes an 'auto' terminal run GBA_ME. Default 'full'. */
+  profile?: TestCardOptions['profile'];
+  /** SQN_MS the USIM starts with; the network starts at the subscriber's (0). */
+  cardSqn?: number;
+  clock?: RetryClock;
+  maxAttempts?: number;
+  btidLifetimeSec?: number;
+  smsSink?: SmsSink;
+  allowedSources?: string[];
+}
+
+export async function startTerminal(o: TerminalOptions = {}) {
   const net = await startSimNetwork({
     subscribers: [SUBSCRIBER],
     bsmFqdn: BSM_FQDN,
     services: SERVICES,
     subscriptions: { [SUBSCRIBER.imsi]: [NEWS, SPORT] },
+    btidLifetimeSec: o.btidLifetimeSec ?? 3600,
+    ...(o.smsSink ? { smsSink: o.smsSink } : {}),
     logger: silentLogger,
   });
-  const usim = new VirtualUsim({ subscriber: testSubscriber() });
-  const card = new Card({ transport: new InProcessTransport(usim), gbaMode: o.gbaMode });
-  await card.start();
+  const gbaMode = o.gbaMode ?? 'auto';
+  const { usim, card, auths } = await startCard({
+    gbaMode,
+    ...(o.profile ? { profile: o.profile } : {}),
+    ...(o.cardSqn !== undefined ? { subscriber: { sqn: o.cardSqn } } : {}),
+  });
   const http = createHttpTransport();
-  const retry = { baseMs: 50, maxMs: 400, maxAttempts: 3 };
-  const common = { bsmFqdn: BSM_FQDN, http, timeoutMs: 2000, retry, logger: silentLogger, localAddress: () => '127.0.0.1' };
-  const gba = new GbaClient({ ...common, card: gbaCard(card), bsfUrl: net.urls.bsf, mode: o.gbaMode });
+  const retry = { baseMs: 50, maxMs: 400, maxAttempts: o.maxAttempts ?? 6 };
+  const common = { bsmFqdn: BSM_FQDN, http, timeoutMs: 2000, retry, logger: silentLogger, localAddress: () => '127.0.0.1', ...(o.clock ? { clock: o.clock } : {}) };
+  const gba = new GbaClient({ ...common, card: gbaCard(card), bsfUrl: net.urls.bsf, mode: gbaMode });
   const bsm = new BsmClient({ ...common, bsmUrl: net.urls.bsm, credentials: credentialsFromGba(gba) });
   const stored: Array<{ keyDomainId: string; keyGroup: number; keyNumber: number }> = [];
   const rejected: string[] = [];
-  const pulls: number[] = [];
+  const pulls: Array<{ keyGroup: number; via: LtkmSource['via'] }> = [];
   const listener = new LtkmListener({
     processor: cardLtkmProcessor(card),
     port: 0,
     bindAddress: '127.0.0.1',
-    allowedSources: ['127.0.0.1'],
+    allowedSources: o.allowedSources ?? ['127.0.0.1'],
     onSolicitedPull: (p) => {
-      pulls.push(p.keyGroup);
+      pulls.push({ keyGroup: p.keyGroup, via: p.from.via });
     },
     onKeyStored: (s) => {
       stored.push({ keyDomainId: s.keyDomainId, ...s.mskId });
@@ -73,8 +92,12 @@ export async function startTerminal(o: { gbaMode: GbaModeSetting }) {
     net,
     usim,
     card,
+    /** The AUTHENTICATE commands the USIM was sent, in order. */
+    auths,
     gba,
     bsm,
+    listener,
+    port,
     stored,
     rejected,
     pulls,

@@ -1,0 +1,477 @@
+// The system-test rig: a real mosquitto on an ephemeral loopback port, the REAL bcastd process on a temp board
+// config derived from board-configs/sim.yaml (simulated modem on a pty, virtual USIM through pcscd + vpcd,
+// simulated BSF/BSM/SMSC/portal on the sim board's fixed loopback ports), and an MQTT 5 observer recording every
+// message under bcastd/v1/# with its arrival time. The sim ports and pcscd are machine-wide, so these tests run
+// one at a time (test/serial/). Teardown always stops everything it started, by PID, and then fails the test
+// when a secret of the test subscriber leaked into the daemon's log or an MQTT payload, or a child process of
+// the daemon (its private pcscd) or the broker outlived it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import mqtt, { type MqttClient } from 'mqtt';
+import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
+import { bcastdBin, repoRoot } from '../../helpers/repo.js';
+import { writeTestBoard, type Overrides } from './board.js';
+
+/** The sim board's built-in test subscriber (src/sim/subscriber.ts DEFAULT_SUBSCRIBER). */
+export const SUBSCRIBER = {
+  imsi: '001010000000001',
+  k: '465b5ce8b199b49faa5f0a2ee238a6bc',
+  opc: 'cd63cb71954a9f4e48a5994e37a02baf',
+} as const;
+/** The portal and control API name the terminal by its IMSI. */
+export const TERMINAL = SUBSCRIBER.imsi;
+/** Key Domain ID of MCC 001 / MNC 01: MCC||MNC in TS 24.008 BCD, MNC digit 3 = F. */
+export const KEY_DOMAIN = '00f110';
+/** Key groups of the sim services (src/daemon/sim-world.ts SIM_SERVICES). */
+export const KEY_GROUP = { news: 0x0101, sport: 0x0202, movies: 0x0303 } as const;
+
+/** An unmasked B-TID: base64 of the RAND (16+ chars, optional padding) followed by `@`. */
+const BTID = /[A-Za-z0-9+/]{16,}={0,2}@/;
+
+export interface Recorded {
+  topic: string;
+  /** The topic after `<prefix>/<deviceId>/`. */
+  suffix: string;
+  at: number;
+  retain: boolean;
+  raw: string;
+  payload: Record<string, unknown>;
+}
+
+export interface SimEvent {
+  type: string;
+  ts: string;
+  seq: number;
+  [k: string]: unknown;
+}
+
+export interface AtLogEntry {
+  seq: number;
+  ts: string;
+  command: string;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+interface DaemonRun {
+  child: ChildProcess;
+  pid: number;
+  startedAt: number;
+  exit: Promise<Exit>;
+  exited: Exit | null;
+}
+
+interface RuntimeInfo {
+  pid: number;
+  deviceId: string;
+  mqttUrl: string;
+  topicPrefix: string;
+  sim?: { controlUrl: string; portalUrl: string };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** pid → [comm, state] from /proc, or null when gone. */
+function procInfo(pid: number): { comm: string; state: string; ppid: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    const rest = stat.slice(close + 2).split(' ');
+    return { comm, state: rest[0]!, ppid: Number(rest[1]) };
+  } catch {
+    return null;
+  }
+}
+
+const alive = (pid: number) => {
+  const p = procInfo(pid);
+  return p !== null && p.state !== 'Z';
+};
+
+function childrenOf(ppid: number): Array<{ pid: number; comm: string }> {
+  const out: Array<{ pid: number; comm: string }> = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const p = procInfo(Number(d));
+    if (p && p.ppid === ppid && p.state !== 'Z') out.push({ pid: Number(d), comm: p.comm });
+  }
+  return out;
+}
+
+export interface RigOptions {
+  /** Merged into the test board config (objects key by key). */
+  overrides?: Overrides;
+  /** Wait for `status` ready after the start (default true). */
+  waitReady?: boolean;
+}
+
+export class SystemRig {
+  readonly dir: string;
+  readonly stateDir: string;
+  readonly logFile: string;
+  readonly boardFile: string;
+  readonly messages: Recorded[] = [];
+  readonly #broker: Mosquitto;
+  readonly #observer: MqttClient;
+  readonly #waiters = new Set<() => void>();
+  readonly #runs: DaemonRun[] = [];
+  /** Children of the daemon (its private pcscd), by PID, seen while it ran. */
+  readonly #children = new Map<number, string>();
+  #childWatch: NodeJS.Timeout | undefined;
+  #base = 'bcastd/v1/sim/';
+  #runtime: RuntimeInfo | null = null;
+
+  private constructor(dir: string, broker: Mosquitto, observer: MqttClient, boardFile: string) {
+    this.dir = dir;
+    this.stateDir = join(dir, 'state');
+    this.logFile = join(dir, 'bcastd.log');
+    this.boardFile = boardFile;
+    this.#broker = broker;
+    this.#observer = observer;
+    observer.on('message', (topic, payload, packet) => {
+      const raw = payload.toString('utf8');
+      let parsed: Record<string, unknown> = {};
+      try {
+        parsed = raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
+      } catch {
+        parsed = { unparsable: raw };
+      }
+      this.messages.push({ topic, suffix: topic.startsWith(this.#base) ? topic.slice(this.#base.length) : topic, at: Date.now(), retain: packet.retain, raw, payload: parsed });
+      for (const w of [...this.#waiters]) w();
+    });
+  }
+
+  /** Starts mosquitto, the observer and (unless told otherwise) bcastd; registers the teardown on `t`. */
+  static async start(t: TestContext, o: RigOptions = {}): Promise<SystemRig> {
+    failOnUnhandledRejection();
+    const dir = mkdtempSync(join(tmpdir(), 'bcastd-system-'));
+    let broker: Mosquitto | undefined;
+    let observer: MqttClient | undefined;
+    try {
+      broker = await startMosquitto();
+      observer = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: `system-observer-${process.pid}`, reconnectPeriod: 200 });
+      await observer.subscribeAsync('bcastd/v1/#', { qos: 1 });
+      const board = writeTestBoard(dir, { mqttUrl: broker.url, stateDir: join(dir, 'state'), ...(o.overrides ? { overrides: o.overrides } : {}) });
+      const rig = new SystemRig(dir, broker, observer, board.file);
+      t.after(() => rig.close());
+      await rig.startDaemon({ waitReady: o.waitReady ?? true });
+      return rig;
+    } catch (e) {
+      await observer?.endAsync(true).catch(() => {});
+      await broker?.close();
+      throw e;
+    }
+  }
+
+  get pid(): number | undefined {
+    const r = this.#runs.at(-1);
+    return r && r.exited === null ? r.pid : undefined;
+  }
+
+  get brokerUrl(): string {
+    return this.#broker.url;
+  }
+
+  get runtime(): RuntimeInfo {
+    if (!this.#runtime) throw new Error('no runtime.json read yet');
+    return this.#runtime;
+  }
+
+  /** Spawns bcastd (JSON logs appended to logFile), waits for runtime.json and, by default, `status` ready. */
+  async startDaemon(o: { waitReady?: boolean } = {}): Promise<void> {
+    const runtimeFile = join(this.stateDir, 'runtime.json');
+    rmSync(runtimeFile, { force: true });
+    const fd = openSync(this.logFile, 'a');
+    const env = { ...process.env };
+    delete env['NODE_TEST_CONTEXT'];
+    delete env['BCASTD_STATE_DIR'];
+    const startedAt = Date.now();
+    const child = spawn(process.execPath, [bcastdBin, '--board', this.boardFile, '--log-format', 'json'], { cwd: repoRoot, env, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    const run: DaemonRun = {
+      child,
+      pid: child.pid!,
+      startedAt,
+      exited: null,
+      exit: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
+    };
+    void run.exit.then((e) => (run.exited = e));
+    this.#runs.push(run);
+    this.#watchChildren(run.pid);
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(runtimeFile)) {
+      if (run.exited) throw new Error(`bcastd exited (${JSON.stringify(run.exited)}) before writing runtime.json:\n${this.logTail()}`);
+      if (Date.now() > deadline) throw new Error(`bcastd wrote no runtime.json within 30 s:\n${this.logTail()}`);
+      await sleep(50);
+    }
+    this.#runtime = JSON.parse(readFileSync(runtimeFile, 'utf8')) as RuntimeInfo;
+    this.#base = `${this.#runtime.topicPrefix}/${this.#runtime.deviceId}/`;
+    if (o.waitReady ?? true) await this.waitFor('status', (p) => p['state'] === 'ready', 40_000, { since: startedAt });
+  }
+
+  /** Records the daemon's child processes (by PID) while it runs: they must be gone when it is. */
+  #watchChildren(pid: number): void {
+    clearInterval(this.#childWatch);
+    const look = () => {
+      for (const c of childrenOf(pid)) this.#children.set(c.pid, c.comm);
+    };
+    look();
+    this.#childWatch = setInterval(look, 100);
+    this.#childWatch.unref();
+  }
+
+  /** Sends `signal` to the running daemon and waits for its exit (SIGKILL after timeoutMs). */
+  async signal(signal: NodeJS.Signals, timeoutMs = 20_000): Promise<Exit> {
+    const run = this.#runs.at(-1);
+    if (!run || run.exited) throw new Error('bcastd is not running');
+    for (const c of childrenOf(run.pid)) this.#children.set(c.pid, c.comm);
+    process.kill(run.pid, signal);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), timeoutMs)));
+    const first = await Promise.race([run.exit, late]);
+    clearTimeout(timer);
+    clearInterval(this.#childWatch);
+    if (first === 'late') {
+      process.kill(run.pid, 'SIGKILL');
+      await run.exit;
+      throw new Error(`bcastd did not exit within ${timeoutMs} ms of ${signal}; killed`);
+    }
+    return first;
+  }
+
+  /**
+   * After a SIGKILL the daemon's detached private pcscd is orphaned (nothing can stop it); a service manager
+   * would kill the whole control group. Do that, by PID, and say what was reaped.
+   */
+  async reapOrphans(): Promise<string[]> {
+    const reaped: string[] = [];
+    for (const [pid, comm] of this.#children) {
+      if (!alive(pid)) continue;
+      reaped.push(`${comm}(${pid})`);
+      await stopPid(pid);
+    }
+    this.#children.clear();
+    return reaped;
+  }
+
+  // ---- MQTT ----
+
+  /** Index of the next message to arrive (for waitFor's `since`). */
+  mark(): number {
+    return this.messages.length;
+  }
+
+  /**
+   * The first message on `<prefix>/<deviceId>/<suffix>` (a string or a RegExp over the suffix) whose payload
+   * satisfies `pred`, already recorded or future; `since` is a mark() index or an arrival time (ms since
+   * epoch, > 1e12).
+   */
+  waitFor(
+    suffix: string | RegExp,
+    pred: (p: Record<string, unknown>, m: Recorded) => boolean = () => true,
+    timeoutMs = 10_000,
+    o: { since?: number } = {},
+  ): Promise<Recorded> {
+    const since = o.since ?? 0;
+    const from = (i: number, m: Recorded) => (since > 1e12 ? m.at >= since : i >= since);
+    const match = (m: Recorded) => (typeof suffix === 'string' ? m.suffix === suffix : suffix.test(m.suffix));
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const hit = this.messages.find((m, i) => from(i, m) && match(m) && pred(m.payload, m));
+        if (!hit) return false;
+        this.#waiters.delete(check);
+        clearTimeout(timer);
+        resolve(hit);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        const seen = this.messages.filter((m, i) => from(i, m) && match(m)).map((m) => m.raw);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${String(suffix)}; seen on it: ${seen.slice(-8).join(' | ') || 'nothing'}`));
+      }, timeoutMs);
+      if (!check()) this.#waiters.add(check);
+    });
+  }
+
+  /** Messages on a suffix (optionally from a mark or time on), in arrival order. */
+  on(suffix: string | RegExp, since = 0): Recorded[] {
+    return this.messages.filter((m, i) => (since > 1e12 ? m.at >= since : i >= since) && (typeof suffix === 'string' ? m.suffix === suffix : suffix.test(m.suffix)));
+  }
+
+  /** Payloads of the `events` topic (optionally of one type, from a mark or time on). */
+  events(type?: string, since = 0): Array<Record<string, unknown>> {
+    return this.on('events', since)
+      .map((m) => m.payload)
+      .filter((p) => type === undefined || p['type'] === type);
+  }
+
+  /** The latest `health` payload's counters published after `since`. */
+  async healthAfter(since: number, timeoutMs = 5000): Promise<Record<string, any>> {
+    const m = await this.waitFor('health', () => true, timeoutMs, { since });
+    return (m.payload['counters'] ?? {}) as Record<string, any>;
+  }
+
+  // ---- the simulated world ----
+
+  /** The control API: GET when no body, POST JSON otherwise. */
+  async simControl(path: string, body?: Record<string, unknown>): Promise<{ status: number; json: any }> {
+    const base = this.runtime.sim?.controlUrl;
+    if (!base) throw new Error('runtime.json has no sim.controlUrl');
+    return httpJson(`${base}${path}`, body);
+  }
+
+  async portal(body: Record<string, unknown>): Promise<{ status: number; json: any }> {
+    const base = this.runtime.sim?.portalUrl;
+    if (!base) throw new Error('runtime.json has no sim.portalUrl');
+    return httpJson(`${base}/purchase`, body);
+  }
+
+  /** Everything the simulated network saw (optionally one type). */
+  async simEvents(type?: string): Promise<SimEvent[]> {
+    const r = await this.simControl('/events');
+    if (r.status !== 200) throw new Error(`GET /events: ${r.status}`);
+    return (r.json as SimEvent[]).filter((e) => type === undefined || e.type === type);
+  }
+
+  /** Polls the simulated network's event log until `pred` holds for some event. */
+  async waitForSimEvent(pred: (e: SimEvent) => boolean, timeoutMs = 10_000): Promise<SimEvent> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = (await this.simEvents()).find(pred);
+      if (hit) return hit;
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for a simulated-network event`);
+      await sleep(50);
+    }
+  }
+
+  /** Every AT command the simulated modem received (GET /at-log on the control API). */
+  async atLog(): Promise<AtLogEntry[]> {
+    const r = await this.simControl('/at-log');
+    if (r.status !== 200) throw new Error(`GET /at-log answered ${r.status}: ${JSON.stringify(r.json)}`);
+    return r.json as AtLogEntry[];
+  }
+
+  // ---- logs ----
+
+  logText(): string {
+    return existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8') : '';
+  }
+
+  /** The daemon's JSON log lines (lines that are not JSON are skipped). */
+  logLines(): Array<Record<string, unknown>> {
+    const out: Array<Record<string, unknown>> = [];
+    for (const l of this.logText().split('\n')) {
+      if (!l.startsWith('{')) continue;
+      try {
+        out.push(JSON.parse(l) as Record<string, unknown>);
+      } catch {
+        // a line cut by SIGKILL
+      }
+    }
+    return out;
+  }
+
+  logTail(n = 40): string {
+    return this.logText().split('\n').slice(-n).join('\n');
+  }
+
+  // ---- teardown ----
+
+  /** Where the subscriber's secrets (K, OPc, whole IMSI) or an unmasked B-TID appear in the log or on MQTT. */
+  leaks(): string[] {
+    const found: string[] = [];
+    const scan = (where: string, text: string) => {
+      const lower = text.toLowerCase();
+      if (lower.includes(SUBSCRIBER.k)) found.push(`${where}: K`);
+      if (lower.includes(SUBSCRIBER.opc)) found.push(`${where}: OPc`);
+      if (text.includes(SUBSCRIBER.imsi)) found.push(`${where}: the whole IMSI`);
+      const b = BTID.exec(text);
+      if (b) found.push(`${where}: an unmasked B-TID (${b[0].slice(0, 6)}…@)`);
+    };
+    this.logText()
+      .split('\n')
+      .forEach((l, i) => scan(`log line ${i + 1}`, l));
+    for (const m of this.messages) scan(`MQTT ${m.topic}`, m.raw);
+    return found;
+  }
+
+  /** Stops the daemon (SIGTERM, SIGKILL fallback), the observer and mosquitto; removes the temp dir; then fails on leaks or left-behind processes. */
+  async close(): Promise<void> {
+    const problems: string[] = [];
+    const run = this.#runs.at(-1);
+    if (run && !run.exited) {
+      try {
+        await this.signal('SIGTERM', 20_000);
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
+    }
+    clearInterval(this.#childWatch);
+    const left = await this.reapOrphans();
+    if (left.length) problems.push(`left behind by bcastd (stopped now): ${left.join(', ')}`);
+    await this.#observer.endAsync(true).catch(() => {});
+    const brokerPid = this.#broker.pid;
+    await this.#broker.close();
+    if (brokerPid !== undefined && alive(brokerPid)) problems.push(`mosquitto ${brokerPid} still running`);
+    problems.push(...this.leaks().slice(0, 20));
+    // BCASTD_KEEP_SYSTEM_TMP=1 keeps the temp dir (log, state, board config) for a look afterwards.
+    if (process.env['BCASTD_KEEP_SYSTEM_TMP']) console.log(`kept ${this.dir}`);
+    else rmSync(this.dir, { recursive: true, force: true });
+    if (problems.length) throw new Error(`system test teardown:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+async function httpJson(url: string, body?: Record<string, unknown>): Promise<{ status: number; json: any }> {
+  const res = await fetch(url, {
+    method: body === undefined ? 'GET' : 'POST',
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = { text };
+  }
+  return { status: res.status, json };
+}
+
+/** SIGTERM, then SIGKILL after 3 s, by PID (the process is not our child: poll /proc). */
+async function stopPid(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + 3000;
+  while (alive(pid) && Date.now() < deadline) await sleep(50);
+  if (alive(pid)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+    while (alive(pid)) await sleep(20);
+  }
+}
+
+let rejectionHook = false;
+/** Any unhandled rejection in the test process fails the run. */
+export function failOnUnhandledRejection(): void {
+  if (rejectionHook) return;
+  rejectionHook = true;
+  process.on('unhandledRejection', (e) => {
+    throw e;
+  });
+}
+
+/** Sleeps (a pause the test needs to be sure something does NOT happen). */
+export const pause = sleep;
