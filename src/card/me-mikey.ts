@@ -2,9 +2,10 @@
  * ME-side MIKEY processing for GBA_ME cards (TS 33.246 §6.4 done in the terminal): MUKs = Ks_NAF
  * (SPEC §6 [U]: MUK = Ks_NAF) per (NAF_ID, B-TID); for an MSK message derive the MIKEY keys from the
  * MUK, verify the KEMAC MAC, check the replay counter, decrypt and keep the MSK (a key-less solicited
- * pull is MAC-checked and stores nothing); for an MTK message do the same with the MSK and hand out
- * the MTK. Keys live only in memory, in Secret boxes, and are wiped on removal or deletion. Failures
- * throw the same typed errors as the card would answer.
+ * pull is MAC-checked and stores nothing; two MSKs per Key Domain / Key Group, as on the card); for an
+ * MTK message do the same with the MSK and hand out the MTK. Keys live only in memory, in Secret
+ * boxes, and are wiped on removal or deletion. Failures throw the same typed errors as the card would
+ * answer.
  */
 import { DecodeError } from '../codec/errors.js';
 import { toHex } from '../codec/hex.js';
@@ -65,7 +66,10 @@ const MSK_OP = 'MSK update (ME)';
 const MTK_OP = 'MTK generation (ME)';
 const num = (b: Uint8Array) => b.reduce((n, x) => n * 256 + x, 0);
 const u32 = (n: number) => Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
-const mskKey = (kdid: string, id: MskId) => `${kdid}:${id.keyGroup}:${id.keyNumber}`;
+const groupKey = (kdid: string, keyGroup: number) => `${kdid}:${keyGroup}:`;
+const mskKey = (kdid: string, id: MskId) => `${groupKey(kdid, id.keyGroup)}${id.keyNumber}`;
+/** TS 31.102 §4.2.80 / TS 33.246: at most two MSKs per Key Domain ID / Key Group pair. */
+const MSKS_PER_KEY_GROUP = 2;
 const wrongData = (op: string, text: string) => new CardStatusError('wrong-data', op, undefined, text);
 const wipeKeys = (k: MikeyKeys) => Object.values(k).forEach((b: Buffer) => b.fill(0));
 
@@ -165,10 +169,8 @@ export class MeMikey {
       const stored = kemac.encrData.length > 0;
       if (stored) {
         const kd = openKeyData(kemac, keys, msg.hdr.csbId, counter, MSK_OP);
-        const k = mskKey(info.keyDomainId, info.mskId);
-        this.#msks.get(k)?.key.wipe();
         const range = kd.kv.kvType === 2 ? { from: num(kd.kv.vf), to: num(kd.kv.vt) } : null;
-        this.#msks.set(k, { key: new Secret(kd.key), rand: Uint8Array.from(rand.rand), counter: 0, range });
+        this.#storeMsk(info.keyDomainId, info.mskId, { key: new Secret(kd.key), rand: Uint8Array.from(rand.rand), counter: 0, range });
         kd.key.fill(0);
       }
       muk.counter = counter;
@@ -182,6 +184,25 @@ export class MeMikey {
     } finally {
       wipeKeys(keys);
     }
+  }
+
+  /**
+   * As the USIM keeps them (TS 31.102 §4.2.80): at most two MSKs per Key Domain / Key Group. A new MSK
+   * ID of a full group replaces the least recently stored one (Map order is storage order), wiping its
+   * key; the same MSK ID delivered again is replaced in place.
+   */
+  #storeMsk(kdid: string, id: MskId, msk: Msk): void {
+    const k = mskKey(kdid, id);
+    const old = this.#msks.get(k);
+    if (old) old.key.wipe();
+    else {
+      const group = [...this.#msks.keys()].filter((x) => x.startsWith(groupKey(kdid, id.keyGroup)));
+      for (const x of group.slice(0, Math.max(0, group.length - MSKS_PER_KEY_GROUP + 1))) {
+        this.#msks.get(x)!.key.wipe();
+        this.#msks.delete(x);
+      }
+    }
+    this.#msks.set(k, msk);
   }
 
   mtkGenerate(raw: Uint8Array): MtkResult {

@@ -1,15 +1,17 @@
 // The simulated world of the `sim` board: a modem on a pseudo-terminal, a virtual USIM (through pcscd + vpcd
 // when they are installed, in-process otherwise), and the operator network (BSF, BSM, SMSC, purchase portal,
 // control API) on loopback. The daemon then runs exactly as on a real board against it.
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { BoardConfig } from './config/index.js';
 import { keyDomainIdFromPlmn, plmnFromImsi } from '../gba/index.js';
+import { maskCommand } from '../modem/index.js';
 import { PDP_RELEASE_VARIANTS, startSimModem, type PdpReleaseVariant, type SimModem } from '../sim/modem/index.js';
 import { startSimNetwork, type SimNetwork } from '../sim/network/index.js';
 import { WapPushSmsGateway } from '../sim/network/wap-push-sms.js';
-import { PrivatePcscd, pcscdInstalled, runningPcscd } from '../sim/pcscd.js';
+import { PrivatePcscd, pcscdInstalled, runningPcscd, stopStalePcscd } from '../sim/pcscd.js';
 import { DEFAULT_SUBSCRIBER, loadSubscriber, type Subscriber } from '../sim/subscriber.js';
 import { VirtualUsim, VpcdClient } from '../sim/usim/index.js';
 
@@ -23,6 +25,9 @@ export const SIM_SERVICES = [
 /** What the sim subscriber has bought before the daemon starts. */
 const INITIAL_SUBSCRIPTION = ['urn:bcastd:sim:news'];
 
+
+/** `<state dir>/sim-at-log.jsonl`: every AT command the simulated modem received, one JSON object a line. */
+export const SIM_AT_LOG = 'sim-at-log.jsonl';
 
 export interface SimWorld {
   modem: SimModem;
@@ -46,7 +51,7 @@ function pcscliteLoadable(): boolean {
   }
 }
 
-async function attachCard(sim: Sim, usim: VirtualUsim, parent: Logger): Promise<{ path: 'pcsc' | 'in-process'; close: () => Promise<void> }> {
+async function attachCard(sim: Sim, usim: VirtualUsim, parent: Logger, stateDir: string): Promise<{ path: 'pcsc' | 'in-process'; close: () => Promise<void> }> {
   const log = parent.child({ component: 'sim' });
   const wanted = sim.useVpcd;
   if (wanted === false) return { path: 'in-process', close: async () => {} };
@@ -61,9 +66,12 @@ async function attachCard(sim: Sim, usim: VirtualUsim, parent: Logger): Promise<
     return { path: 'in-process', close: async () => {} };
   }
   let own: PrivatePcscd | null = null;
+  const pidFile = join(stateDir, 'pcscd.pid');
+  const stale = await stopStalePcscd(pidFile);
+  if (stale !== null) log.warn({ pid: stale }, 'stopped the private pcscd a previous, killed bcastd left behind');
   if (runningPcscd().length === 0) {
     try {
-      own = await PrivatePcscd.start();
+      own = await PrivatePcscd.start(10_000, pidFile);
       log.info({ pid: own.pid }, 'started a private pcscd with the vpcd reader');
     } catch (err) {
       if (wanted === true) throw err;
@@ -107,9 +115,14 @@ export async function startSimWorld(config: BoardConfig, logger: Logger): Promis
   try {
     const modem = await startSimModem({ linkPath: join(config.stateDir, 'ttySIM0'), logger: log });
     closers.push(() => modem.close());
+    // The modem's AT log on disk, line by line as it happens, so it survives the daemon's own shutdown (the
+    // system tests read it after SIGTERM: de-registration must come before AT+CGACT=0). PINs are masked.
+    const atLogFile = join(config.stateDir, SIM_AT_LOG);
+    writeFileSync(atLogFile, '', { mode: 0o600 });
+    modem.on('command', (e) => appendFileSync(atLogFile, JSON.stringify({ seq: e.seq, ts: new Date(e.ts).toISOString(), command: maskCommand(e.command) }) + '\n'));
 
     const usim = new VirtualUsim({ subscriber, profile: sim.profile === 'aka-only' ? 'aka-only' : 'full', logger: log });
-    const card = await attachCard(sim, usim, log);
+    const card = await attachCard(sim, usim, log, config.stateDir);
     closers.push(card.close);
 
     const gateway = new WapPushSmsGateway();

@@ -12,6 +12,12 @@
  * - `> ` prompt → the command's body and Ctrl-Z, or ESC when the command has none;
  * - echo → dropped (the engine sends ATE0 but survives a modem that echoes anyway).
  *
+ * Two waiting lines, one command in flight: the priority lane (SMS acknowledgements, the ladder's probes)
+ * is always served first and never refused - an unacknowledged +CMT makes the network retry and the
+ * modem turn routing off (27.005 +CNMA) - while the ordinary queue is bounded (`maxQueue`). The lane
+ * stays short by nature: one acknowledgement per +CMT, and under AT+CSMS=1 the modem routes the next
+ * +CMT only after the previous one was acknowledged.
+ *
  * The engine does not reconnect: the link supervisor attaches and detaches transports and climbs the
  * recovery ladder on the 'timeout' events this class emits.
  */
@@ -31,9 +37,12 @@ export interface SendOptions {
   readonly body?: string;
   /** Response prefix claiming ambiguous URC-or-answer lines; default: the command's own (`+CEREG`). */
   readonly expect?: string | null;
-  /** Queue in front of ordinary commands (acknowledgements that must not wait behind a listing). */
+  /**
+   * The priority lane: sent next, ahead of every ordinary command, and never refused by the queue
+   * bound (acknowledgements that must not wait behind a listing nor be dropped in a flood).
+   */
   readonly priority?: boolean;
-  /** Goes out even while the engine is held (the recovery ladder's probes). */
+  /** Goes out even while the engine is held (the recovery ladder's probes); implies the priority lane. */
   readonly urgent?: boolean;
 }
 
@@ -74,7 +83,10 @@ export interface AtEngineStats {
 export interface AtEngineOptions {
   readonly logger: Logger;
   readonly timeouts: TimeoutTable;
-  /** Commands waiting behind the one in flight (default 64); more are refused with AtLinkError queue-full. */
+  /**
+   * Ordinary commands waiting behind the one in flight (default 64); more are refused with AtLinkError
+   * queue-full. Priority and urgent commands are not counted and never refused.
+   */
   readonly maxQueue?: number;
   /**
    * After a timeout, the next command waits this long so that a late answer to the timed-out one is
@@ -99,7 +111,10 @@ interface Pending {
 export class AtEngine extends EventEmitter<AtEngineEvents> {
   private readonly log: Logger;
   private readonly framer = new AtFramer();
+  /** Ordinary commands, bounded by maxQueue. */
   private readonly queue: Pending[] = [];
+  /** Priority and urgent commands, in arrival order, served before `queue`. */
+  private readonly lane: Pending[] = [];
   private readonly maxQueue: number;
   private readonly settleMs: number;
   private link: AtTransport | null = null;
@@ -152,7 +167,7 @@ export class AtEngine extends EventEmitter<AtEngineEvents> {
     this.framer.reset();
     if (this.settling) clearTimeout(this.settling);
     this.settling = null;
-    const failed = [...(this.inflight ? [this.inflight] : []), ...this.queue.splice(0)];
+    const failed = [...(this.inflight ? [this.inflight] : []), ...this.lane.splice(0), ...this.queue.splice(0)];
     this.inflight = null;
     for (const p of failed) this.fail(p, new AtLinkError(p.command, reason, detail));
   }
@@ -191,7 +206,8 @@ export class AtEngine extends EventEmitter<AtEngineEvents> {
         reject(new AtLinkError(command, 'not-connected'));
         return;
       }
-      if (this.queue.length >= this.maxQueue) {
+      const priority = options.priority === true || options.urgent === true;
+      if (!priority && this.queue.length >= this.maxQueue) {
         this.counters.linkErrors++;
         reject(new AtLinkError(command, 'queue-full', `${this.queue.length} commands waiting`));
         return;
@@ -208,21 +224,19 @@ export class AtEngine extends EventEmitter<AtEngineEvents> {
         timer: null,
         bodySent: false,
       };
-      if (options.priority || options.urgent) {
-        // Behind other priority commands, in front of ordinary ones.
-        const at = this.queue.findIndex((p) => !(p.options.priority || p.options.urgent));
-        this.queue.splice(at < 0 ? this.queue.length : at, 0, pending);
-      } else this.queue.push(pending);
+      (priority ? this.lane : this.queue).push(pending);
       this.pump();
     });
   }
 
   private pump(): void {
     if (!this.link || this.inflight || this.settling) return;
-    const index = this.held ? this.queue.findIndex((p) => p.options.urgent === true) : 0;
-    if (index < 0 || index >= this.queue.length) return;
-    const next = this.queue.splice(index, 1)[0]!;
-    this.start(next, this.link);
+    let next: Pending | undefined;
+    if (this.held) {
+      const index = this.lane.findIndex((p) => p.options.urgent === true);
+      if (index >= 0) next = this.lane.splice(index, 1)[0];
+    } else next = this.lane.shift() ?? this.queue.shift();
+    if (next) this.start(next, this.link);
   }
 
   private start(p: Pending, link: AtTransport): void {

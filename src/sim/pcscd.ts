@@ -2,7 +2,7 @@
 // stopped by PID with the simulated world. Only one pcscd can run per machine (its socket is fixed), so a
 // running one is used as it is and never touched.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -28,10 +28,30 @@ export function pcscdInstalled(): boolean {
   return existsSync(VPCD_READER_CONF) && ['/usr/sbin/pcscd', '/sbin/pcscd', '/usr/bin/pcscd'].some((p) => existsSync(p));
 }
 
+/**
+ * A private pcscd outlives a SIGKILLed bcastd (it runs in its own process group). Its PID is kept in a file in
+ * the state dir; the next start stops it when that PID still is a pcscd, so it does not leak or get reused.
+ */
+export async function stopStalePcscd(pidFile: string): Promise<number | null> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return null;
+  }
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 1 || !runningPcscd().includes(pid)) return null;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 60 && runningPcscd().includes(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  if (runningPcscd().includes(pid)) process.kill(pid, 'SIGKILL');
+  return pid;
+}
+
 export class PrivatePcscd {
   private constructor(
     private readonly child: ChildProcess,
     private readonly dir: string,
+    private readonly pidFile: string | undefined,
   ) {}
 
   get pid(): number | undefined {
@@ -39,17 +59,18 @@ export class PrivatePcscd {
   }
 
   /** Starts pcscd with the vpcd reader only; resolves once its socket answers, rejects after timeoutMs. */
-  static async start(timeoutMs = 10_000): Promise<PrivatePcscd> {
+  static async start(timeoutMs = 10_000, pidFile?: string): Promise<PrivatePcscd> {
     const dir = mkdtempSync(join(tmpdir(), 'bcastd-pcscd-'));
     const conf = join(dir, 'reader.conf');
     copyFileSync(VPCD_READER_CONF, conf);
     // Own process group: a Ctrl-C on bcastd's terminal must not kill the card's pcscd before de-registration.
     const child = spawn('pcscd', ['--foreground', '--config', conf], { stdio: 'ignore', detached: true });
-    const p = new PrivatePcscd(child, dir);
+    const p = new PrivatePcscd(child, dir, pidFile);
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);
     });
+    if (pidFile && child.pid) writeFileSync(pidFile, `${child.pid}\n`, { mode: 0o600 });
     const deadline = Date.now() + timeoutMs;
     while (!existsSync(PCSCD_SOCKET)) {
       if (child.exitCode !== null || Date.now() > deadline) {
@@ -71,5 +92,6 @@ export class PrivatePcscd {
       clearTimeout(t);
     }
     rmSync(this.dir, { recursive: true, force: true });
+    if (this.pidFile) rmSync(this.pidFile, { force: true });
   }
 }

@@ -5,6 +5,9 @@ import type { PersistedKey } from './ports.js';
 export const mskIdHex = (keyGroup: number, keyNumber: number): string =>
   ((keyGroup & 0xffff) * 0x10000 + (keyNumber & 0xffff)).toString(16).padStart(8, '0');
 
+/** MSKs kept per key domain and key group (EF_MSK holds two). */
+export const MSKS_PER_GROUP = 2;
+
 export class KeyStatus {
   private readonly keys = new Map<string, PersistedKey>();
 
@@ -16,11 +19,18 @@ export class KeyStatus {
     return `${k.keyDomainId}/${mskIdHex(k.keyGroup, k.keyNumber)}`;
   }
 
-  /** Records a stored MSK; returns false when it was already known with the same validity. */
-  add(k: PersistedKey): boolean {
-    const prev = this.keys.get(this.id(k));
+  /**
+   * Records a stored MSK and returns the ones it superseded: like EF_MSK (TS 31.102 §4.2.80) the terminal holds
+   * at most MSKS_PER_GROUP MSKs per key domain and key group, the newest ones (by key number).
+   */
+  add(k: PersistedKey): PersistedKey[] {
     this.keys.set(this.id(k), k);
-    return !prev || JSON.stringify(prev.validity) !== JSON.stringify(k.validity);
+    const group = this.all()
+      .filter((x) => x.keyDomainId === k.keyDomainId && x.keyGroup === k.keyGroup)
+      .sort((a, b) => b.keyNumber - a.keyNumber);
+    const dropped = group.slice(MSKS_PER_GROUP);
+    for (const d of dropped) this.keys.delete(this.id(d));
+    return dropped;
   }
 
   all(): PersistedKey[] {

@@ -61,6 +61,8 @@ export type LtkmRejectReason =
   | 'unsupported' // content type or MIKEY kind the terminal does not act on
   | 'no-keys' // no MUK yet (GBA has not run)
   | 'source' // a datagram from an address that is not the BSM's
+  | 'port' // an SMS datagram to another application port than WAP push (2948)
+  | 'overload' // dropped: more arrived than the terminal can check
   | 'card'; // the card failed otherwise
 
 /** Why a message from the BSM side was not acted on. */
@@ -118,5 +120,6 @@ export interface TerminalStatePort {
   registration(): PersistedRegistration | null;
   keys(): PersistedKey[];
   saveRegistration(r: PersistedRegistration): void;
-  saveKey(k: PersistedKey): void;
+  /** Stores `k`; `superseded` are MSKs it replaced, to forget. */
+  saveKey(k: PersistedKey, superseded?: PersistedKey[]): void;
 }

@@ -11,6 +11,14 @@ export interface BsmJob {
   triggers: Trigger[];
 }
 
+interface PendingJob extends BsmJob {
+  /** When the job was queued, and when a trigger last joined it (clock of the gate). */
+  queuedAt: number;
+  joinedAt: number;
+  /** Queued while another request was in flight or deferred: it waits for the burst to settle. */
+  settles: boolean;
+}
+
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
@@ -38,7 +46,7 @@ function merge(into: BsmAction, add: BsmAction): BsmAction {
 
 export class RegistrationCoordinator extends EventEmitter<CoordinatorEvents> {
   private inFlight: BsmJob | null = null;
-  private readonly pending = new Map<SlotKey, BsmJob>();
+  private readonly pending = new Map<SlotKey, PendingJob>();
   private wakeTimer: unknown = null;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
@@ -47,6 +55,7 @@ export class RegistrationCoordinator extends EventEmitter<CoordinatorEvents> {
     private readonly gate: RequestGate,
     private readonly execute: (job: BsmJob) => Promise<void>,
     private readonly timers: Timers = { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+    private readonly settle: { settleMs: number; maxSettleMs: number; now: () => number } = { settleMs: 0, maxSettleMs: 0, now: Date.now },
   ) {
     super();
   }
@@ -63,13 +72,17 @@ export class RegistrationCoordinator extends EventEmitter<CoordinatorEvents> {
     const key = slotOf(action);
     const existing = this.pending.get(key);
     let outcome: 'queued' | 'coalesced';
+    const now = this.settle.now();
     if (existing) {
       existing.action = merge(existing.action, action);
       existing.triggers.push(trigger);
+      existing.joinedAt = now;
       this.emit('coalesced', trigger, action.type);
       outcome = 'coalesced';
     } else {
-      this.pending.set(key, { action, triggers: [trigger] });
+      // A job that cannot start at once is part of a burst: it waits for the burst to settle.
+      const settles = this.inFlight !== null || this.wakeTimer !== null || this.gate.delayMs() > 0;
+      this.pending.set(key, { action, triggers: [trigger], queuedAt: now, joinedAt: now, settles });
       outcome = 'queued';
     }
     this.pump();
@@ -81,7 +94,7 @@ export class RegistrationCoordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   snapshot(): { inFlight: BsmJob | null; pending: BsmJob[] } {
-    return { inFlight: this.inFlight, pending: [...this.pending.values()] };
+    return { inFlight: this.inFlight, pending: [...this.pending.values()].map((p) => ({ action: p.action, triggers: p.triggers })) };
   }
 
   /** Resolves when nothing is in flight or pending. */
@@ -99,7 +112,7 @@ export class RegistrationCoordinator extends EventEmitter<CoordinatorEvents> {
     if (!this.busy) this.flushIdle();
   }
 
-  private next(): [SlotKey, BsmJob] | undefined {
+  private next(): [SlotKey, PendingJob] | undefined {
     for (const key of ['deregister', 'register'] as const) {
       const job = this.pending.get(key);
       if (job) return [key, job];
@@ -118,7 +131,12 @@ export class RegistrationCoordinator extends EventEmitter<CoordinatorEvents> {
       this.flushIdle();
       return;
     }
-    const delay = this.gate.delayMs();
+    const [, waiting] = next;
+    const now = this.settle.now();
+    const settleDelay = waiting.settles && waiting.action.type !== 'deregister'
+      ? Math.max(0, Math.min(waiting.joinedAt + this.settle.settleMs, waiting.queuedAt + this.settle.maxSettleMs) - now)
+      : 0;
+    const delay = Math.max(this.gate.delayMs(), settleDelay);
     if (delay > 0) {
       this.emit('deferred', delay);
       this.wakeTimer = this.timers.setTimeout(() => {
@@ -127,9 +145,10 @@ export class RegistrationCoordinator extends EventEmitter<CoordinatorEvents> {
       }, delay);
       return;
     }
-    const [key, job] = next;
+    const [key, pendingJob] = next;
     this.pending.delete(key);
     this.gate.take();
+    const job: BsmJob = { action: pendingJob.action, triggers: pendingJob.triggers };
     this.inFlight = job;
     this.emit('started', job);
     void this.execute(job).then(

@@ -4,6 +4,13 @@ export interface RequestGateOptions {
   perMinute: number;
   burst: number;
   minIntervalMs: number;
+  /**
+   * A request that waited behind another one starts only once no trigger has joined it for this long (bounded
+   * by maxSettleMs), so a burst spread over seconds (each pull MAC-checked by the card) costs one request.
+   */
+  settleMs?: number;
+  /** The longest a waiting request is held back by settleMs. */
+  maxSettleMs?: number;
   now: () => number;
 }
 

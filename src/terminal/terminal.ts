@@ -33,7 +33,7 @@ export interface ModemPort {
 
 export interface TerminalOptions {
   services: string[];
-  rateLimit: { perMinute: number; burst: number; minIntervalMs: number };
+  rateLimit: { perMinute: number; burst: number; minIntervalMs: number; settleMs?: number };
   /** Backoff of the bring-up and of failed registrations. */
   retry: { baseMs: number; maxMs: number };
   /** How long shutdown waits for de-registration before releasing the PDP context anyway. */
@@ -69,6 +69,8 @@ interface TerminalEvents {
 }
 
 const BRING_UP_STEPS = ['modem', 'card', 'pdp', 'gba'] as const;
+/** A waiting BSM request starts once no trigger joined it for this long (at most ten times that). */
+const SETTLE_MS_DEFAULT = 1000;
 
 export class Terminal extends EventEmitter<TerminalEvents> {
   private phaseValue: TerminalPhase = 'init';
@@ -105,7 +107,8 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     this.random = opts.random ?? Math.random;
     this.log = deps.logger;
     const gate = new RequestGate({ ...opts.rateLimit, now: this.now });
-    this.coordinator = new RegistrationCoordinator(gate, (job) => this.execute(job), this.timers);
+    const settleMs = opts.rateLimit.settleMs ?? SETTLE_MS_DEFAULT;
+    this.coordinator = new RegistrationCoordinator(gate, (job) => this.execute(job), this.timers, { settleMs, maxSettleMs: settleMs * 10, now: this.now });
     this.coordinator.on('coalesced', (t, into) => this.log.debug({ trigger: t.kind, into }, 'trigger coalesced into the pending request'));
     this.coordinator.on('deferred', (ms) => this.log.debug({ ms }, 'BSM request deferred by the rate limit'));
     this.coordinator.on('finished', (job, err) => this.onJobFinished(job, err));
@@ -292,10 +295,13 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   /** An MSK the card or ME stored from an LTKM. */
   keyStored(s: StoredMsk, source: string): void {
     const key = { keyDomainId: s.keyDomainId, keyGroup: s.keyGroup, keyNumber: s.keyNumber, storedAt: new Date(this.now()).toISOString(), ...(s.validity ? { validity: s.validity } : {}) };
-    this.keyStatus.add(key);
-    this.deps.state.saveKey(key);
+    const superseded = this.keyStatus.add(key);
+    this.deps.state.saveKey(key, superseded);
     this.counters.keysStored++;
     this.publishKey(s.keyDomainId, s.keyGroup, s.keyNumber);
+    for (const old of superseded) {
+      this.deps.publish.state(`traffic/${old.keyDomainId}/${mskIdHex(old.keyGroup, old.keyNumber)}`, { ...this.keyStatus.traffic(old), ready: false, reason: 'superseded' });
+    }
     this.deps.publish.event('key-stored', { keyDomainId: s.keyDomainId, mskId: mskIdHex(s.keyGroup, s.keyNumber), source });
   }
 

@@ -176,6 +176,7 @@ const Terminal = Section(
         perMinute: Defaulted(Type.Integer({ minimum: 1, description: 'BSM requests (registrations, MSK requests) started per minute at most; triggers beyond it wait, coalesced into one pending request.' }), 6),
         burst: Defaulted(Type.Integer({ minimum: 1, description: 'Requests allowed back to back before the per-minute rate applies.' }), 3),
         minIntervalMs: Defaulted(Millis({ minimum: 0, description: 'Least time between the starts of two BSM requests; triggers inside it are coalesced into the next one.' }), 2000),
+        settleMs: Defaulted(Millis({ minimum: 0, description: 'A request that had to wait starts only once no trigger has joined it for this long (at most 10x this), so a burst of solicited pulls costs one request.' }), 1000),
       },
       { description: 'Flood protection for registration triggers (e.g. a looping SMS): at most one request in flight and one pending, started no faster than this.' },
     ),

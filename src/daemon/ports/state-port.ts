@@ -24,10 +24,11 @@ export function statePort(store: StateStore): TerminalStatePort {
       void store.update((d) => {
         d.registration = { state: r.state, services: [...r.services], ...(r.registeredAt ? { registeredAt: r.registeredAt } : {}), ...(r.lastTrigger ? { lastTrigger: { ...r.lastTrigger } } : {}) };
       }),
-    saveKey: (k: PersistedKey) =>
+    saveKey: (k: PersistedKey, superseded: PersistedKey[] = []) =>
       void store.update((d) => {
         const mskId = mskIdHex(k.keyGroup, k.keyNumber);
-        d.keys = d.keys.filter((x) => !(x.keyDomainId === k.keyDomainId && x.mskId === mskId));
+        const gone = new Set([mskId, ...superseded.map((x) => mskIdHex(x.keyGroup, x.keyNumber))]);
+        d.keys = d.keys.filter((x) => !(x.keyDomainId === k.keyDomainId && gone.has(x.mskId)));
         d.keys.push({
           keyDomainId: k.keyDomainId,
           keyGroup: k.keyGroup,

@@ -1,9 +1,9 @@
 /**
  * The MBMS security context of the virtual USIM (TS 33.246 §6.4, GBA_U): MUKs (= Ks_int_NAF) named in
- * EF_MUK, MSKs per Key Domain named in EF_MSK, each with its Time Stamp Counter; MSK update (MAC check,
- * replay check, decrypt, store, verification message when V is set; a key-less solicited pull is
- * MAC-checked and stores nothing), MTK generation, MSK and MUK deletion. Keys stay in this object and
- * only MTKs ever leave it.
+ * EF_MUK, MSKs named in EF_MSK (one record per Key Domain / Key Group, two MSKs each, the older
+ * replaced), each with its Time Stamp Counter; MSK update (MAC check, replay check, decrypt, store,
+ * verification message when V is set; a key-less solicited pull is MAC-checked and stores nothing),
+ * MTK generation, MSK and MUK deletion. Keys stay in this object and only MTKs ever leave it.
  */
 import {
   MIKEY_ENCR_ALG,
@@ -77,6 +77,9 @@ function copyKeyData(kd: KeyData): KeyData {
   const kv: KeyData['kv'] = kd.kv.kvType === 2 ? { kvType: 2, vf: c(kd.kv.vf), vt: c(kd.kv.vt) } : kd.kv.kvType === 1 ? { kvType: 1, spi: c(kd.kv.spi) } : { kvType: 0 };
   return { keyType: kd.keyType, key: c(kd.key), ...(kd.salt ? { salt: c(kd.salt) } : {}), kv };
 }
+
+/** TS 31.102 §4.2.80 / TS 33.246: at most two MSKs per Key Domain ID / Key Group pair. */
+const MSKS_PER_KEY_GROUP = 2;
 
 const u32 = (n: number) => Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
 
@@ -181,21 +184,38 @@ export class MbmsContext {
     }
   }
 
+  /**
+   * TS 31.102 §4.2.80: one EF_MSK record per (Key Domain ID, Key Group) holding at most two MSKs. A new
+   * MSK ID of a full group replaces the least recently stored one (the record keeps storage order, so
+   * that is its first entry), whose key is zeroed; the same MSK ID delivered again is updated in place.
+   * Only when every record belongs to another (KDID, Key Group) pair is there no memory (98 66).
+   */
   #storeMsk(kdid: Uint8Array, mskId: number, rand: Uint8Array, kd: KeyData): void {
     const recs = this.efMsk.records;
+    const group = mskId >>> 16;
     const decoded = recs.map((r) => decodeMskRecord(r));
-    let i = decoded.findIndex((r) => r !== null && hex(r.keyDomainId) === hex(kdid));
-    if (i < 0) i = decoded.findIndex((r) => r === null);
-    if (i < 0) throw new CardStatus(SW.NO_MEMORY, 'EF_MSK: no record for a new Key Domain');
-    const rec: MskRecord = decoded[i] ?? { keyDomainId: kdid, msks: [] };
-    const msks = rec.msks.filter((m) => m.mskId !== mskId);
-    if (msks.length >= msksPerRecord(this.efMsk.recordLength)) throw new CardStatus(SW.NO_MEMORY, 'EF_MSK: Key Domain full');
-    msks.push({ mskId, tsCounter: 0 });
+    let i = decoded.findIndex((r) => r !== null && r.msks.length > 0 && hex(r.keyDomainId) === hex(kdid) && r.msks[0]!.mskId >>> 16 === group);
+    if (i < 0) i = decoded.findIndex((r) => r === null || r.msks.length === 0);
+    if (i < 0) throw new CardStatus(SW.NO_MEMORY, 'EF_MSK: every record holds another Key Domain / Key Group');
+    const msks = [...(decoded[i]?.msks ?? [])];
+    const at = msks.findIndex((m) => m.mskId === mskId);
+    if (at >= 0) msks[at] = { mskId, tsCounter: 0 };
+    else {
+      const max = Math.min(MSKS_PER_KEY_GROUP, msksPerRecord(this.efMsk.recordLength));
+      while (msks.length >= max) this.#forgetMsk(kdid, msks.shift()!.mskId);
+      msks.push({ mskId, tsCounter: 0 });
+    }
     recs[i] = encodeMskRecord({ keyDomainId: kdid, msks }, this.efMsk.recordLength);
-    const old = this.#msks.get(mskKey(kdid, mskId));
-    old?.key.fill(0);
+    this.#forgetMsk(kdid, mskId);
     const range = kd.kv.kvType === 2 ? { from: num(kd.kv.vf), to: num(kd.kv.vt) } : null;
     this.#msks.set(mskKey(kdid, mskId), { key: Buffer.from(kd.key), rand: Uint8Array.from(rand), range });
+  }
+
+  /** Zero and drop an MSK's key (its EF_MSK entry is the caller's business). */
+  #forgetMsk(kdid: Uint8Array, mskId: number): void {
+    const key = mskKey(kdid, mskId);
+    this.#msks.get(key)?.key.fill(0);
+    this.#msks.delete(key);
   }
 
   #mskEntry(kdid: Uint8Array, mskId: number): { rec: number; tsCounter: number } | null {
@@ -244,9 +264,7 @@ export class MbmsContext {
     const msks = d.msks.filter((m) => m.mskId !== mskId >>> 0);
     this.efMsk.records[entry.rec] =
       msks.length === 0 ? new Uint8Array(this.efMsk.recordLength).fill(0xff) : encodeMskRecord({ ...d, msks }, this.efMsk.recordLength);
-    const key = mskKey(kdid, mskId >>> 0);
-    this.#msks.get(key)?.key.fill(0);
-    this.#msks.delete(key);
+    this.#forgetMsk(kdid, mskId >>> 0);
   }
 
   #deleteMuk(idi: Uint8Array, idr: Uint8Array): void {

@@ -30,8 +30,9 @@ export const FILE_SIZES = {
   gbabp: 160,
   gbanlRecord: 160,
   gbanlRecords: 4,
+  /** 8n+4 with n = 4 (TS 31.102 §4.2.80; entries past the second are RFU): one record per Key Domain / Key Group. */
   mskRecord: 36,
-  mskRecords: 2,
+  mskRecords: 8,
   mukRecord: 160,
   mukRecords: 2,
 } as const;

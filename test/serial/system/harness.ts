@@ -255,7 +255,10 @@ export class SystemRig {
     for (const [pid, comm] of this.#children) {
       if (!alive(pid)) continue;
       reaped.push(`${comm}(${pid})`);
+      // The private pcscd's config lives in a temp dir of its own that only its owner would have removed.
+      const configDir = privatePcscdDir(pid);
       await stopPid(pid);
+      if (configDir) rmSync(configDir, { recursive: true, force: true });
     }
     this.#children.clear();
     return reaped;
@@ -442,6 +445,18 @@ async function httpJson(url: string, body?: Record<string, unknown>): Promise<{ 
     json = { text };
   }
   return { status: res.status, json };
+}
+
+/** The temp dir of a pcscd the daemon started (`pcscd --config <tmp>/bcastd-pcscd-XXXXXX/reader.conf`), if it is one. */
+function privatePcscdDir(pid: number): string | null {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const conf = args[args.indexOf('--config') + 1] ?? '';
+    const m = /^(.*\/bcastd-pcscd-[^/]+)\/reader\.conf$/.exec(conf);
+    return m && m[1]!.startsWith(tmpdir()) ? m[1]! : null;
+  } catch {
+    return null;
+  }
 }
 
 /** SIGTERM, then SIGKILL after 3 s, by PID (the process is not our child: poll /proc). */

@@ -12,9 +12,13 @@ const WAP_PUSH_PORT = 2948;
 const WSP_PORT = 9200;
 let reference = 0x40;
 
-/** A WAP push as SMS-DELIVER PDUs (SMSC prefix included), hex for POST /sms. */
-function pushSms(o: { destinationPort: number; applicationId: string | number; contentType?: string }): string[] {
-  const push = encodeWspPush({ tid: 1, contentType: o.contentType ?? 'application/mikey', applicationId: o.applicationId, body: Uint8Array.from([0x01, 0x00, 0x0a, 0x00, 0x11, 0x22, 0x33, 0x44]) });
+/**
+ * A WAP push of application/mikey as SMS-DELIVER PDUs (SMSC prefix included), hex for POST /sms. The body is
+ * a MIKEY-looking stub: both cases must be turned away on the port or the application id, before any MIKEY
+ * parsing (the test cannot MAC a real pull: the MUK never leaves the daemon's card).
+ */
+function pushSms(o: { destinationPort: number; applicationId: string | number }): string[] {
+  const push = encodeWspPush({ tid: 1, contentType: 'application/mikey', applicationId: o.applicationId, body: Uint8Array.from([0x01, 0x00, 0x0a, 0x00, 0x11, 0x22, 0x33, 0x44]) });
   return encodeDatagramAsSms({ originator: ORIGINATOR, smsc: SMSC, destinationPort: o.destinationPort, sourcePort: WSP_PORT, payload: push, reference: reference++, timestamp: new Date() }).map((p) => toHex(p));
 }
 

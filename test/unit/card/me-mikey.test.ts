@@ -90,4 +90,43 @@ describe('ME-side MIKEY (GBA_ME)', () => {
     assert.throws(() => m.mskUpdate(mskMessage({ muk: MUK, counter: 10, msk: MSK })), CardAuthError);
     assert.equal(m.mskUpdate(mskMessage({ muk: next, counter: 1, msk: MSK })).stored, true);
   });
+
+  describe('two MSKs per Key Domain / Key Group, as EF_MSK keeps them (TS 31.102 §4.2.80)', () => {
+    const mskOf = (id: { keyGroup: number; keyNumber: number }) => Buffer.alloc(16, 0x40 + id.keyGroup * 16 + id.keyNumber);
+    const id = (keyGroup: number, keyNumber: number) => ({ keyGroup, keyNumber });
+    const store = (m: MeMikey, counter: number, mskId: { keyGroup: number; keyNumber: number }) => m.mskUpdate(mskMessage({ muk: MUK, counter, msk: mskOf(mskId), mskId }));
+    const mtkUnder = (m: MeMikey, mskId: { keyGroup: number; keyNumber: number }, counter: number) =>
+      m.mtkGenerate(mtkMessage({ msk: mskOf(mskId), counter, mtkId: 1, mtk: MTK, mskId }));
+    const held = (m: MeMikey, g: number) => [1, 2, 3, 4, 5, 6].filter((n) => m.hasMsk(KDID, id(g, n)));
+
+    it('5 rotations of one key group: each new MSK stored, only the last two usable, other groups untouched', () => {
+      const m = me();
+      let c = 1;
+      store(m, c++, id(2, 1));
+      store(m, c++, id(1, 1));
+      const expected = [[1, 2], [2, 3], [3, 4], [4, 5], [5, 6]];
+      for (const [i, want] of expected.entries()) {
+        assert.equal(store(m, c++, id(1, i + 2)).stored, true, `rotation ${i + 1}`);
+        assert.deepEqual(held(m, 1), want, `rotation ${i + 1}`);
+      }
+      assert.equal(toHex(mtkUnder(m, id(1, 6), 7).mtk.reveal()), toHex(MTK));
+      assert.equal(toHex(mtkUnder(m, id(1, 5), 1).mtk.reveal()), toHex(MTK), 'counters stay per MSK');
+      assert.throws(() => mtkUnder(m, id(1, 5), 1), KeyFreshnessError);
+      for (const n of [4, 3, 2, 1]) assert.throws(() => mtkUnder(m, id(1, n), 10), KeyNotFoundError, `MSK 1/${n} replaced`);
+      assert.throws(() => m.deleteMsk(KDID, id(1, 4)), KeyNotFoundError);
+      assert.deepEqual(held(m, 2), [1]);
+      assert.equal(toHex(mtkUnder(m, id(2, 1), 1).mtk.reveal()), toHex(MTK), 'the other key group keeps its MSK');
+    });
+
+    it('the same MSK ID delivered again is replaced in place: the other MSK of the group stays the older one', () => {
+      const m = me();
+      store(m, 1, id(1, 1));
+      store(m, 2, id(1, 2));
+      store(m, 3, id(1, 1));
+      assert.deepEqual(held(m, 1), [1, 2]);
+      store(m, 4, id(1, 3));
+      assert.deepEqual(held(m, 1), [2, 3]);
+      assert.throws(() => mtkUnder(m, id(1, 1), 1), KeyNotFoundError);
+    });
+  });
 });

@@ -27,7 +27,7 @@ test('documented defaults are applied to a minimal real board', () => {
   });
   assert.deepEqual(c.terminal, {
     services: ['urn:allServices'],
-    triggerRateLimit: { perMinute: 6, burst: 3, minIntervalMs: 2000 },
+    triggerRateLimit: { perMinute: 6, burst: 3, minIntervalMs: 2000, settleMs: 1000 },
     playerExchange: { enabled: false, allowRemoteBroker: false },
   });
   assert.deepEqual(c.log, { level: 'info', pretty: false });

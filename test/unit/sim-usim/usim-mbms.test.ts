@@ -95,17 +95,83 @@ describe('virtual USIM: MBMS context, MSK update', () => {
     assert.equal((await update(r, Uint8Array.of(1, 0, 5))).sw, SW.WRONG_DATA);
   });
 
-  it('runs out of room: a third Key Domain (98 66), a fifth MSK of a domain (98 66), a third MUK (98 67)', async () => {
+  it('runs out of room for MUKs: a third NAF gets 98 67', async () => {
     const r = await rig();
-    const muk = await gbaDone(r);
-    let c = 10;
-    assert.equal((await update(r, mskMessage({ muk, counter: c++, msk: MSK }))).sw, SW.OK);
-    assert.equal((await update(r, mskMessage({ muk, counter: c++, msk: MSK, keyDomainId: Buffer.from('00f120', 'hex') }))).sw, SW.OK);
-    assert.equal((await update(r, mskMessage({ muk, counter: c++, msk: MSK, keyDomainId: Buffer.from('00f130', 'hex') }))).sw, SW.NO_MEMORY);
-    for (let n = 1; n <= 4; n++) assert.equal((await update(r, mskMessage({ muk, counter: c++, msk: MSK, mskId: { keyGroup: 1, keyNumber: n } }))).sw, SW.OK);
-    assert.equal((await update(r, mskMessage({ muk, counter: c++, msk: MSK, mskId: { keyGroup: 1, keyNumber: 5 } }))).sw, SW.NO_MEMORY);
+    await gbaDone(r);
     await gbaDone(r, nafId('bsm2.example', UA_PROTOCOL_ID_MBMS));
     await assert.rejects(gbaDone(r, nafId('bsm3.example', UA_PROTOCOL_ID_MBMS)), (e: unknown) => (e as { sw?: number }).sw === SW.NO_MEMORY_MUK);
+  });
+});
+
+describe('virtual USIM: EF_MSK, two MSKs per Key Domain / Key Group (TS 31.102 §4.2.80)', () => {
+  const mskOf = (n: number) => Buffer.alloc(16, 0x40 + n);
+  const id = (keyGroup: number, keyNumber: number) => ({ keyGroup, keyNumber });
+  /** Every used EF_MSK record as "KDID/MSK ID,MSK ID". */
+  async function mskRecords(r: Rig): Promise<string[]> {
+    const out: string[] = [];
+    for (let n = 1; n <= FILE_SIZES.mskRecords; n++) {
+      const d = decodeMskRecord(await record(r, FID.EF_MSK, n));
+      if (d) out.push(`${Buffer.from(d.keyDomainId).toString('hex')}/${d.msks.map((m) => m.mskId.toString(16).padStart(8, '0')).join(',')}`);
+    }
+    return out;
+  }
+  const mtkSw = async (r: Rig, mskId: { keyGroup: number; keyNumber: number }, counter: number) =>
+    (await mtk(r, mtkMessage({ msk: mskOf(mskId.keyGroup * 16 + mskId.keyNumber), counter, mtkId: 1, mtk: MTK, mskId }))).sw;
+  const store = (r: Rig, muk: Buffer, counter: number, mskId: { keyGroup: number; keyNumber: number }, keyDomainId?: Uint8Array) =>
+    update(r, mskMessage({ muk, counter, msk: mskOf(mskId.keyGroup * 16 + mskId.keyNumber), mskId, ...(keyDomainId ? { keyDomainId } : {}) }));
+
+  it('5 rotations of one key group: each new MSK is stored, the older of two replaced; other groups untouched', async () => {
+    const r = await rig();
+    const muk = await gbaDone(r);
+    let c = 1;
+    assert.equal((await store(r, muk, c++, id(2, 1))).sw, SW.OK);
+    assert.equal((await store(r, muk, c++, id(1, 1))).sw, SW.OK);
+    const expected = [
+      ['00010001', '00010002'],
+      ['00010002', '00010003'],
+      ['00010003', '00010004'],
+      ['00010004', '00010005'],
+      ['00010005', '00010006'],
+    ];
+    for (const [i, held] of expected.entries()) {
+      assert.equal((await store(r, muk, c++, id(1, i + 2))).sw, SW.OK, `rotation ${i + 1}`);
+      assert.deepEqual(await mskRecords(r), ['00f110/00020001', `00f110/${held.join(',')}`], `rotation ${i + 1}`);
+    }
+    // Per-MSK counters: each of the two usable MSKs starts its own count.
+    assert.equal(await mtkSw(r, id(1, 6), 7), SW.OK);
+    assert.equal(await mtkSw(r, id(1, 5), 1), SW.OK);
+    assert.equal(await mtkSw(r, id(1, 5), 1), SW.KEY_FRESHNESS);
+    for (const n of [4, 3, 2, 1]) assert.equal(await mtkSw(r, id(1, n), 10), SW.REFERENCE_NOT_FOUND, `MSK 1/${n} replaced`);
+    assert.equal(await mtkSw(r, id(2, 1), 1), SW.OK, 'the other key group keeps its MSK');
+    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, mskId: id(1, 4) })).sw, SW.REFERENCE_NOT_FOUND);
+  });
+
+  it('the same MSK ID delivered again is replaced in place: the other MSK of the group stays the older one', async () => {
+    const r = await rig();
+    const muk = await gbaDone(r);
+    await store(r, muk, 1, id(1, 1));
+    await store(r, muk, 2, id(1, 2));
+    assert.equal((await store(r, muk, 3, id(1, 1))).sw, SW.OK);
+    assert.deepEqual(await mskRecords(r), ['00f110/00010001,00010002']);
+    await store(r, muk, 4, id(1, 3));
+    assert.deepEqual(await mskRecords(r), ['00f110/00010002,00010003']);
+    assert.equal(await mtkSw(r, id(1, 1), 1), SW.REFERENCE_NOT_FOUND);
+    assert.equal(await mtkSw(r, id(1, 2), 1), SW.OK);
+  });
+
+  it('98 66 only when every record holds another Key Domain / Key Group; a freed record is reused', async () => {
+    const r = await rig();
+    const muk = await gbaDone(r);
+    let c = 1;
+    for (let g = 1; g <= FILE_SIZES.mskRecords; g++) assert.equal((await store(r, muk, c++, id(g, 1))).sw, SW.OK, `key group ${g}`);
+    assert.equal((await store(r, muk, c++, id(FILE_SIZES.mskRecords + 1, 1))).sw, SW.NO_MEMORY, 'a new key group');
+    assert.equal((await store(r, muk, c++, id(1, 1), Buffer.from('00f120', 'hex'))).sw, SW.NO_MEMORY, 'a new Key Domain');
+    for (let n = 2; n <= 4; n++) assert.equal((await store(r, muk, c++, id(3, n))).sw, SW.OK, `rotation of a stored key group (${n})`);
+    assert.equal((await mskRecords(r)).length, FILE_SIZES.mskRecords);
+    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, mskId: id(2, 1) })).sw, SW.OK);
+    assert.equal((await store(r, muk, c++, id(1, 1), Buffer.from('00f120', 'hex'))).sw, SW.OK, 'the freed record takes the new Key Domain');
+    assert.equal(await mtkSw(r, id(3, 4), 1), SW.OK);
+    assert.equal(await mtkSw(r, id(4, 1), 1), SW.OK);
   });
 });
 

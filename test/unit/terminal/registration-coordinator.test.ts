@@ -5,7 +5,7 @@ import { RequestGate } from '../../../src/terminal/request-gate.js';
 import type { Trigger } from '../../../src/terminal/triggers.js';
 import { FakeClock, flush } from '../../helpers/fake-clock.js';
 
-function rig(opts: { perMinute?: number; burst?: number; minIntervalMs?: number } = {}) {
+function rig(opts: { perMinute?: number; burst?: number; minIntervalMs?: number; settleMs?: number } = {}) {
   const clock = new FakeClock();
   const gate = new RequestGate({ perMinute: opts.perMinute ?? 6, burst: opts.burst ?? 3, minIntervalMs: opts.minIntervalMs ?? 2000, now: clock.now });
   const executed: BsmJob[] = [];
@@ -17,6 +17,7 @@ function rig(opts: { perMinute?: number; burst?: number; minIntervalMs?: number 
       return new Promise<void>((resolve) => resolvers.push(resolve));
     },
     clock,
+    { settleMs: opts.settleMs ?? 0, maxSettleMs: (opts.settleMs ?? 0) * 10, now: clock.now },
   );
   const finishOne = async () => {
     resolvers.shift()!();
@@ -134,4 +135,34 @@ test('close drops what is pending and lets the flight finish', async () => {
   await finishOne();
   await idle;
   assert.equal(executed.length, 1);
+});
+
+test('a burst spread over 2.5 s (pulls checked one by one by the card) still costs two registrations', async () => {
+  const { clock, coordinator, executed, finishOne } = rig({ settleMs: 1000 });
+  for (let i = 0; i < 50; i++) {
+    coordinator.submit(pull(clock.now()), { ...allServices, services: [...allServices.services] });
+    clock.advance(50);
+    await flush();
+    if (executed.length > 0 && i === 0) await finishOne();
+  }
+  assert.equal(executed.length, 1, 'the second waits for the burst to settle, not just for the interval');
+  clock.advance(1000);
+  await flush();
+  assert.equal(executed.length, 2);
+  assert.equal(executed[1]!.triggers.length, 49);
+  await finishOne();
+  clock.advance(60_000);
+  assert.equal(executed.length, 2);
+});
+
+test('an endless trickle still registers now and then: the settle wait is bounded', async () => {
+  const { clock, coordinator, executed, finishOne } = rig({ settleMs: 1000 });
+  for (let t = 0; t < 60_000; t += 500) {
+    coordinator.submit(pull(clock.now()), { ...allServices, services: [...allServices.services] });
+    clock.advance(500);
+    await flush();
+    while (coordinator.snapshot().inFlight) await finishOne();
+  }
+  // Never quiet for 1 s, so each waiting registration starts when its 10 s bound runs out: about one per 10 s.
+  assert.ok(executed.length >= 5 && executed.length <= 8, `registrations during a 60 s trickle: ${executed.length}`);
 });

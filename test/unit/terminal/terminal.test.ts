@@ -72,7 +72,10 @@ function rig(over: Partial<TerminalOptions> = {}) {
         registration: () => saved.registration,
         keys: () => saved.keys,
         saveRegistration: (r) => void (saved.registration = r),
-        saveKey: (k) => void saved.keys.push(k),
+        saveKey: (k, superseded = []) => {
+          saved.keys = saved.keys.filter((x) => !superseded.some((o) => o.keyNumber === x.keyNumber && o.keyGroup === x.keyGroup));
+          saved.keys.push(k);
+        },
       },
       logger: pino({ level: 'silent' }),
     },
@@ -260,4 +263,16 @@ test('restored state is published at start, before the new registration', async 
   await r.settle();
   assert.equal(r.published.get('registration')!['state'], 'registered');
   assert.equal((r.published.get('registration')!['lastTrigger'] as { kind: string }).kind, 'power-up');
+});
+
+test('MSK rotation keeps the two newest MSKs of a key group; the superseded one is no longer decryptable', async () => {
+  const r = rig();
+  r.terminal.start();
+  await r.settle();
+  for (const keyNumber of [1, 2, 3]) r.terminal.keyStored({ keyDomainId: KDID, keyGroup: 7, keyNumber }, 'udp');
+  const group = r.published.get(`keys/${KDID}/7`)!;
+  assert.equal(group['count'], 2);
+  assert.deepEqual((group['msks'] as Array<{ keyNumber: number }>).map((m) => m.keyNumber), [2, 3]);
+  assert.equal(r.published.get(`traffic/${KDID}/00070001`)!['ready'], false);
+  assert.equal(r.published.get(`traffic/${KDID}/00070003`)!['ready'], true);
 });
