@@ -3,6 +3,12 @@
  * decoding, MSK message), then processed by the LtkmProcessor (MAC, replay, key storage). A solicited
  * pull goes to the terminal layer only after that check; a verification message goes back to the
  * sender's address and port. Rejected datagrams are counted and logged once each, never acted on.
+ *
+ * Datagrams are processed one at a time, in arrival order, behind a bounded wait: a UDP flood must not
+ * make real LTKMs wait behind it nor grow memory. Beyond `maxQueued` waiting datagrams new UDP ones are
+ * dropped ('overload'): each is counted, but a burst is logged and reported (onRejected) once, at its
+ * start, and summed up when the queue has drained. LTKMs from the SMS path (`handle`) are never dropped:
+ * the modem has already acknowledged them and delivers them at SMS pace.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { Logger } from 'pino';
@@ -26,20 +32,31 @@ export interface LtkmListenerOptions {
   allowedSources?: readonly string[];
   onSolicitedPull(pull: { keyDomainId: string | null; keyGroup: number; info: MbmsInfo; from: LtkmSource }): void;
   onKeyStored?(stored: StoredMsk, from: LtkmSource): void;
-  /** Called once per dropped message (after it is counted and logged), e.g. to publish a rejection event. */
+  /**
+   * Called once per dropped message (after it is counted and logged), e.g. to publish a rejection
+   * event; for 'overload' once per burst, with its first datagram's source.
+   */
   onRejected?(reason: LtkmDropReason, detail: string, from: LtkmSource): void;
+  /** UDP datagrams waiting to be processed beyond which new ones are dropped (default 256). */
+  maxQueued?: number;
   logger: Logger;
 }
 
-export type LtkmDropReason = 'source' | 'malformed' | 'unexpected' | 'mac' | 'replay' | 'no-muk' | 'error';
+export type LtkmDropReason = 'source' | 'malformed' | 'unexpected' | 'mac' | 'replay' | 'no-muk' | 'error' | 'overload';
 
 export interface LtkmListenerStats {
   received: number;
   keysStored: number;
   solicitedPulls: number;
   verificationsSent: number;
+  /** Datagrams waiting to be processed now (the one in progress not included). */
+  waiting: number;
+  /** The most that ever waited. */
+  peakWaiting: number;
   dropped: Record<LtkmDropReason, number>;
 }
+
+const DEFAULT_MAX_QUEUED = 256;
 
 export class LtkmListener {
   #socket: Socket | null = null;
@@ -49,13 +66,19 @@ export class LtkmListener {
     keysStored: 0,
     solicitedPulls: 0,
     verificationsSent: 0,
-    dropped: { source: 0, malformed: 0, unexpected: 0, mac: 0, replay: 0, 'no-muk': 0, error: 0 },
+    waiting: 0,
+    peakWaiting: 0,
+    dropped: { source: 0, malformed: 0, unexpected: 0, mac: 0, replay: 0, 'no-muk': 0, error: 0, overload: 0 },
   };
   /** Datagrams are processed one at a time, in arrival order (the counter check depends on it). */
   #queue: Promise<void> = Promise.resolve();
+  readonly #maxQueued: number;
+  /** The overload burst going on: datagrams dropped since it began. */
+  #burst: { dropped: number; since: number } | null = null;
 
   constructor(private readonly o: LtkmListenerOptions) {
     this.#log = o.logger.child({ component: 'bsm', part: 'ltkm' });
+    this.#maxQueued = o.maxQueued ?? DEFAULT_MAX_QUEUED;
   }
 
   stats(): LtkmListenerStats {
@@ -66,7 +89,8 @@ export class LtkmListener {
     const family = this.o.bindAddress.includes(':') ? 'udp6' : 'udp4';
     const s = createSocket(family);
     s.on('message', (msg, rinfo) => {
-      this.#queue = this.#queue.then(() => this.#onDatagram(msg, rinfo));
+      if (this.#stats.waiting >= this.#maxQueued) return this.#overload(rinfo);
+      this.#enqueue(() => this.#onDatagram(msg, rinfo)).catch((e: unknown) => this.#log.error({ err: e }, 'LTKM datagram processing failed'));
     });
     s.on('error', (e) => this.#log.error({ err: e }, 'LTKM socket error'));
     await new Promise<void>((resolve, reject) => {
@@ -91,9 +115,48 @@ export class LtkmListener {
 
   /** Entry point shared with the SMS path (WSP push body = MIKEY). */
   handle(raw: Uint8Array, from: LtkmSource): Promise<void> {
-    const run = this.#queue.then(() => this.#process(raw, from));
-    this.#queue = run;
+    return this.#enqueue(() => this.#process(raw, from));
+  }
+
+  /** Runs `job` after everything queued before it; a failing job does not stop the queue. */
+  #enqueue(job: () => Promise<void>): Promise<void> {
+    const st = this.#stats;
+    st.waiting++;
+    st.peakWaiting = Math.max(st.peakWaiting, st.waiting);
+    const run = this.#queue
+      .then(() => {
+        st.waiting--;
+        return job();
+      })
+      .finally(() => {
+        if (st.waiting === 0 && this.#burst) this.#burstOver();
+      });
+    this.#queue = run.then(
+      () => {},
+      () => {},
+    );
     return run;
+  }
+
+  /** A UDP datagram with the queue full: counted; the burst it starts is logged and reported once. */
+  #overload(rinfo: RemoteInfo): void {
+    this.#stats.received++;
+    this.#stats.dropped.overload++;
+    if (this.#burst) {
+      this.#burst.dropped++;
+      return;
+    }
+    this.#burst = { dropped: 1, since: Date.now() };
+    const from: LtkmSource = { address: rinfo.address, port: rinfo.port, via: 'udp' };
+    const why = `${this.#maxQueued} datagrams waiting: dropping new ones until the queue drains`;
+    this.#log.warn({ reason: 'overload', from: `udp:${rinfo.address}:${rinfo.port}`, maxQueued: this.#maxQueued }, `LTKM dropped: ${why}`);
+    this.o.onRejected?.('overload', why, from);
+  }
+
+  #burstOver(): void {
+    const b = this.#burst!;
+    this.#burst = null;
+    this.#log.warn({ reason: 'overload', dropped: b.dropped, ms: Date.now() - b.since }, 'LTKM overload over: the queue has drained');
   }
 
   async #onDatagram(msg: Buffer, rinfo: RemoteInfo): Promise<void> {

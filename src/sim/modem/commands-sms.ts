@@ -50,17 +50,21 @@ export function handleSms(cmd: ParsedCommand, sim: SimCore): Reply | undefined {
     }
     case '+CNMA': {
       if (cmd.form === 'test') return ok(['+CNMA: (0-2)']);
+      // PDU mode <n>: 0 and 1 send RP-ACK, 2 RP-ERROR.
+      let n = 0;
       if (s.cmgf === 0 && cmd.form === 'set') {
-        const n = intAt(cmd.params, 0);
-        if (n === undefined || n > 2) return cmsError(s, 304);
+        const v = intAt(cmd.params, 0);
+        if (v === undefined || v > 2) return cmsError(s, 304);
+        n = v;
       }
       if (sim.failAcks) {
-        if (s.awaitingAck > 0) s.awaitingAck--;
+        sim.smsc.ackRefused();
         return cmsError(s, 340);
       }
-      if (s.csms !== 1 || s.awaitingAck === 0) return cmsError(s, 340);
-      s.awaitingAck--;
-      return ok();
+      if (s.csms !== 1 || !sim.smsc.awaitingAck) return cmsError(s, 340);
+      sim.smsc.acknowledge(n !== 2);
+      // The network's next RP-DATA follows the RP-ACK: the next +CMT comes after this OK.
+      return ok([], () => sim.smsc.pump());
     }
     case '+CPMS': {
       if (cmd.form === 'read') return ok([`+CPMS: ${s.mems.map((m) => `"${m}",${sim.store.used(m)},${sim.store.capacity}`).join(',')}`]);

@@ -1,5 +1,6 @@
 /** What the command handlers of the simulated modem may see and do. */
 import type { MessageStore } from './message-store.js';
+import type { SimSmsc } from './sim-smsc.js';
 import type { CnmiSupport, SimState } from './state.js';
 
 export interface SimIdentity {
@@ -20,6 +21,8 @@ export interface SimCore {
   takeActivationFailure(): number | null;
   /** True when AT+CNMA must fail (fault injection). */
   readonly failAcks: boolean;
+  /** The SMSC side AT+CNMA talks to. */
+  readonly smsc: Pick<SimSmsc, 'awaitingAck' | 'acknowledge' | 'ackRefused' | 'pump'>;
   /** Queues an unsolicited line (CR LF framed). */
   urc(line: string): void;
   /** Registration URCs for the current state, as each +CxREG mode asks. */

@@ -2,7 +2,7 @@
 export { SimModem, startSimModem } from './sim-modem.js';
 export type { AtLogEntry, SimModemEvents, SimModemOptions } from './sim-modem.js';
 export type { SimNetwork } from './sim-network.js';
-export type { DeliveryMode, DeliveryResult } from './sim-smsc.js';
+export type { DeliveryMode, DeliveryResult, SmscEvent, SmscLogEntry, SmscOptions } from './sim-smsc.js';
 export { PDP_RELEASE_VARIANTS, releaseLines } from './cgev-forms.js';
 export type { PdpReleaseVariant, ReleasedContext } from './cgev-forms.js';
 export type { MemName, StoredMessage } from './message-store.js';

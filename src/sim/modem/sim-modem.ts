@@ -17,7 +17,7 @@ import type { SimCore, SimIdentity } from './core.js';
 import { InputReader, type Input } from './input.js';
 import { MessageStore, type MemName, type StoredMessage } from './message-store.js';
 import { createSimNetwork, type SimNetwork } from './sim-network.js';
-import { deliverPdu, type DeliveryMode, type DeliveryResult } from './sim-smsc.js';
+import { SimSmsc, type DeliveryMode, type DeliveryResult, type SmscLogEntry, type SmscOptions } from './sim-smsc.js';
 import { OutputQueue, type SplitOptions } from './output.js';
 import { parseCommand, type ParsedCommand } from './parse-command.js';
 import { error, type Reply } from './replies.js';
@@ -42,6 +42,8 @@ export interface SimModemOptions {
   readonly bootTimeMs?: number;
   /** Delay before every answer (default 0). */
   readonly responseDelayMs?: number;
+  /** The SMSC's acknowledgement timeout, retries and queue bound (sim-smsc.ts). */
+  readonly smsc?: SmscOptions;
 }
 
 export interface AtLogEntry {
@@ -93,21 +95,21 @@ export class SimModem extends EventEmitter<SimModemEvents> {
   private activationFailures: number[] = [];
   private ackFaults = false;
   private pty: PtyPair;
+  private readonly smscSide: SimSmsc;
 
   readonly smsc = {
-    /** Delivers SMS-DELIVER PDUs (hex or bytes, SMSC prefix first), as the terminal's +CNMI asks or as `mode` forces. */
+    /**
+     * Delivers SMS-DELIVER PDUs (hex or bytes, SMSC prefix first), as the terminal's +CNMI asks or as
+     * `mode` forces; routed ones one at a time under AT+CSMS=1 (the rest 'queued').
+     */
     deliver: (pdus: string | Uint8Array | readonly (string | Uint8Array)[], options: { mode?: DeliveryMode } = {}): DeliveryResult[] => {
       const list = typeof pdus === 'string' || pdus instanceof Uint8Array ? [pdus] : pdus;
-      const smsc = {
-        state: this.state,
-        store: this.store,
-        log: this.log,
-        reachable: !this.absent && !this.booting,
-        write: (text: string) => this.output.write(text),
-        urc: (line: string) => this.urc(line),
-      };
-      return list.map((p) => deliverPdu(smsc, p, options.mode ?? 'auto'));
+      return list.map((p) => this.smscSide.deliver(p, options.mode ?? 'auto'));
     },
+    /** Every delivery step (routed, queued, acknowledged, timed out, …), in order. */
+    log: (): readonly SmscLogEntry[] => this.smscSide.log,
+    /** Messages waiting behind an unacknowledged +CMT. */
+    waiting: (): number => this.smscSide.waiting,
   };
 
   readonly network: SimNetwork;
@@ -159,6 +161,19 @@ export class SimModem extends EventEmitter<SimModemEvents> {
     this.store = new MessageStore(options.storageCapacity ?? 30);
     this.address = options.pdpAddress ?? '10.64.0.2';
     this.pty = this.openPty();
+    this.smscSide = new SimSmsc(
+      {
+        state: this.state,
+        store: this.store,
+        log: this.log,
+        reachable: () => !this.absent && !this.booting,
+        write: (text) => this.output.write(text),
+        urc: (line) => this.urc(line),
+        schedule: (ms, fn) => this.later(ms, fn),
+        lastCommandSeq: () => this.seq,
+      },
+      options.smsc,
+    );
     this.network = createSimNetwork({
       state: this.state,
       log: this.log,
@@ -237,12 +252,17 @@ export class SimModem extends EventEmitter<SimModemEvents> {
     return pty;
   }
 
-  private later(ms: number, fn: () => void): void {
+  /** Runs `fn` after `ms` unless the modem is closed first; returns a cancel function. */
+  private later(ms: number, fn: () => void): () => void {
     const t = setTimeout(() => {
       this.timers.delete(t);
       fn();
     }, ms);
     this.timers.add(t);
+    return () => {
+      clearTimeout(t);
+      this.timers.delete(t);
+    };
   }
 
   private onInput(chunk: Uint8Array): void {
@@ -330,6 +350,7 @@ export class SimModem extends EventEmitter<SimModemEvents> {
       pdpAddress: this.address,
       takeActivationFailure: () => this.activationFailures.shift() ?? null,
       failAcks: this.ackFaults,
+      smsc: this.smscSide,
       urc: (line) => this.urc(line),
       registrationUrcs: () => this.registrationUrcs(),
       reboot: () => this.reboot(),
@@ -370,6 +391,8 @@ export class SimModem extends EventEmitter<SimModemEvents> {
     await this.link.attach(this.pty.slavePath);
     this.absent = false;
     this.log.debug({ path: this.link.path, slave: this.pty.slavePath }, 'sim modem: device node back');
+    // An acknowledgement whose OK was lost with the node leaves nothing in flight: send what waits.
+    this.smscSide.pump();
   }
 
   private reboot(): void {
@@ -380,10 +403,12 @@ export class SimModem extends EventEmitter<SimModemEvents> {
     this.reader.reset();
     this.state.reboot();
     this.booting = true;
+    this.smscSide.interrupted();
     this.log.debug('sim modem: rebooting');
     this.later(this.options.bootTimeMs ?? 50, () => {
       this.booting = false;
       for (const line of this.options.bootUrcs ?? DEFAULT_BOOT_URCS) this.urc(line);
+      this.smscSide.pump();
     });
   }
 }

@@ -30,7 +30,6 @@ import {
   mukIdMatches,
   type MbmsCommand,
   type MbmsResponse,
-  type MskRecord,
 } from '../../codec/usim/index.js';
 import { DecodeError } from '../../codec/errors.js';
 import { aesCmDecrypt, deriveMikeyKeys, hmacSha1_160, verificationMac, verifyMac, type MikeyKeys } from '../../crypto/index.js';
