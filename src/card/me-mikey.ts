@@ -194,8 +194,11 @@ export class MeMikey {
   #storeMsk(kdid: string, id: MskId, msk: Msk): void {
     const k = mskKey(kdid, id);
     const old = this.#msks.get(k);
-    if (old) old.key.wipe();
-    else {
+    if (old) {
+      old.key.wipe();
+      // The same MSK delivered again keeps its MTK counter: resetting it would let old MTK messages replay.
+      msk.counter = Math.max(msk.counter, old.counter);
+    } else {
       const group = [...this.#msks.keys()].filter((x) => x.startsWith(groupKey(kdid, id.keyGroup)));
       for (const x of group.slice(0, Math.max(0, group.length - MSKS_PER_KEY_GROUP + 1))) {
         this.#msks.get(x)!.key.wipe();

@@ -39,6 +39,7 @@ const DROP_REASONS: Record<LtkmDropReason, LtkmRejectReason> = {
   replay: 'replay',
   'no-muk': 'no-keys',
   error: 'card',
+  overload: 'overload',
 };
 
 export async function startDaemon(config: BoardConfig, root: Logger): Promise<RunningDaemon> {

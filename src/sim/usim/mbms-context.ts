@@ -198,7 +198,8 @@ export class MbmsContext {
     if (i < 0) throw new CardStatus(SW.NO_MEMORY, 'EF_MSK: every record holds another Key Domain / Key Group');
     const msks = [...(decoded[i]?.msks ?? [])];
     const at = msks.findIndex((m) => m.mskId === mskId);
-    if (at >= 0) msks[at] = { mskId, tsCounter: 0 };
+    // The same MSK delivered again keeps its MTK counter: resetting it would let old MTK messages replay.
+    if (at >= 0) msks[at] = { mskId, tsCounter: msks[at]!.tsCounter };
     else {
       const max = Math.min(MSKS_PER_KEY_GROUP, msksPerRecord(this.efMsk.recordLength));
       while (msks.length >= max) this.#forgetMsk(kdid, msks.shift()!.mskId);
