@@ -195,6 +195,7 @@ export class SmsReceiver extends EventEmitter<SmsReceiverEvents> {
     if (this.ackMode && line.name !== '+CBM') this.acknowledge();
   }
 
+  /** The engine's priority lane: sent next, never refused by its queue bound, whatever else waits. */
   private acknowledge(): void {
     this.engine.send(this.profile.sms.cnma, { priority: true }).then(
       () => {

@@ -1,7 +1,8 @@
 /**
  * The simulated modem: a pseudo-terminal (the project's own openpty addon) whose slave is a real tty
  * that npm serialport opens, speaking the AT subset the modem layer uses, with an SMSC side (deliver
- * SMS-DELIVER PDUs as +CMT or stored + +CMTI, as the terminal's +CNMI asks), a network side (coverage,
+ * SMS-DELIVER PDUs as +CMT or stored + +CMTI, as the terminal's +CNMI asks; routed ones paced by
+ * AT+CNMA under AT+CSMS=1, see sim-smsc.ts), a network side (coverage,
  * +CGEV releases, PDP addresses) and fault injection (garbage, split writes, slow or silent commands,
  * echo, +CMS ERROR on ack, the device node vanishing and coming back, reboots with boot URCs).
  * Every AT command line received is logged with a timestamp in `atLog`. Standalone: usable by the
