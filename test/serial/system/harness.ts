@@ -336,6 +336,11 @@ export class SystemRig {
     return httpJson(`${base}/purchase`, body);
   }
 
+  /** Publishes to `<prefix>/<deviceId>/<suffix>` as a client of the daemon would (the local player, a tool). */
+  async publish(suffix: string, payload: Record<string, unknown>): Promise<void> {
+    await this.#observer.publishAsync(`${this.#base}${suffix}`, JSON.stringify(payload), { qos: 1 });
+  }
+
   /** Everything the simulated network saw (optionally one type). */
   async simEvents(type?: string): Promise<SimEvent[]> {
     const r = await this.simControl('/events');
