@@ -260,6 +260,7 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
       topicPrefix: config.mqtt.topicPrefix,
       startedAt: new Date().toISOString(),
       ...(world ? { sim: { controlUrl: world.network.urls.control, portalUrl: world.network.urls.portal } } : {}),
+      ...(broker && broker.pid !== process.pid ? { brokerPid: broker.pid } : {}),
     });
     closers.push(['runtime file', () => removeRuntimeInfo(config.stateDir)]);
 

@@ -13,6 +13,8 @@ export interface RuntimeInfo {
   startedAt: string;
   /** Only on the sim board. */
   sim?: { controlUrl: string; portalUrl: string };
+  /** PID of the local broker the daemon started (none when mqtt.url names one, or for the in-process aedes). */
+  brokerPid?: number;
 }
 
 export const RUNTIME_FILE = 'runtime.json';
