@@ -1,5 +1,5 @@
 // Paths every test needs: the repo root (nearest ancestor holding package.json) and the compiled CLIs.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,3 +17,8 @@ export const repoRoot = findRoot(dirname(fileURLToPath(import.meta.url)));
 export const vectorsDir = join(repoRoot, 'test', 'vectors');
 export const bcastctlBin = join(repoRoot, 'dist', 'src', 'cli', 'bcastctl.js');
 export const bcastdBin = join(repoRoot, 'dist', 'src', 'cli', 'bcastd.js');
+
+/** A file of test/vectors/ (the shared vectors, copied into the repo) as text. */
+export function readVector(name: string): string {
+  return readFileSync(join(vectorsDir, name), 'utf8');
+}

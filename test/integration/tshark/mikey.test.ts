@@ -6,10 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   buildMskMessage,
   buildMtkMessage,
@@ -36,6 +35,7 @@ import {
 } from '../../../src/codec/index.js';
 import { aesCmEncrypt, deriveMikeyKeys, hmacSha1_160, verificationMac } from '../../../src/crypto/index.js';
 import { fieldShow, fieldShows, tsharkDissect, type TsharkField } from '../../helpers/tshark.js';
+import { repoRoot } from '../../helpers/repo.js';
 
 // ---- Realistic key material and identities (fixed, so a failure reproduces) ----
 
@@ -108,15 +108,6 @@ function verification(o: { csbId: number; counter: number; rand: Uint8Array }): 
   return withMac(raw, msg, mac);
 }
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('no package.json above the test file');
-    dir = up;
-  }
-  return dir;
-}
 
 interface Case {
   name: string;
@@ -200,7 +191,7 @@ const cases: Case[] = [
   },
   {
     name: 'solicited pull encoded by an independent implementation (test/vectors/solicited-pull.json)',
-    raw: fromHex((JSON.parse(readFileSync(join(repoRoot(), 'test', 'vectors', 'solicited-pull.json'), 'utf8')) as { mikey: string }).mikey),
+    raw: fromHex((JSON.parse(readFileSync(join(repoRoot, 'test', 'vectors', 'solicited-pull.json'), 'utf8')) as { mikey: string }).mikey),
     kind: 'msk',
     solicitedPull: true,
   },

@@ -1,20 +1,11 @@
 /** Shared by the config tests: where the repo is, and "this must throw a ConfigError". */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ConfigError } from '../../../src/daemon/config/index.js';
+import { repoRoot } from '../../helpers/repo.js';
 
-function findRoot(dir: string): string {
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('no package.json above the test');
-    dir = up;
-  }
-  return dir;
-}
 
-export const REPO_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+export const REPO_ROOT = repoRoot;
 export const BOARD_DIR = join(REPO_ROOT, 'board-configs');
 
 export function configError(fn: () => unknown): ConfigError {

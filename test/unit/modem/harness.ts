@@ -4,15 +4,16 @@
  */
 import { after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { EventEmitter } from 'node:events';
 import pino, { type Logger } from 'pino';
 import { Modem, type ModemEvents, type ModemSettings, type ModemTuning, type ModemResetter, type TransportOpener } from '../../../src/modem/index.js';
 import { startSimModem, type SimModem, type SimModemOptions } from '../../../src/sim/modem/index.js';
+import { repoRoot } from '../../helpers/repo.js';
+export { repoRoot };
 
 /** Records unhandled rejections / uncaught exceptions and fails the file when there were any. */
 export function failOnUnhandled(): void {
@@ -77,16 +78,6 @@ export function nextEvent<T extends unknown[]>(emitter: EventEmitter, event: str
   });
 }
 
-/** The repository root: the nearest ancestor of this (compiled) file holding package.json. */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('no package.json above the test file');
-    dir = up;
-  }
-  return dir;
-}
 
 /** Short waits everywhere, so that the recovery tests take seconds, not minutes. */
 export const FAST_TUNING: ModemTuning = {

@@ -8,10 +8,11 @@
  *   `!reset`     framer.reset() (the source skips ahead, or a new source starts).
  * Byte text uses the escapes \r \n \t \\ and \xHH; everything else is taken literally (UTF-8).
  */
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { AtFramer, type AtLine } from '../../../../src/codec/at/index.js';
+import { repoRoot } from '../../../helpers/repo.js';
+export { repoRoot };
 
 export type Step =
   | { readonly kind: 'tx'; readonly text: string }
@@ -24,22 +25,12 @@ export interface Transcript {
   readonly steps: readonly Step[];
 }
 
-/** The repository root: the nearest ancestor of this (compiled) file that holds package.json. */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('no package.json above the test file');
-    dir = up;
-  }
-  return dir;
-}
 
-export const TRANSCRIPT_DIR = join(repoRoot(), 'test', 'unit', 'codec', 'at', 'transcripts');
+export const TRANSCRIPT_DIR = join(repoRoot, 'test', 'unit', 'codec', 'at', 'transcripts');
 
 /** SMS-DELIVER PDUs (SMSC prefix included) from test/vectors/sms-pdus.tsv, with the row's source. */
 export function vectorPdus(): { source: string; hex: string }[] {
-  return readFileSync(join(repoRoot(), 'test', 'vectors', 'sms-pdus.tsv'), 'utf8')
+  return readFileSync(join(repoRoot, 'test', 'vectors', 'sms-pdus.tsv'), 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '' && !l.startsWith('#'))
     .map((l) => {

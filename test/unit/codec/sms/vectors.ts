@@ -1,21 +1,12 @@
 /** Loads the shared test vectors from <repo>/test/vectors, wherever the compiled test runs from. */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fromHex } from '../../../../src/codec/hex.js';
+import { repoRoot } from '../../../helpers/repo.js';
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('no package.json above the test file');
-    dir = up;
-  }
-  return dir;
-}
 
 export function readVector(name: string): string {
-  return readFileSync(join(repoRoot(), 'test', 'vectors', name), 'utf8');
+  return readFileSync(join(repoRoot, 'test', 'vectors', name), 'utf8');
 }
 
 export interface SmsVectorRow {
