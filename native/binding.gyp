@@ -9,7 +9,8 @@
         "src/errors.c",
         "src/fd.c",
         "src/pty.c",
-        "src/sd_notify.c"
+        "src/sd_notify.c",
+        "src/gpio.c"
       ],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
       "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fvisibility=hidden"],

@@ -32,6 +32,7 @@ bool bcastd_export_fn(napi_env env, napi_value exports, const char *name, napi_c
 napi_status bcastd_register_fd(napi_env env, napi_value exports);
 napi_status bcastd_register_pty(napi_env env, napi_value exports);
 napi_status bcastd_register_sd_notify(napi_env env, napi_value exports);
+napi_status bcastd_register_gpio(napi_env env, napi_value exports);
 
 #define BCASTD_CALL(env, call, ret)      \
   do {                                   \

@@ -11,10 +11,13 @@ import { publishPort } from './ports/publish-port.js';
 import { statePort } from './ports/state-port.js';
 import { removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.js';
 import { startSimWorld, type SimWorld } from './sim-world.js';
+import { GpioModemResetter } from './gpio-resetter.js';
+import { SystemdNotifier, systemdEnv } from './systemd.js';
 import { BsmClient, LtkmListener, credentialsFromGba, type LtkmDropReason } from '../bsm/index.js';
 import { Card, openCardTransport } from '../card/index.js';
 import { GbaClient, createHttpTransport, maskId } from '../gba/index.js';
 import { Modem } from '../modem/index.js';
+import { sdNotify } from '../native/index.js';
 import { CommandRouter, HealthReporter, MqttPublisher, startLocalBroker, type LocalBroker } from '../mqtt/index.js';
 import { StateStore } from '../store/state-store.js';
 import { Terminal } from '../terminal/terminal.js';
@@ -92,10 +95,15 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
     }
 
     const modemPath = world ? world.modem.path : config.modem.port!;
+    // The board's reset/power lines, for the recovery ladder (the simulated modem has none).
+    const gpio = !world && config.modem.gpio ? config.modem.gpio : null;
+    const resetter = gpio && (gpio.resetLine !== undefined || gpio.powerLine !== undefined) ? new GpioModemResetter({ gpio, logger: log('modem') }) : null;
+    if (resetter) closers.push(['modem gpio', () => resetter.close()]);
     const modem = new Modem({
       settings: { ...config.modem, port: modemPath, ...(config.modem.timeouts ? { timeouts: config.modem.timeouts } : {}) },
       logger: log('modem'),
       keepPdpActive: true,
+      ...(resetter ? { resetter } : {}),
     });
     closers.push(['modem', () => modem.stop()]);
 
@@ -264,6 +272,14 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
     });
     closers.push(['runtime file', () => removeRuntimeInfo(config.stateDir)]);
 
+    // Under systemd (Type=notify): READY/STATUS/WATCHDOG/STOPPING; nothing without $NOTIFY_SOCKET.
+    const sd = systemdEnv();
+    const notifier = sd ? new SystemdNotifier({ env: sd, send: (m) => void sdNotify(m, sd.notifySocket), modem, terminal: t, logger: daemonLog }) : null;
+    if (notifier) {
+      notifier.start();
+      closers.push(['systemd notifier', () => notifier.close()]);
+    }
+
     await modem.start();
     await card.start();
     t.start();
@@ -277,6 +293,7 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
       terminal: t,
       stop: (reason) => {
         stopping ??= (async () => {
+          notifier?.stopping(reason);
           daemonLog.info({ reason }, 'stopping: de-registering, then releasing the PDP context');
           await t.stop();
           await closeAll();

@@ -51,6 +51,14 @@ export interface NativeExports {
   FdPoller: FdPollerConstructor;
   pollEvents: PollEvents;
   sdNotify: (message: string, socketPath?: string) => boolean;
+  gpioRequestOutput: (chipPath: string, offset: number, activeLow: boolean, consumer: string, value: boolean) => RawGpioLine;
+  gpioSetValue: (fd: number, abi: 1 | 2, value: boolean) => void;
+}
+
+/** A requested GPIO output line (gpio.c): the line-request fd and the uAPI version it was requested with. */
+export interface RawGpioLine {
+  fd: number;
+  abi: 1 | 2;
 }
 
 export type NativeErrorCode = 'ERR_BCASTD_NATIVE_MISSING' | 'ERR_BCASTD_NATIVE_LOAD' | 'ERR_BCASTD_NATIVE_UNSUPPORTED';

@@ -11,7 +11,9 @@ export {
   type RawPty,
   type FdPoller,
   type PollEvents,
+  type RawGpioLine,
 } from './binding.js';
 export { PtyPair, type PtyPairOptions } from './pty.js';
 export { DeviceLink } from './device-link.js';
 export { sdNotify } from './sd-notify.js';
+export { GpioLine, gpioChipPath, nativeGpioBackend, type GpioBackend, type GpioLineOptions } from './gpio.js';

@@ -110,6 +110,8 @@ export interface RigOptions {
   overrides?: Overrides;
   /** Wait for `status` ready after the start (default true). */
   waitReady?: boolean;
+  /** Extra environment variables for the daemon (e.g. NOTIFY_SOCKET, WATCHDOG_USEC). */
+  env?: Record<string, string>;
 }
 
 export class SystemRig {
@@ -127,6 +129,7 @@ export class SystemRig {
   #childWatch: NodeJS.Timeout | undefined;
   #base = 'bcastd/v1/sim/';
   #runtime: RuntimeInfo | null = null;
+  #extraEnv: Record<string, string> = {};
 
   private constructor(dir: string, broker: Mosquitto, observer: MqttClient, boardFile: string) {
     this.dir = dir;
@@ -160,6 +163,7 @@ export class SystemRig {
       await observer.subscribeAsync('bcastd/v1/#', { qos: 1 });
       const board = writeTestBoard(dir, { mqttUrl: broker.url, stateDir: join(dir, 'state'), ...(o.overrides ? { overrides: o.overrides } : {}) });
       const rig = new SystemRig(dir, broker, observer, board.file);
+      rig.#extraEnv = o.env ?? {};
       t.after(() => rig.close());
       await rig.startDaemon({ waitReady: o.waitReady ?? true });
       return rig;
@@ -189,7 +193,7 @@ export class SystemRig {
     const runtimeFile = join(this.stateDir, 'runtime.json');
     rmSync(runtimeFile, { force: true });
     const fd = openSync(this.logFile, 'a');
-    const env = { ...process.env };
+    const env = { ...process.env, ...this.#extraEnv };
     delete env['NODE_TEST_CONTEXT'];
     delete env['BCASTD_STATE_DIR'];
     const startedAt = Date.now();
