@@ -132,6 +132,8 @@ export class BsmClient {
         if (res.status >= 500) why = `HTTP ${res.status}`;
       } catch (e) {
         if (!(e instanceof HttpFailure)) throw e;
+        // An oversized answer is a broken peer, not a passing fault: no retry storm.
+        if (e.kind === 'too-large') throw new BsmError('bad-answer', `BSM ${kind}: ${e.message}`);
         why = e.message;
       }
       if (why) {

@@ -13,7 +13,12 @@ export interface HttpRequest {
   body?: Uint8Array | string;
   timeoutMs: number;
   localAddress?: string;
+  /** Largest response body accepted (default MAX_BODY_BYTES); a larger one is refused as it arrives. */
+  maxBodyBytes?: number;
 }
+
+/** BSF and BSM bodies are small XML documents (the XML codec refuses more than 64 KiB anyway). */
+export const MAX_BODY_BYTES = 256 * 1024;
 
 export interface HttpResponse {
   status: number;
@@ -22,9 +27,9 @@ export interface HttpResponse {
   body: Buffer;
 }
 
-export type HttpFailureKind = 'timeout' | 'network';
+export type HttpFailureKind = 'timeout' | 'network' | 'too-large';
 
-/** The request got no HTTP answer (timeout, refused, reset): retryable. */
+/** The request got no usable HTTP answer: timeout, refused, reset (retryable), or a body over the cap (not). */
 export class HttpFailure extends Error {
   override readonly name = 'HttpFailure';
   constructor(
@@ -77,8 +82,21 @@ function send(req: HttpRequest, agents: { http: HttpAgent; https: HttpsAgent }):
         ...(req.localAddress ? { localAddress: req.localAddress } : {}),
       },
       (res: IncomingMessage) => {
+        const max = req.maxBodyBytes ?? MAX_BODY_BYTES;
+        const tooLarge = (n: number) =>
+          finish(() => {
+            reject(new HttpFailure('too-large', `${url.host} answered with a body over ${max} bytes (${n}+): refused`));
+            r.destroy();
+          });
+        const declared = Number(res.headers['content-length']);
+        if (Number.isFinite(declared) && declared > max) return tooLarge(declared);
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > max) tooLarge(size);
+          else chunks.push(c);
+        });
         res.on('error', (e) => finish(() => reject(new HttpFailure('network', `response failed: ${e.message}`, e))));
         res.on('end', () =>
           finish(() => {
