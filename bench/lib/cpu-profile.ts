@@ -1,0 +1,76 @@
+/**
+ * Where a process's CPU time went, from a V8 `.cpuprofile` (node --cpu-prof): self time per sample summed by
+ * area of the code (the daemon's own modules by folder, the simulated world it hosts, dependencies, Node
+ * internals charged to their caller, GC), optionally only over the last `windowMs` of the profile (the load phase before exit).
+ */
+import { readFileSync } from 'node:fs';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The area a frame's code belongs to. */
+export function areaOf(url: string, fn: string): string {
+  if (url === '') return fn.startsWith('(') ? fn : '(native)';
+  if (url.startsWith('node:')) return 'node-internals';
+  const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (nm) return `dep:${nm[1]}`;
+  const src = /\/dist\/src\/([^/]+)\//.exec(url);
+  if (src) return src[1] === 'sim' ? 'sim-world (src/sim)' : `bcastd:src/${src[1]}`;
+  if (url.includes('/dist/src/')) return 'bcastd:src';
+  return 'other';
+}
+
+export interface AreaTime {
+  area: string;
+  ms: number;
+  share: number;
+}
+
+/** Self time by area over the whole profile, or its last `windowMs`; `(idle)` excluded from the shares. */
+export function cpuByArea(file: string, windowMs?: number): { busyMs: number; areas: AreaTime[] } {
+  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  // Time in Node internals or native code is charged to the nearest caller of ours or of a dependency
+  // (a Buffer copy inside the codec counts as codec time), keeping the "(…)" pseudo-frames (GC, idle) apart.
+  const charged = (id: number): string => {
+    const self = byId.get(id)!;
+    const own = areaOf(self.callFrame.url, self.callFrame.functionName);
+    if (own !== 'node-internals' && own !== '(native)') return own;
+    for (let up = parent.get(id); up !== undefined; up = parent.get(up)) {
+      const n = byId.get(up)!;
+      const a = areaOf(n.callFrame.url, n.callFrame.functionName);
+      if (a !== 'node-internals' && a !== '(native)' && !a.startsWith('(')) return a;
+    }
+    return own;
+  };
+  const from = windowMs === undefined ? -Infinity : p.endTime - windowMs * 1000;
+  const totals = new Map<string, number>();
+  let t = p.startTime;
+  for (let i = 0; i < p.samples.length; i++) {
+    const delta = p.timeDeltas[i] ?? 0;
+    t += delta;
+    if (t < from) continue;
+    const n = byId.get(p.samples[i]!);
+    if (!n) continue;
+    const area = charged(n.id);
+    if (area === '(idle)') continue;
+    // A sample stands for the time until the next one.
+    const span = p.timeDeltas[i + 1] ?? delta;
+    totals.set(area, (totals.get(area) ?? 0) + span / 1000);
+  }
+  const busyMs = [...totals.values()].reduce((a, b) => a + b, 0);
+  const areas = [...totals.entries()].map(([area, ms]) => ({ area, ms, share: busyMs ? ms / busyMs : 0 })).sort((a, b) => b.ms - a.ms);
+  return { busyMs, areas };
+}

@@ -1,0 +1,63 @@
+/**
+ * Figures of another process read from /proc (Linux): CPU time (utime + stime), resident set size, its
+ * children. Used by the daemon benchmark and the soak test to watch the real bcastd process from outside.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+
+let tick: number | undefined;
+/** Clock ticks per second of /proc/<pid>/stat times (`getconf CLK_TCK`, 100 on every Linux we run on). */
+export function clockTicks(): number {
+  if (tick === undefined) {
+    try {
+      tick = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      tick = 100;
+    }
+  }
+  return tick;
+}
+
+/** Fields after the `(comm)` of /proc/<pid>/stat; index 0 is field 3 (state). */
+function statFields(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** CPU time (user + system) the process has used, in ms; resolution one clock tick (10 ms at 100 Hz). */
+export function cpuMs(pid: number): number {
+  const f = statFields(pid);
+  // utime and stime are fields 14 and 15 (1-based), i.e. 11 and 12 after the state field.
+  return ((Number(f[11]) + Number(f[12])) * 1000) / clockTicks();
+}
+
+/** VmRSS of the process, in kB. */
+export function rssKb(pid: number): number {
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(m[1]);
+}
+
+/** Live children of a process (by PID, with their command name). */
+export function childrenOf(ppid: number): Array<{ pid: number; comm: string }> {
+  const out: Array<{ pid: number; comm: string }> = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[1]) === ppid && f[0] !== 'Z') out.push({ pid: Number(d), comm });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** The p-th percentile (0..100) by nearest rank. */
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
