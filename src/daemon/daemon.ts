@@ -10,6 +10,7 @@ import { startPlayerExchange } from './player-exchange.js';
 import { publishPort } from './ports/publish-port.js';
 import { statePort } from './ports/state-port.js';
 import { removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.js';
+import { packageVersion } from './version.js';
 import { startSimWorld, type SimWorld } from './sim-world.js';
 import { GpioModemResetter } from './gpio-resetter.js';
 import { SystemdNotifier, systemdEnv } from './systemd.js';
@@ -254,7 +255,7 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
     mqtt.publishState('info', {
       board: config.board.name,
       deviceId: config.deviceId,
-      version: process.env['npm_package_version'] ?? null,
+      version: packageVersion(),
       modemProfile: config.modem.profile,
       card: world ? world.cardPath : config.card.transport,
       node: process.version,
