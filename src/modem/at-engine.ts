@@ -198,6 +198,21 @@ export class AtEngine extends EventEmitter<AtEngineEvents> {
     this.pump();
   }
 
+  /**
+   * Sends `command` where a refusal is an answer, not a failure (optional settings, fallbacks): true when the
+   * modem accepted it, false (logged at debug) on ERROR / +CME / +CMS; timeouts and link errors still reject.
+   */
+  async accepts(command: string, log?: { debug(o: object, msg: string): void }): Promise<boolean> {
+    try {
+      await this.send(command);
+      return true;
+    } catch (err) {
+      if (!(err instanceof AtCommandError)) throw err;
+      log?.debug({ command, err: err.message }, 'modem refused');
+      return false;
+    }
+  }
+
   /** Sends one command line (without CR) and resolves with its answer. Never throws synchronously. */
   send(command: string, options: SendOptions = {}): Promise<AtResponse> {
     return new Promise<AtResponse>((resolve, reject) => {

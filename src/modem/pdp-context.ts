@@ -184,7 +184,7 @@ export class PdpContext extends EventEmitter<PdpContextEvents> {
   /** Part of the link initialisation: +CGEV reporting, the context definition, then a state check. */
   async initialise(): Promise<void> {
     for (const [mode, bfr] of [[2, 1], [1, 0], [2, 0]] as const) {
-      if (await this.tryCommand(cgerep(mode, bfr))) break;
+      if (await this.engine.accepts(cgerep(mode, bfr), this.log)) break;
     }
     let define: string | null = null;
     try {
@@ -193,7 +193,7 @@ export class PdpContext extends EventEmitter<PdpContextEvents> {
       // A bad APN is a configuration error: say so; activation then fails and is retried with backoff.
       this.log.error({ apn: this.options.apn, err: (err as Error).message }, 'cannot define the PDP context');
     }
-    if (define !== null) await this.tryCommand(define);
+    if (define !== null) await this.engine.accepts(define, this.log);
     // Not awaited: activation can take minutes and must not hold up the rest of the modem.
     void this.serial('check after (re)initialisation', async () => {
       await this.check('link (re)initialised');
@@ -201,16 +201,6 @@ export class PdpContext extends EventEmitter<PdpContextEvents> {
     });
   }
 
-  private async tryCommand(command: string): Promise<boolean> {
-    try {
-      await this.engine.send(command);
-      return true;
-    } catch (err) {
-      if (!(err instanceof AtCommandError)) throw err;
-      this.log.debug({ command, err: err.message }, 'modem refused');
-      return false;
-    }
-  }
 
   /** Runs `op` after every earlier operation; its failure is logged, never thrown at the caller. */
   private serial(what: string, op: () => Promise<void>): Promise<void> {

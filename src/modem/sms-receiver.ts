@@ -122,25 +122,14 @@ export class SmsReceiver extends EventEmitter<SmsReceiverEvents> {
       this.log.error({ err: err.message }, 'the modem refuses PDU mode: SMS reception is off');
       return;
     }
-    this.ackMode = this.profile.sms.cnma !== '' && (await this.tryCommand(csms(1)));
-    if (!this.ackMode) await this.tryCommand(csms(0));
+    this.ackMode = this.profile.sms.cnma !== '' && (await this.engine.accepts(csms(1), this.log));
+    if (!this.ackMode) await this.engine.accepts(csms(0), this.log);
     const storage = this.profile.sms.storage;
-    if (await this.tryCommand(cpms(storage, storage, storage))) this.storage.selected(storage);
+    if (await this.engine.accepts(cpms(storage, storage, storage), this.log)) this.storage.selected(storage);
     await this.selectRoute();
     await this.storage.list('listing after (re)connect');
   }
 
-  /** True when the modem accepted `command`; a refusal is logged, timeouts/link errors propagate. */
-  private async tryCommand(command: string): Promise<boolean> {
-    try {
-      await this.engine.send(command);
-      return true;
-    } catch (err) {
-      if (!(err instanceof AtCommandError)) throw err;
-      this.log.debug({ command, err: err.message }, 'modem refused');
-      return false;
-    }
-  }
 
   private async selectRoute(): Promise<void> {
     let support = null;
@@ -157,7 +146,7 @@ export class SmsReceiver extends EventEmitter<SmsReceiverEvents> {
       this.log.debug({ line, err: err.message }, 'unreadable AT+CNMI=? answer: trying the usual settings');
     }
     for (const choice of cnmiChoices(this.options.mode, support)) {
-      if (await this.tryCommand(choice.command)) {
+      if (await this.engine.accepts(choice.command, this.log)) {
         this.route = choice.route;
         this.routeCommand = choice.command;
         this.log.info({ route: choice.route, command: choice.command, acknowledged: this.ackMode }, 'SMS routing set');
@@ -208,7 +197,7 @@ export class SmsReceiver extends EventEmitter<SmsReceiverEvents> {
         if (err instanceof AtCommandError && this.routeCommand) {
           const command = this.routeCommand;
           void this.storage.enqueue('re-arming SMS routing', async () => {
-            await this.tryCommand(command);
+            await this.engine.accepts(command, this.log);
           });
         }
       },

@@ -72,16 +72,6 @@ export class SmsStorage {
     if (slots.length > 0) void this.enqueue(why, () => this.deleteSlots(slots));
   }
 
-  private async tryCommand(command: string): Promise<boolean> {
-    try {
-      await this.engine.send(command);
-      return true;
-    } catch (err) {
-      if (!(err instanceof AtCommandError)) throw err;
-      this.log.debug({ command, err: err.message }, 'modem refused');
-      return false;
-    }
-  }
 
   private async useMem(mem: string): Promise<void> {
     if (this.mem === mem) return;
@@ -93,7 +83,7 @@ export class SmsStorage {
       this.log.warn({ mem }, 'storage name AT+CPMS cannot select; reading from the current storage');
       return;
     }
-    if (await this.tryCommand(command)) this.mem = mem;
+    if (await this.engine.accepts(command, this.log)) this.mem = mem;
   }
 
   private async readStored(at: StorageLocation): Promise<void> {
