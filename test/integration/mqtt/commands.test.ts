@@ -1,30 +1,19 @@
 // CommandRouter against a real mosquitto: MQTT 5 response topic + correlation data, 3.1.1 `transaction`.
-import { after, afterEach, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
 import { MqttPublisher } from '../../../src/mqtt/publisher.js';
 import { CommandRouter } from '../../../src/mqtt/commands.js';
 import { CommandError } from '../../../src/mqtt/errors.js';
-import { captureLogger, failOnUnhandledRejection, json, mqttConfig, observer, waitFor } from './helpers.js';
+import { mosquittoPerFile, captureLogger, failOnUnhandledRejection, json, mqttConfig, observer, waitFor } from './helpers.js';
 
 failOnUnhandledRejection();
 
-let broker: Mosquitto;
-before(async () => {
-  broker = await startMosquitto();
-});
-// Publishers a failed assertion left open would keep reconnecting (and the file running): close them all.
-const opened: MqttPublisher[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((p) => p.close()));
-});
-after(async () => {
-  await broker.close();
-});
+const suite = mosquittoPerFile();
+const opened = suite.opened;
 
 async function daemon(deviceId: string, protocolVersion: 4 | 5, timeoutMs = 2000) {
   const log = captureLogger();
-  const pub = new MqttPublisher({ config: mqttConfig(broker.url, { protocolVersion }), deviceId, logger: log.logger, backoff: { minMs: 50, maxMs: 200 } });
+  const pub = new MqttPublisher({ config: mqttConfig(suite.broker.url, { protocolVersion }), deviceId, logger: log.logger, backoff: { minMs: 50, maxMs: 200 } });
   opened.push(pub);
   const router = new CommandRouter({ publisher: pub, logger: log.logger, timeoutMs });
   const calls: Array<[string, Record<string, unknown>]> = [];
@@ -48,7 +37,7 @@ async function daemon(deviceId: string, protocolVersion: 4 | 5, timeoutMs = 2000
 
 test('MQTT 5: the answer goes to the response topic with the correlation data', async () => {
   const d = await daemon('c5-dev', 5);
-  const req = await observer(broker.url, 'replies/c5/#', 5);
+  const req = await observer(suite.broker.url, 'replies/c5/#', 5);
   try {
     const correlationData = Buffer.from([0xde, 0xad, 0x00, 0x01]);
     await req.client.publishAsync('bcastd/v1/c5-dev/cmd/register', JSON.stringify({ services: ['urn:svc:1'] }), { qos: 1, properties: { responseTopic: 'replies/c5/1', correlationData } });
@@ -70,7 +59,7 @@ test('MQTT 5: the answer goes to the response topic with the correlation data', 
 
 test('MQTT 3.1.1 (daemon and client on protocolVersion 4): cmd/<name>/response with transaction echoed', async () => {
   const d = await daemon('c4-dev', 4);
-  const req = await observer(broker.url, 'bcastd/v1/c4-dev/cmd/+/response', 4);
+  const req = await observer(suite.broker.url, 'bcastd/v1/c4-dev/cmd/+/response', 4);
   try {
     await req.client.publishAsync('bcastd/v1/c4-dev/cmd/register', JSON.stringify({ transaction: 'tx-42' }), { qos: 1 });
     await req.client.publishAsync('bcastd/v1/c4-dev/cmd/bootstrap', JSON.stringify({ transaction: 7 }), { qos: 1 });
@@ -92,7 +81,7 @@ test('MQTT 3.1.1 (daemon and client on protocolVersion 4): cmd/<name>/response w
 
 test('malformed JSON, non-object and unknown commands get typed error responses, one log line and a counter each', async () => {
   const d = await daemon('cm-dev', 5);
-  const req = await observer(broker.url, 'bcastd/v1/cm-dev/cmd/+/response', 5);
+  const req = await observer(suite.broker.url, 'bcastd/v1/cm-dev/cmd/+/response', 5);
   try {
     await req.client.publishAsync('bcastd/v1/cm-dev/cmd/register', '{"transaction": "t1", services: ', { qos: 1 });
     await req.client.publishAsync('bcastd/v1/cm-dev/cmd/register', '[1,2]', { qos: 1 });
@@ -117,7 +106,7 @@ test('malformed JSON, non-object and unknown commands get typed error responses,
 
 test('a slow handler is answered with a timeout; its late rejection is absorbed', async () => {
   const d = await daemon('ct-dev', 5, 100);
-  const req = await observer(broker.url, 'replies/ct/#', 5);
+  const req = await observer(suite.broker.url, 'replies/ct/#', 5);
   try {
     await req.client.publishAsync('bcastd/v1/ct-dev/cmd/pull', JSON.stringify({ keyGroup: 3 }), { qos: 1, properties: { responseTopic: 'replies/ct', correlationData: Buffer.from('c1') } });
     const r = await waitFor('timeout response', () => req.got[0]);
@@ -134,9 +123,9 @@ test('a slow handler is answered with a timeout; its late rejection is absorbed'
 test('commands keep working after a broker restart (subscription renewed)', async () => {
   const d = await daemon('cr-dev', 5);
   try {
-    await broker.restart();
+    await suite.broker.restart();
     await waitFor('reconnected', () => d.pub.counters.reconnects === 1 || undefined, 10_000);
-    const req = await observer(broker.url, 'replies/cr/#', 5);
+    const req = await observer(suite.broker.url, 'replies/cr/#', 5);
     // The renewed SUBSCRIBE and this request travel on different connections: ask until answered.
     const ask = () => void req.client.publishAsync('bcastd/v1/cr-dev/cmd/bootstrap', '', { qos: 1, properties: { responseTopic: 'replies/cr', correlationData: Buffer.from('x') } }).catch(() => undefined);
     ask();

@@ -1,33 +1,22 @@
 // HealthReporter against a real mosquitto: periodic retained `health` with the documented fields.
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
 import { MqttPublisher } from '../../../src/mqtt/publisher.js';
 import { HealthReporter } from '../../../src/mqtt/health.js';
-import { captureLogger, failOnUnhandledRejection, json, mqttConfig, observer, waitFor } from './helpers.js';
+import { mosquittoPerFile, captureLogger, failOnUnhandledRejection, json, mqttConfig, observer, waitFor } from './helpers.js';
 
 failOnUnhandledRejection();
 
-let broker: Mosquitto;
-before(async () => {
-  broker = await startMosquitto();
-});
-// Publishers a failed assertion left open would keep reconnecting (and the file running): close them all.
-const opened: MqttPublisher[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((p) => p.close()));
-});
-after(async () => {
-  await broker.close();
-});
+const suite = mosquittoPerFile();
+const opened = suite.opened;
 
 test('health is published at start and every interval, with uptime, memory, event-loop lag and counters', async () => {
   const { logger } = captureLogger();
-  const pub = new MqttPublisher({ config: mqttConfig(broker.url), deviceId: 'h-dev', logger });
+  const pub = new MqttPublisher({ config: mqttConfig(suite.broker.url), deviceId: 'h-dev', logger });
   opened.push(pub);
   await pub.start();
   await pub.waitConnected(5000);
-  const obs = await observer(broker.url, 'bcastd/v1/h-dev/health');
+  const obs = await observer(suite.broker.url, 'bcastd/v1/h-dev/health');
   let registrations = 0;
   const health = new HealthReporter({ publisher: pub, logger, intervalMs: 150, counters: () => ({ registrations: ++registrations }) });
   try {
@@ -62,7 +51,7 @@ test('health is published at start and every interval, with uptime, memory, even
 
 test('a throwing counters callback does not stop health', async () => {
   const { logger, lines } = captureLogger();
-  const pub = new MqttPublisher({ config: mqttConfig(broker.url), deviceId: 'h2-dev', logger });
+  const pub = new MqttPublisher({ config: mqttConfig(suite.broker.url), deviceId: 'h2-dev', logger });
   opened.push(pub);
   const health = new HealthReporter({
     publisher: pub,

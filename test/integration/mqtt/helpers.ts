@@ -3,7 +3,10 @@
 import { PassThrough } from 'node:stream';
 import mqtt, { type MqttClient } from 'mqtt';
 import pino, { type Logger } from 'pino';
+import { after, afterEach, before } from 'node:test';
 import type { MqttConfig } from '../../../src/daemon/config/index.js';
+import type { MqttPublisher } from '../../../src/mqtt/publisher.js';
+import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
 
 /** Any unhandled rejection fails the test run (the adapter must never leak one). */
 export function failOnUnhandledRejection(): void {
@@ -81,5 +84,30 @@ export async function tcpProxy(targetPort: number): Promise<{ url: string; cut: 
       for (const s of sockets) s.destroy();
       return new Promise((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/**
+ * One real mosquitto for a whole test file, and the publishers its tests opened: a failed assertion would leave
+ * them reconnecting (and the file running), so every one is closed after each test.
+ */
+export function mosquittoPerFile(): { readonly broker: Mosquitto; readonly opened: MqttPublisher[] } {
+  let broker: Mosquitto | undefined;
+  const opened: MqttPublisher[] = [];
+  before(async () => {
+    broker = await startMosquitto();
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((p) => p.close()));
+  });
+  after(async () => {
+    await broker?.close();
+  });
+  return {
+    get broker(): Mosquitto {
+      if (!broker) throw new Error('mosquitto is not started yet (use it inside a test)');
+      return broker;
+    },
+    opened,
   };
 }

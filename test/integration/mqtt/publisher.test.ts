@@ -1,38 +1,27 @@
 // MqttPublisher against a real mosquitto (started by the helper, stopped by PID).
-import { after, afterEach, before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
 import { MqttPublisher } from '../../../src/mqtt/publisher.js';
 import { MqttError } from '../../../src/mqtt/errors.js';
-import { captureLogger, failOnUnhandledRejection, json, mqttConfig, observer, tcpProxy, waitFor } from './helpers.js';
+import { mosquittoPerFile, captureLogger, failOnUnhandledRejection, json, mqttConfig, observer, tcpProxy, waitFor } from './helpers.js';
 
 failOnUnhandledRejection();
 
-let broker: Mosquitto;
-before(async () => {
-  broker = await startMosquitto();
-});
-// Publishers a failed assertion left open would keep reconnecting (and the file running): close them all.
-const opened: MqttPublisher[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((p) => p.close()));
-});
-after(async () => {
-  await broker.close();
-});
+const suite = mosquittoPerFile();
+const opened = suite.opened;
 
 const backoff = { minMs: 50, maxMs: 200 };
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 test('status is retained with ts; an ungraceful disconnect makes the broker publish LWT lost; reconnect restores it', async () => {
-  const proxy = await tcpProxy(broker.port);
+  const proxy = await tcpProxy(suite.broker.port);
   const { logger, lines } = captureLogger();
   const pub = new MqttPublisher({ config: mqttConfig(proxy.url), deviceId: 'lwt-dev', logger, backoff });
   opened.push(pub);
-  const obs = await observer(broker.url, 'bcastd/v1/lwt-dev/status');
+  const obs = await observer(suite.broker.url, 'bcastd/v1/lwt-dev/status');
   try {
     pub.setStatus('init');
     await pub.start();
@@ -48,7 +37,7 @@ test('status is retained with ts; an ungraceful disconnect makes the broker publ
     assert.equal(pub.counters.reconnects, 1);
 
     // A late subscriber gets the retained status, flagged retained.
-    const late = await observer(broker.url, 'bcastd/v1/lwt-dev/status');
+    const late = await observer(suite.broker.url, 'bcastd/v1/lwt-dev/status');
     const r = await waitFor('retained status', () => late.got[0]);
     await late.close();
     assert.equal(r.retain, true);
@@ -64,9 +53,9 @@ test('status is retained with ts; an ungraceful disconnect makes the broker publ
 });
 
 test('close({finalStatus}) leaves status offline, and no LWT follows', async () => {
-  const pub = new MqttPublisher({ config: mqttConfig(broker.url), deviceId: 'close-dev', logger: captureLogger().logger, backoff });
+  const pub = new MqttPublisher({ config: mqttConfig(suite.broker.url), deviceId: 'close-dev', logger: captureLogger().logger, backoff });
   opened.push(pub);
-  const obs = await observer(broker.url, 'bcastd/v1/close-dev/status');
+  const obs = await observer(suite.broker.url, 'bcastd/v1/close-dev/status');
   pub.setStatus('ready');
   await pub.start();
   await pub.waitConnected(5000);
@@ -80,11 +69,11 @@ test('close({finalStatus}) leaves status offline, and no LWT follows', async () 
 });
 
 test('events are not retained; state topics are; publishing state on events is refused', async () => {
-  const pub = new MqttPublisher({ config: mqttConfig(broker.url), deviceId: 'ev-dev', logger: captureLogger().logger, backoff });
+  const pub = new MqttPublisher({ config: mqttConfig(suite.broker.url), deviceId: 'ev-dev', logger: captureLogger().logger, backoff });
   opened.push(pub);
   await pub.start();
   await pub.waitConnected(5000);
-  const live = await observer(broker.url, 'bcastd/v1/ev-dev/#');
+  const live = await observer(suite.broker.url, 'bcastd/v1/ev-dev/#');
   try {
     pub.publishEvent({ kind: 'trigger', trigger: 'power-up' });
     pub.publishState(pub.topics.keys('0F1234', 0), { mskIds: ['00000102'], status: 'valid' });
@@ -93,7 +82,7 @@ test('events are not retained; state topics are; publishing state on events is r
     assert.equal(json(ev.payload)['kind'], 'trigger');
     assert.match(String(json(ev.payload)['ts']), ISO);
 
-    const late = await observer(broker.url, 'bcastd/v1/ev-dev/#');
+    const late = await observer(suite.broker.url, 'bcastd/v1/ev-dev/#');
     await waitFor('retained keys', () => late.got.find((m) => m.topic.endsWith('/keys/0F1234/0')));
     await new Promise((r) => setTimeout(r, 200));
     await late.close();
@@ -107,7 +96,7 @@ test('events are not retained; state topics are; publishing state on events is r
 });
 
 test('after a broker restart (no persistence) every retained topic is republished; events queue, bounded', async () => {
-  const pub = new MqttPublisher({ config: mqttConfig(broker.url), deviceId: 'rs-dev', logger: captureLogger().logger, backoff, queueLimit: 3 });
+  const pub = new MqttPublisher({ config: mqttConfig(suite.broker.url), deviceId: 'rs-dev', logger: captureLogger().logger, backoff, queueLimit: 3 });
   opened.push(pub);
   await pub.start();
   await pub.waitConnected(5000);
@@ -117,7 +106,7 @@ test('after a broker restart (no persistence) every retained topic is republishe
   pub.clearState(pub.topics.keys('0F1234', 9));
   await waitFor('3 acked', () => pub.counters.published >= 4 || undefined);
 
-  await broker.stop();
+  await suite.broker.stop();
   await waitFor('disconnected', () => !pub.connected || undefined);
   for (let i = 0; i < 5; i++) pub.publishEvent({ kind: 'queued', i });
   pub.publishState('registration', { state: 'registered' }); // while down: kept, sent on reconnect
@@ -125,11 +114,11 @@ test('after a broker restart (no persistence) every retained topic is republishe
   assert.equal(pub.counters.dropped, 2);
   const before = pub.counters.published;
 
-  await broker.restart();
+  await suite.broker.restart();
   await pub.waitConnected(10_000);
   // 4 retained (status, info, traffic, registration; the cleared keys topic is not revived) + 3 queued events.
   await waitFor('republished', () => pub.counters.published - before >= 7 || undefined);
-  const late = await observer(broker.url, 'bcastd/v1/rs-dev/#');
+  const late = await observer(suite.broker.url, 'bcastd/v1/rs-dev/#');
   await waitFor('4 retained', () => late.got.length >= 4 || undefined);
   await new Promise((r) => setTimeout(r, 200));
   await late.close();
@@ -141,11 +130,11 @@ test('after a broker restart (no persistence) every retained topic is republishe
 
 test('secrets planted in a payload never reach the wire', async () => {
   const { logger, lines } = captureLogger();
-  const pub = new MqttPublisher({ config: mqttConfig(broker.url), deviceId: 'sec-dev', logger, backoff });
+  const pub = new MqttPublisher({ config: mqttConfig(suite.broker.url), deviceId: 'sec-dev', logger, backoff });
   opened.push(pub);
   await pub.start();
   await pub.waitConnected(5000);
-  const obs = await observer(broker.url, 'bcastd/v1/sec-dev/#');
+  const obs = await observer(suite.broker.url, 'bcastd/v1/sec-dev/#');
   const planted = {
     k: '465b5ce8b199b49faa5f0a2ee238a6bc',
     opc: 'cd63cb71954a9f4e48a5994e37a02baf',
@@ -184,11 +173,11 @@ test('secrets planted in a payload never reach the wire', async () => {
 });
 
 test('the opt-in player exchange is the one place a TEK passes', async () => {
-  const pub = new MqttPublisher({ config: mqttConfig(broker.url), deviceId: 'px-dev', logger: captureLogger().logger, backoff, playerExchange: true });
+  const pub = new MqttPublisher({ config: mqttConfig(suite.broker.url), deviceId: 'px-dev', logger: captureLogger().logger, backoff, playerExchange: true });
   opened.push(pub);
   await pub.start();
   await pub.waitConnected(5000);
-  const obs = await observer(broker.url, 'bcastd/v1/px-dev/#');
+  const obs = await observer(suite.broker.url, 'bcastd/v1/px-dev/#');
   try {
     pub.publishPlayer({ mskId: '00000102', mtkId: 7, tek: 'ab'.repeat(16), msk: 'cd'.repeat(16) });
     pub.publishEvent({ tek: 'ef'.repeat(16) });
@@ -215,24 +204,24 @@ test('an unreachable broker is retried with backoff, never thrown; unreadable pa
   await pub.close();
   assert.equal(lines().filter((l) => l['msg'] === 'mqtt broker unreachable; retrying').length, 1, 'one line, not one per attempt');
 
-  const bad = new MqttPublisher({ config: mqttConfig(broker.url, { passwordFile: '/nonexistent/bcastd-pw' }), deviceId: 'pw-dev', logger });
+  const bad = new MqttPublisher({ config: mqttConfig(suite.broker.url, { passwordFile: '/nonexistent/bcastd-pw' }), deviceId: 'pw-dev', logger });
 
   opened.push(bad);
   await assert.rejects(bad.start(), (e: unknown) => e instanceof MqttError && e.code === 'config_invalid');
-  const badCa = new MqttPublisher({ config: mqttConfig(broker.url, { tls: { ca: '/nonexistent/ca.pem', rejectUnauthorized: true } }), deviceId: 'ca-dev', logger });
+  const badCa = new MqttPublisher({ config: mqttConfig(suite.broker.url, { tls: { ca: '/nonexistent/ca.pem', rejectUnauthorized: true } }), deviceId: 'ca-dev', logger });
   await assert.rejects(badCa.start(), (e: unknown) => e instanceof MqttError && e.code === 'config_invalid' && /TLS CA/.test(e.message));
-  assert.throws(() => new MqttPublisher({ config: mqttConfig(broker.url, { url: undefined }), deviceId: 'x', logger }), MqttError);
+  assert.throws(() => new MqttPublisher({ config: mqttConfig(suite.broker.url, { url: undefined }), deviceId: 'x', logger }), MqttError);
 
   // A password file (as a systemd credential would be, trailing newline and all) with a user name.
   const dir = await mkdtemp(join(tmpdir(), 'bcastd-pw-'));
   try {
     await writeFile(join(dir, 'pw'), 's3cret\n');
-    const ok = new MqttPublisher({ config: mqttConfig(broker.url, { username: 'stb', passwordFile: join(dir, 'pw') }), deviceId: 'pw-ok', logger });
+    const ok = new MqttPublisher({ config: mqttConfig(suite.broker.url, { username: 'stb', passwordFile: join(dir, 'pw') }), deviceId: 'pw-ok', logger });
     opened.push(ok);
     await ok.start();
     await ok.waitConnected(5000);
     await ok.close();
-    assert.match(await broker.log(), /as bcastd-test-\S+ \(p5, c1, k30, u'stb'\)/);
+    assert.match(await suite.broker.log(), /as bcastd-test-\S+ \(p5, c1, k30, u'stb'\)/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
