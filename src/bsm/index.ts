@@ -3,4 +3,4 @@ export { LtkmRejected, type LtkmProcessor, type LtkmResult, type StoredMsk, type
 export { BsmClient, BsmError, type BsmClientOptions, type BsmStats, type BsmResult, type BsmErrorReason } from './bsm-client.js';
 export { bsmDigestPassword, bsmRealm, credentialsFromGba, type BsmCredentials, type BsmCredentialSource } from './credentials.js';
 export { DigestSession } from './digest-session.js';
-export { LtkmListener, type LtkmListenerOptions, type LtkmListenerStats, type LtkmDropReason, type LtkmSource } from './ltkm-listener.js';
+export { LtkmListener, type LtkmListenerOptions, type LtkmListenerStats, type LtkmDropReason, type LtkmSource, type LtkmFlowStep } from './ltkm-listener.js';

@@ -37,10 +37,18 @@ export interface LtkmListenerOptions {
    * event; for 'overload' once per burst, with its first datagram's source.
    */
   onRejected?(reason: LtkmDropReason, detail: string, from: LtkmSource): void;
+  /** The steps of each message, for the event stream behind `bcastctl trace` (no key material in them). */
+  onFlow?(step: LtkmFlowStep): void;
   /** UDP datagrams waiting to be processed beyond which new ones are dropped (default 256). */
   maxQueued?: number;
   logger: Logger;
 }
+
+/** One step of an MSK message's way through the terminal. */
+export type LtkmFlowStep =
+  | { step: 'received'; purpose: 'solicited-pull' | 'ltkm'; via: 'udp' | 'sms'; from: string; bytes: number }
+  | { step: 'checked'; purpose: 'solicited-pull' | 'ltkm'; ok: boolean; reason?: string; durationMs: number; via: 'udp' | 'sms' }
+  | { step: 'verification-sent'; to: string; bytes: number };
 
 export type LtkmDropReason = 'source' | 'malformed' | 'unexpected' | 'mac' | 'replay' | 'no-muk' | 'error' | 'overload';
 
@@ -183,22 +191,33 @@ export class LtkmListener {
       throw e;
     }
     if (info.kind !== 'msk') return this.#drop('unexpected', from, `a ${info.kind} message, not an MSK message`);
+    const purpose = info.solicitedPull ? 'solicited-pull' : 'ltkm';
+    this.o.onFlow?.({ step: 'received', purpose, via: from.via, from: from.via === 'udp' ? `${from.address}:${from.port}` : from.address, bytes: raw.length });
+    const started = performance.now();
+    const checked = (ok: boolean, reason?: string) =>
+      this.o.onFlow?.({ step: 'checked', purpose, ok, ...(reason ? { reason } : {}), durationMs: Math.round((performance.now() - started) * 100) / 100, via: from.via });
     let result;
     try {
       result = await this.o.processor.processMskMessage(raw);
     } catch (e) {
       if (e instanceof LtkmRejected) {
         const reason: LtkmDropReason = e.reason === 'mac' || e.reason === 'wrong-muk' ? 'mac' : e.reason === 'replay' ? 'replay' : e.reason === 'no-muk' ? 'no-muk' : 'malformed';
+        checked(false, reason);
         return this.#drop(reason, from, e.message);
       }
+      checked(false, 'error');
       return this.#drop('error', from, `processor failed: ${(e as Error).message}`);
     }
+    checked(true);
     if (result.verification && from.via === 'udp' && this.#socket) {
       const s = this.#socket;
       await new Promise<void>((resolve) =>
         s.send(result.verification!, from.port, from.address, (e) => {
           if (e) this.#log.warn({ err: e }, 'verification message not sent');
-          else this.#stats.verificationsSent++;
+          else {
+            this.#stats.verificationsSent++;
+            this.o.onFlow?.({ step: 'verification-sent', to: `${from.address}:${from.port}`, bytes: result.verification!.length });
+          }
           resolve();
         }),
       );

@@ -8,6 +8,7 @@ import { cardLtkmProcessor, gbaCard } from './card-wiring.js';
 import { gbaPort, bsmPort, intakePort } from './ports/network-ports.js';
 import { startPlayerExchange } from './player-exchange.js';
 import { publishPort } from './ports/publish-port.js';
+import { EventLog } from './event-log.js';
 import { statePort } from './ports/state-port.js';
 import { removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.js';
 import { packageVersion } from './version.js';
@@ -146,6 +147,10 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
       logger: log('bsm'),
     });
 
+    const events = new EventLog();
+    const publish = publishPort(mqtt, events);
+    const gbaMode = () => card.info?.capabilities.gbaMode ?? null;
+
     // LTKMs: checked and stored by the USIM in GBA_U, by the card adapter's ME side in GBA_ME.
     let terminal: Terminal | null = null;
     const listener = new LtkmListener({
@@ -156,12 +161,16 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
       onSolicitedPull: (p) => terminal?.solicitedPull({ keyDomainId: p.keyDomainId, keyGroup: p.keyGroup }, p.from.via),
       onKeyStored: (s, from) => terminal?.keyStored({ keyDomainId: s.keyDomainId, keyGroup: s.mskId.keyGroup, keyNumber: s.mskId.keyNumber }, from.via),
       onRejected: (reason, detail, from) => terminal?.rejected(DROP_REASONS[reason], detail, from.via),
+      onFlow: (f) => {
+        if (f.step === 'received') publish.event('ltkm-received', { purpose: f.purpose, source: f.via, from: f.from, bytes: f.bytes });
+        else if (f.step === 'checked') publish.event('mikey-checked', { purpose: f.purpose, ok: f.ok, ...(f.reason ? { reason: f.reason } : {}), mode: gbaMode(), durationMs: f.durationMs, source: f.via });
+        else publish.event('verification-sent', { to: f.to, bytes: f.bytes });
+      },
       logger: log('bsm'),
     });
     await listener.start();
     closers.push(['ltkm listener', () => listener.stop()]);
 
-    const publish = publishPort(mqtt);
     terminal = new Terminal(
       {
         modem: { ready: () => modem.whenReady(MODEM_READY_TIMEOUT_MS) },
@@ -184,7 +193,7 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
           },
         },
         gba: gbaPort(gba),
-        bsm: bsmPort(bsm),
+        bsm: bsmPort(bsm, publish),
         intake: intakePort(listener),
         publish,
         state: statePort(store),
@@ -201,6 +210,7 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
 
     // Adapter events → terminal triggers and state topics.
     let releasedSinceActive = false;
+    modem.on('wap-push', (e) => publish.event('wap-push', { contentType: e.push.contentType, applicationId: e.push.applicationId, bytes: e.push.body.length, source: 'sms' }));
     modem.on('wap-push', (e) => void t.wapPush(e.push, 'sms').catch((err: unknown) => daemonLog.error({ err: (err as Error).message }, 'WAP push handling failed')));
     modem.on('coverage', (c) => {
       publish.state('modem', { state: modem.state, coverage: c.covered, registration: c.registration ?? null });
@@ -221,6 +231,17 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
     modem.on('sms', (e) => publish.event('sms', { via: e.via, parts: e.datagram.parts, textual: e.datagram.text !== undefined }));
     modem.on('expired', (g) => publish.event('sms-expired', { reason: g.reason, reference: g.reference, received: g.received.length, total: g.total }));
     card.on('state', (c) => publish.state('card', { state: c.state, previous: c.previous, reason: c.reason ?? null, ...(card.info ? cardSummary(card) : {}) }));
+    let bootstrapStarted: number | null = null;
+    gba.onStateChange((s, why) => {
+      if (s === 'bootstrapping' && bootstrapStarted === null) {
+        bootstrapStarted = performance.now();
+        publish.event('gba-bootstrap', { phase: 'started', mode: gbaMode() });
+      } else if ((s === 'bootstrapped' || s === 'failed') && bootstrapStarted !== null) {
+        const durationMs = Math.round((performance.now() - bootstrapStarted) * 100) / 100;
+        bootstrapStarted = null;
+        publish.event('gba-bootstrap', { phase: s === 'bootstrapped' ? 'done' : 'failed', mode: gba.session?.mode ?? gbaMode(), durationMs, ...(why ? { reason: why } : {}) });
+      }
+    });
     gba.onStateChange((s, why) => publish.state('gba', { state: s, reason: why ?? null, btid: gba.session ? maskId(gba.session.btid) : null, lifetime: gba.session?.lifetime.toISOString() ?? null, mode: gba.session?.mode ?? null }));
     // Commands from MQTT (and bcastctl, which speaks MQTT).
     const commands = new CommandRouter({ publisher: mqtt, logger: log('mqtt') });
@@ -232,8 +253,12 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
         return t.command(name, { ...(services ? { services } : {}), ...(keyGroup !== undefined ? { keyGroup } : {}), ...(keyDomainId ? { keyDomainId } : {}) });
       });
     }
+    commands.register('events', async (_n, args) => events.query({
+      ...(typeof args['sinceMs'] === 'number' ? { sinceMs: args['sinceMs'] } : {}),
+      ...(typeof args['limit'] === 'number' ? { limit: args['limit'] } : {}),
+    }));
     commands.start();
-    const player = config.terminal.playerExchange.enabled ? startPlayerExchange(mqtt, card, log('daemon')) : null;
+    const player = config.terminal.playerExchange.enabled ? startPlayerExchange(mqtt, card, log('daemon'), publish) : null;
 
     const health = new HealthReporter({
       publisher: mqtt,

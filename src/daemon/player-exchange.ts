@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { CardError, type Card } from '../card/index.js';
 import { toHex } from '../codec/index.js';
 import type { MqttPublisher } from '../mqtt/index.js';
+import type { PublishPort } from '../terminal/ports.js';
 
 export interface PlayerExchangeStats {
   requests: number;
@@ -14,7 +15,7 @@ export interface PlayerExchangeStats {
 
 const MAX_STKM_BYTES = 4096;
 
-export function startPlayerExchange(mqtt: MqttPublisher, card: Card, logger: Logger): PlayerExchangeStats {
+export function startPlayerExchange(mqtt: MqttPublisher, card: Card, logger: Logger, publish?: Pick<PublishPort, 'event'>): PlayerExchangeStats {
   const stats: PlayerExchangeStats = { requests: 0, served: 0, refused: 0 };
   const refuse = (requestId: unknown, code: string, message: string) => {
     stats.refused++;
@@ -44,6 +45,7 @@ export function startPlayerExchange(mqtt: MqttPublisher, card: Card, logger: Log
           tek: toHex(r.mtk.reveal()),
           salt: r.salt ? toHex(r.salt.reveal()) : null,
         });
+        publish?.event('tek-delivered', { keyDomainId: r.keyDomainId, mskId: { ...r.mskId }, mtkId: r.mtkId });
         r.mtk.wipe();
         r.salt?.wipe();
       },

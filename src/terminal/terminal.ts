@@ -303,6 +303,8 @@ export class Terminal extends EventEmitter<TerminalEvents> {
       this.deps.publish.state(`traffic/${old.keyDomainId}/${mskIdHex(old.keyGroup, old.keyNumber)}`, { ...this.keyStatus.traffic(old), ready: false, reason: 'superseded' });
     }
     this.deps.publish.event('key-stored', { keyDomainId: s.keyDomainId, mskId: mskIdHex(s.keyGroup, s.keyNumber), source });
+    // The key status topics are out: a player can now decrypt with this MSK.
+    this.deps.publish.event('key-ready', { keyDomainId: s.keyDomainId, keyGroup: s.keyGroup, mskId: mskIdHex(s.keyGroup, s.keyNumber) });
   }
 
   /** Something from the BSM side was not acted on: an event and a counter (the adapter has logged it once). */

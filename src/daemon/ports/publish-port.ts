@@ -1,8 +1,10 @@
-// The terminal's publish port over the MQTT publisher: retained state topics, events, status.
+// The terminal's publish port over the MQTT publisher: retained state topics, events, status. Events are also
+// kept in the event log (the same object, the same time stamp), for tools that ask for the recent flow.
 import type { MqttPublisher } from '../../mqtt/index.js';
 import type { PublishPort } from '../../terminal/ports.js';
+import type { EventLog } from '../event-log.js';
 
-export function publishPort(mqtt: MqttPublisher): PublishPort {
+export function publishPort(mqtt: MqttPublisher, events?: EventLog): PublishPort {
   return {
     state: (topic, payload) => {
       const keys = /^keys\/([0-9a-f]{6})\/(\d+)$/.exec(topic);
@@ -11,7 +13,11 @@ export function publishPort(mqtt: MqttPublisher): PublishPort {
       else if (traffic) mqtt.publishState(mqtt.topics.traffic(traffic[1]!, traffic[2]!), payload);
       else mqtt.publishState(topic as Parameters<MqttPublisher['publishState']>[0], payload);
     },
-    event: (type, payload) => mqtt.publishEvent({ type, ...payload }),
+    event: (type, payload) => {
+      const event = { type, ...payload, ts: new Date().toISOString() };
+      events?.add(event);
+      mqtt.publishEvent(event);
+    },
     status: (state, reason) => mqtt.setStatus(state, reason),
   };
 }
