@@ -40,7 +40,7 @@ process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejec
 
 let daemon;
 try {
-  daemon = await startDaemon(config, logger);
+  daemon = await startDaemon(config, logger, { pretty });
 } catch (e) {
   logger.fatal({ err: (e as Error).message }, 'bcastd could not start');
   process.exit(1);

@@ -10,9 +10,11 @@ import { startPlayerExchange } from './player-exchange.js';
 import { publishPort } from './ports/publish-port.js';
 import { EventLog } from './event-log.js';
 import { statePort } from './ports/state-port.js';
-import { removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.js';
+import { readRuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.js';
 import { packageVersion } from './version.js';
-import { startSimWorld, type SimWorld } from './sim-world.js';
+import { pcscliteLoadable, startSimWorld, type SimWorld } from './sim-world.js';
+import { startSimWorldProcess, type RemoteSimWorld } from './sim-world-process.js';
+import { pcscdInstalled } from '../sim/pcscd.js';
 import { GpioModemResetter } from './gpio-resetter.js';
 import { SystemdNotifier, systemdEnv } from './systemd.js';
 import { BsmClient, LtkmListener, credentialsFromGba, type LtkmDropReason } from '../bsm/index.js';
@@ -20,7 +22,7 @@ import { Card, openCardTransport } from '../card/index.js';
 import { GbaClient, createHttpTransport, maskId } from '../gba/index.js';
 import { Modem } from '../modem/index.js';
 import { sdNotify } from '../native/index.js';
-import { CommandRouter, HealthReporter, MqttPublisher, startLocalBroker, type LocalBroker } from '../mqtt/index.js';
+import { CommandRouter, HealthReporter, MqttPublisher, startLocalBroker, stopStaleBroker, type LocalBroker } from '../mqtt/index.js';
 import { StateStore } from '../store/state-store.js';
 import { Terminal } from '../terminal/terminal.js';
 import type { LtkmRejectReason } from '../terminal/ports.js';
@@ -47,7 +49,12 @@ const DROP_REASONS: Record<LtkmDropReason, LtkmRejectReason> = {
   overload: 'overload',
 };
 
-export async function startDaemon(config: BoardConfig, root: Logger): Promise<RunningDaemon> {
+export interface DaemonOptions {
+  /** Human-readable log lines (passed on to the simulated world's process). */
+  pretty?: boolean;
+}
+
+export async function startDaemon(config: BoardConfig, root: Logger, opts: DaemonOptions = {}): Promise<RunningDaemon> {
   const levels = { level: config.log.level, ...(config.log.components ? { components: config.log.components } : {}) };
   // Adapters bind {component} themselves; the daemon, terminal and MQTT get it here.
   const SELF_BINDING = new Set(['modem', 'card', 'gba', 'bsm', 'store', 'sim']);
@@ -75,6 +82,11 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
     // MQTT first, so that every later step is visible.
     let broker: LocalBroker | null = null;
     if (!config.mqtt.url) {
+      // A previous bcastd killed without its shutdown left its broker running on our port: stop that one first.
+      const previous = await readRuntimeInfo(config.stateDir);
+      if (previous?.brokerPid !== undefined && previous.pid !== process.pid && (await stopStaleBroker(previous.brokerPid))) {
+        daemonLog.warn({ pid: previous.brokerPid }, 'stopped the local MQTT broker a previous, killed bcastd left behind');
+      }
       broker = await startLocalBroker({ port: SIM_BROKER_PORT, logger: log('mqtt') }).catch(() => startLocalBroker({ logger: log('mqtt') }));
       closers.push(['broker', () => broker!.close()]);
     }
@@ -90,15 +102,31 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
     closers.push(['mqtt', () => mqtt.close({ finalStatus: 'offline' })]);
     mqtt.setStatus('init');
 
+    // The simulated world: in its own process when the USIM can be reached through PC/SC, else in this one.
     let world: SimWorld | null = null;
+    let remote: RemoteSimWorld | null = null;
     if (isSim) {
-      world = await startSimWorld(config, log('sim'));
-      closers.push(['sim world', () => world!.close()]);
+      const sim = config.sim!;
+      const childPossible = sim.process === 'child' && sim.useVpcd !== false && pcscliteLoadable() && pcscdInstalled();
+      if (childPossible) {
+        try {
+          remote = await startSimWorldProcess(config, log('sim'), opts.pretty === true);
+          closers.push(['sim world', () => remote!.close()]);
+        } catch (err) {
+          if (sim.useVpcd === true) throw err;
+          daemonLog.info({ why: (err as Error).message }, 'the simulated world could not run in its own process; it runs in-process');
+        }
+      }
+      if (!remote) {
+        world = await startSimWorld(config, log('sim'));
+        closers.push(['sim world', () => world!.close()]);
+      }
     }
+    const simUrls = remote ? remote.urls : world ? { control: world.network.urls.control, portal: world.network.urls.portal } : null;
 
-    const modemPath = world ? world.modem.path : config.modem.port!;
+    const modemPath = remote ? remote.modemPath : world ? world.modem.path : config.modem.port!;
     // The board's reset/power lines, for the recovery ladder (the simulated modem has none).
-    const gpio = !world && config.modem.gpio ? config.modem.gpio : null;
+    const gpio = !isSim && config.modem.gpio ? config.modem.gpio : null;
     const resetter = gpio && (gpio.resetLine !== undefined || gpio.powerLine !== undefined) ? new GpioModemResetter({ gpio, logger: log('modem') }) : null;
     if (resetter) closers.push(['modem gpio', () => resetter.close()]);
     const modem = new Modem({
@@ -282,7 +310,7 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
       deviceId: config.deviceId,
       version: packageVersion(),
       modemProfile: config.modem.profile,
-      card: world ? world.cardPath : config.card.transport,
+      card: remote ? remote.cardPath : world ? world.cardPath : config.card.transport,
       node: process.version,
     });
 
@@ -293,7 +321,7 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
       mqttUrl: mqtt.url,
       topicPrefix: config.mqtt.topicPrefix,
       startedAt: new Date().toISOString(),
-      ...(world ? { sim: { controlUrl: world.network.urls.control, portalUrl: world.network.urls.portal } } : {}),
+      ...(simUrls ? { sim: { controlUrl: simUrls.control, portalUrl: simUrls.portal, ...(remote ? { pid: remote.pid } : {}) } } : {}),
       ...(broker && broker.pid !== process.pid ? { brokerPid: broker.pid } : {}),
     });
     closers.push(['runtime file', () => removeRuntimeInfo(config.stateDir)]);
@@ -310,7 +338,7 @@ export async function startDaemon(config: BoardConfig, root: Logger): Promise<Ru
     await card.start();
     t.start();
     daemonLog.info({ board: config.board.name, deviceId: config.deviceId, mqtt: mqtt.url }, 'bcastd started');
-    if (world) {
+    if (simUrls) {
       daemonLog.info(`watch it: npx bcastctl watch    buy a service out of band: npx bcastctl sim purchase ${'urn:bcastd:sim:sport'}`);
     }
 

@@ -1,6 +1,6 @@
 // `<state dir>/runtime.json`: how tools on the box find the running daemon (broker URL, topic prefix, device
 // id, the simulator's control API). Written atomically at start, removed at a clean stop. No secrets.
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../store/atomic-file.js';
 
@@ -12,7 +12,7 @@ export interface RuntimeInfo {
   topicPrefix: string;
   startedAt: string;
   /** Only on the sim board. */
-  sim?: { controlUrl: string; portalUrl: string };
+  sim?: { controlUrl: string; portalUrl: string; /** PID of the simulated world's own process (sim.process child). */ pid?: number };
   /** PID of the local broker the daemon started (none when mqtt.url names one, or for the in-process aedes). */
   brokerPid?: number;
 }
@@ -25,4 +25,13 @@ export async function writeRuntimeInfo(stateDir: string, info: RuntimeInfo): Pro
 
 export async function removeRuntimeInfo(stateDir: string): Promise<void> {
   await rm(join(stateDir, RUNTIME_FILE), { force: true });
+}
+
+/** The runtime file a previous run left (after a crash or SIGKILL), or null. */
+export async function readRuntimeInfo(stateDir: string): Promise<RuntimeInfo | null> {
+  try {
+    return JSON.parse(await readFile(join(stateDir, RUNTIME_FILE), 'utf8')) as RuntimeInfo;
+  } catch {
+    return null;
+  }
 }

@@ -42,7 +42,7 @@ export interface SimWorld {
 type Sim = NonNullable<BoardConfig['sim']>;
 
 /** pcsclite is an optional dependency: it is missing when libpcsclite-dev was absent at npm ci. */
-function pcscliteLoadable(): boolean {
+export function pcscliteLoadable(): boolean {
   try {
     createRequire(import.meta.url)('pcsclite');
     return true;

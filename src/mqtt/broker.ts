@@ -4,11 +4,11 @@
  * inside the process (MQTT 3.1.1) unless `fallback: false`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { startEmbeddedBroker } from './embedded-broker.js';
 import { BrokerUnavailableError } from './errors.js';
@@ -154,4 +154,26 @@ export async function startLocalBroker(opts: LocalBrokerOptions = {}): Promise<L
       opts.logger?.info({ url }, 'local MQTT broker stopped');
     },
   };
+}
+
+/**
+ * A local broker outlives a SIGKILLed bcastd (own process group); the next start stops it, when its PID (from the
+ * previous runtime file) still is a mosquitto running one of our generated configs, so the port is free again.
+ */
+export async function stopStaleBroker(pid: number): Promise<boolean> {
+  const ours = () => {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return argv.some((a) => a.endsWith('mosquitto')) && argv.some((a) => a.includes('bcastd-broker-'));
+    } catch {
+      return false;
+    }
+  };
+  if (!Number.isInteger(pid) || pid <= 1 || !ours()) return false;
+  const conf = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').find((a) => a.includes('bcastd-broker-'));
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 60 && ours(); i++) await new Promise((r) => setTimeout(r, 50));
+  if (ours()) process.kill(pid, 'SIGKILL');
+  if (conf && /\/bcastd-broker-[^/]+\/mosquitto\.conf$/.test(conf)) await rm(dirname(conf), { recursive: true, force: true });
+  return true;
 }

@@ -9,7 +9,7 @@ export { CommandRouter, COMMAND_ERRORS } from './commands.js';
 export type { CommandHandler, CommandCounters, CommandResponse, CommandRouterOptions } from './commands.js';
 export { HealthReporter } from './health.js';
 export type { HealthPayload, HealthReporterOptions } from './health.js';
-export { startLocalBroker, findMosquitto } from './broker.js';
+export { startLocalBroker, findMosquitto, stopStaleBroker } from './broker.js';
 export type { LocalBroker, LocalBrokerOptions } from './broker.js';
 export { MqttError, CommandError, BrokerUnavailableError } from './errors.js';
 export type { MqttErrorCode } from './errors.js';

@@ -203,6 +203,7 @@ export const SimSchema = Strict(
     subscriberFile: Type.Optional(AbsPath({ description: 'JSON file with the virtual subscriber (IMSI, K, OPc, …); absent: the built-in test subscriber.' })),
     profile: Defaulted(StringEnum(['full', 'aka-only'] as const, { description: 'Virtual USIM: "full" supports GBA_U and MBMS contexts, "aka-only" only 3G AKA (forces GBA_ME).' }), 'full'),
     useVpcd: Defaulted(Type.Unsafe<'auto' | boolean>({ enum: ['auto', true, false], description: 'Plug the virtual USIM into pcscd through vpcd: true, false (in-process card), or "auto" (when pcscd and vpcd are installed).', [EXPECTED]: '"auto", true or false' }), 'auto'),
+    process: Defaulted(StringEnum(['child', 'in-process'] as const, { description: 'Where the simulated world runs: "child" (its own process, so the daemon measures and behaves as on a real board; needs PC/SC, else in-process) or "in-process".' }), 'child'),
     vpcdPort: Defaulted(Port({ minimum: 1, description: 'TCP port of the vpcd driver the virtual card connects to (vsmartcard default 35963).' }), 35963),
     bsfPort: Defaulted(Port({ description: 'Loopback port of the simulated BSF (0: any free port).' }), 18080),
     bsmPort: Defaulted(Port({ description: 'Loopback port of the simulated BSM (0: any free port).' }), 18081),

@@ -1,0 +1,43 @@
+// Entry of the simulated world's own process (sim.process "child"): the daemon forks it with an IPC channel,
+// sends the board config, and gets back where the world's parts are. The world ends on "close", or when the
+// daemon is gone (IPC disconnect: a SIGKILLed daemon must not leave the world and its pcscd behind).
+import { createLogger } from './logger.js';
+import { startSimWorld, type SimWorld } from './sim-world.js';
+import type { BoardConfig } from './config/index.js';
+import type { ChildMessage, ParentMessage } from './sim-world-process.js';
+
+const send = (m: ChildMessage) => {
+  if (process.connected) process.send?.(m);
+};
+let world: SimWorld | null = null;
+let closing: Promise<void> | null = null;
+
+async function close(code: number): Promise<never> {
+  closing ??= (async () => {
+    await world?.close().catch(() => undefined);
+    world = null;
+  })();
+  await closing;
+  send({ type: 'closed' });
+  process.disconnect?.();
+  process.exit(code);
+}
+
+process.on('message', (m: ParentMessage) => {
+  if (m.type === 'start') void start(m.config, m.pretty);
+  else if (m.type === 'close') void close(0);
+});
+process.on('disconnect', () => void close(0));
+for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => void close(0));
+
+async function start(config: BoardConfig, pretty: boolean): Promise<void> {
+  const logger = createLogger({ level: config.log.level, pretty, ...(config.log.components ? { components: config.log.components } : {}) });
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'sim world: unhandled rejection (a bug: please report it)'));
+  try {
+    world = await startSimWorld(config, logger);
+    send({ type: 'ready', modemPath: world.modem.path, cardPath: world.cardPath, urls: { control: world.network.urls.control, portal: world.network.urls.portal } });
+  } catch (err) {
+    send({ type: 'failed', error: err instanceof Error ? err.message : String(err) });
+    await close(1);
+  }
+}
