@@ -95,12 +95,25 @@ const alive = (pid: number) => {
   return p !== null && p.state !== 'Z';
 };
 
+/** Every live descendant of `ppid` (the simulated world's process, and its private pcscd, included). */
 function childrenOf(ppid: number): Array<{ pid: number; comm: string }> {
-  const out: Array<{ pid: number; comm: string }> = [];
+  const all: Array<{ pid: number; ppid: number; comm: string }> = [];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     const p = procInfo(Number(d));
-    if (p && p.ppid === ppid && p.state !== 'Z') out.push({ pid: Number(d), comm: p.comm });
+    if (p && p.state !== 'Z') all.push({ pid: Number(d), ppid: p.ppid, comm: p.comm });
+  }
+  const out: Array<{ pid: number; comm: string }> = [];
+  const parents = new Set([ppid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of all) {
+      if (parents.has(p.ppid) && !parents.has(p.pid)) {
+        parents.add(p.pid);
+        out.push({ pid: p.pid, comm: p.comm });
+        grew = true;
+      }
+    }
   }
   return out;
 }
@@ -254,6 +267,14 @@ export class SystemRig {
    * After a SIGKILL the daemon's detached private pcscd is orphaned (nothing can stop it); a service manager
    * would kill the whole control group. Do that, by PID, and say what was reaped.
    */
+  /** Waits for the processes the daemon started to end on their own; returns those still running. */
+  async childrenGone(timeoutMs: number): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    const left = () => [...this.#children].filter(([pid]) => alive(pid)).map(([pid, comm]) => `${comm}(${pid})`);
+    while (left().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    return left();
+  }
+
   async reapOrphans(): Promise<string[]> {
     const reaped: string[] = [];
     for (const [pid, comm] of this.#children) {
