@@ -12,7 +12,8 @@ import { EventLog } from './event-log.js';
 import { statePort } from './ports/state-port.js';
 import { readRuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.js';
 import { packageVersion } from './version.js';
-import { pcscliteLoadable, startSimWorld, type SimWorld } from './sim-world.js';
+import type { SimWorld } from './sim-world.js';
+import { pcscliteLoadable } from './pcsclite-loadable.js';
 import { startSimWorldProcess, type RemoteSimWorld } from './sim-world-process.js';
 import { pcscdInstalled } from '../sim/pcscd.js';
 import { GpioModemResetter } from './gpio-resetter.js';
@@ -118,6 +119,8 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
         }
       }
       if (!remote) {
+        // Loaded only here: a daemon whose world runs elsewhere (or a real board) never holds the simulator's code.
+        const { startSimWorld } = await import('./sim-world.js');
         world = await startSimWorld(config, log('sim'));
         closers.push(['sim world', () => world!.close()]);
       }

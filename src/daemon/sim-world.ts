@@ -2,10 +2,10 @@
 // when they are installed, in-process otherwise), and the operator network (BSF, BSM, SMSC, purchase portal,
 // control API) on loopback. The daemon then runs exactly as on a real board against it.
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { BoardConfig } from './config/index.js';
+import { pcscliteLoadable } from './pcsclite-loadable.js';
 import { keyDomainIdFromPlmn, plmnFromImsi } from '../gba/index.js';
 import { maskCommand } from '../modem/index.js';
 import { PDP_RELEASE_VARIANTS, startSimModem, type PdpReleaseVariant, type SimModem } from '../sim/modem/index.js';
@@ -40,16 +40,6 @@ export interface SimWorld {
 }
 
 type Sim = NonNullable<BoardConfig['sim']>;
-
-/** pcsclite is an optional dependency: it is missing when libpcsclite-dev was absent at npm ci. */
-export function pcscliteLoadable(): boolean {
-  try {
-    createRequire(import.meta.url)('pcsclite');
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function attachCard(sim: Sim, usim: VirtualUsim, parent: Logger, stateDir: string): Promise<{ path: 'pcsc' | 'in-process'; close: () => Promise<void> }> {
   const log = parent.child({ component: 'sim' });
