@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerDaemonCommands } from './daemon/commands.js';
 import { registerDecode } from './decode/command.js';
+import { registerWatch } from './watch/command.js';
+import { registerBundle, registerLogLevel } from './bundle/index.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
 export function buildBcastctl(io: CliIo): Command {
@@ -12,6 +14,9 @@ export function buildBcastctl(io: CliIo): Command {
     .showHelpAfterError(false);
   registerDecode(program, io);
   registerDaemonCommands(program, io);
+  registerWatch(program, io);
+  registerLogLevel(program, io);
+  registerBundle(program, io);
   return program;
 }
 

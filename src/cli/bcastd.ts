@@ -4,7 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadBoardConfig } from '../daemon/config/index.js';
 import { startDaemon } from '../daemon/daemon.js';
-import { createLogger } from '../daemon/logger.js';
+import { createDaemonLogger } from '../daemon/diagnostics/index.js';
 import { LOG_LEVELS } from '../daemon/config/schema.js';
 
 const program = new Command('bcastd')
@@ -34,13 +34,13 @@ try {
 }
 if (opts.logLevel) config.log.level = opts.logLevel;
 const pretty = opts.logFormat ? opts.logFormat === 'pretty' : config.log.pretty || process.stdout.isTTY === true;
-const logger = createLogger({ level: config.log.level, pretty, ...(config.log.components ? { components: config.log.components } : {}) });
+const { logger, ring } = createDaemonLogger({ level: config.log.level, pretty, ...(config.log.components ? { components: config.log.components } : {}) });
 
 process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection (a bug: please report it)'));
 
 let daemon;
 try {
-  daemon = await startDaemon(config, logger, { pretty });
+  daemon = await startDaemon(config, logger, { pretty, ring });
 } catch (e) {
   logger.fatal({ err: (e as Error).message }, 'bcastd could not start');
   process.exit(1);

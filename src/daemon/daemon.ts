@@ -3,14 +3,14 @@
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { BoardConfig } from './config/index.js';
-import { componentLogger } from './logger.js';
+import { LogLevels, registerDiagnosticsCommands, type LogRing } from './diagnostics/index.js';
 import { cardLtkmProcessor, gbaCard } from './card-wiring.js';
 import { gbaPort, bsmPort, intakePort } from './ports/network-ports.js';
 import { startPlayerExchange } from './player-exchange.js';
 import { publishPort } from './ports/publish-port.js';
 import { EventLog } from './event-log.js';
 import { statePort } from './ports/state-port.js';
-import { readRuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.js';
+import { readRuntimeInfo, removeRuntimeInfo, writeRuntimeInfo, type RuntimeInfo } from './runtime-file.js';
 import { packageVersion } from './version.js';
 import type { SimWorld } from './sim-world.js';
 import { pcscliteLoadable } from './pcsclite-loadable.js';
@@ -53,18 +53,22 @@ const DROP_REASONS: Record<LtkmDropReason, LtkmRejectReason> = {
 export interface DaemonOptions {
   /** Human-readable log lines (passed on to the simulated world's process). */
   pretty?: boolean;
+  /** The ring the root logger feeds (createDaemonLogger): the log lines of the `diagnostics` command. */
+  ring?: LogRing;
 }
 
 export async function startDaemon(config: BoardConfig, root: Logger, opts: DaemonOptions = {}): Promise<RunningDaemon> {
   const levels = { level: config.log.level, ...(config.log.components ? { components: config.log.components } : {}) };
   // Adapters bind {component} themselves; the daemon, terminal and MQTT get it here.
   const SELF_BINDING = new Set(['modem', 'card', 'gba', 'bsm', 'store', 'sim']);
-  const log = (component: string) => componentLogger(root, component, levels, !SELF_BINDING.has(component));
+  // Runtime log levels (`log-level` command); a restart returns to the board config.
+  const logLevels = new LogLevels(root, levels);
+  const log = (component: string) => logLevels.logger(component, !SELF_BINDING.has(component));
   const daemonLog = log('daemon');
   const isSim = config.modem.profile === 'sim';
   await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
 
-  const closers: Array<[string, () => Promise<void> | void]> = [];
+  const closers: Array<[string, () => Promise<void> | void]> = [['log levels', () => logLevels.stop()]];
   const closeAll = async () => {
     for (const [what, close] of closers.reverse()) {
       try {
@@ -317,7 +321,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       node: process.version,
     });
 
-    await writeRuntimeInfo(config.stateDir, {
+    const runtimeInfo: RuntimeInfo = {
       pid: process.pid,
       deviceId: config.deviceId,
       board: config.board.name,
@@ -326,8 +330,17 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       startedAt: new Date().toISOString(),
       ...(simUrls ? { sim: { controlUrl: simUrls.control, portalUrl: simUrls.portal, ...(remote ? { pid: remote.pid } : {}) } } : {}),
       ...(broker && broker.pid !== process.pid ? { brokerPid: broker.pid } : {}),
-    });
+    };
+    await writeRuntimeInfo(config.stateDir, runtimeInfo);
     closers.push(['runtime file', () => removeRuntimeInfo(config.stateDir)]);
+    // bcastctl log-level / bcastctl bundle.
+    registerDiagnosticsCommands(commands, {
+      ...(opts.ring ? { ring: opts.ring } : {}),
+      levels: logLevels,
+      config,
+      counters: () => health.snapshot(),
+      runtime: () => runtimeInfo,
+    });
 
     // Under systemd (Type=notify): READY/STATUS/WATCHDOG/STOPPING; nothing without $NOTIFY_SOCKET.
     const sd = systemdEnv();

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { locateDaemon, type LocateOptions } from './locate.js';
 import { MqttSession } from './mqtt-session.js';
-import { statusLines, watchLine } from './render.js';
+import { statusLines } from './render.js';
 import { UsageError, type CliIo } from '../io.js';
 
 type Common = LocateOptions & { json?: boolean };
@@ -51,20 +51,6 @@ export function registerDaemonCommands(program: Command, io: CliIo): void {
       await s.close();
     }
   });
-
-  withLocation(program.command('watch').description('follow the daemon live: every state change and event').option('--json', 'one JSON object per line').option('--for <seconds>', 'stop after this many seconds')).action(
-    async (o: Common & { for?: string }) => {
-      const s = await session(o);
-      s.follow((m) => io.out(o.json ? JSON.stringify({ topic: m.topic, payload: m.payload }) : watchLine(m)));
-      await new Promise<void>((resolve) => {
-        const done = () => resolve();
-        process.once('SIGINT', done);
-        process.once('SIGTERM', done);
-        if (o.for) setTimeout(done, Number(o.for) * 1000);
-      });
-      await s.close();
-    },
-  );
 
   const send = (name: string, build: (o: Record<string, unknown>) => Record<string, unknown>) =>
     async (o: Common & Record<string, unknown>) => {

@@ -1,0 +1,38 @@
+/**
+ * The daemon's root logger with a LogRing beside its usual output: createLogger (redaction, ISO time, level
+ * labels, root level = most verbose component) writing into a pino multistream of { stdout-or-pretty, ring }.
+ * The ring always gets JSON lines, also in pretty mode, so a support bundle reads the same on every board.
+ */
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import { createLogger, type LoggerOptions } from '../logger.js';
+import { LogRing, type LogRingOptions } from './log-ring.js';
+
+export interface DaemonLoggerOptions extends LoggerOptions {
+  /** The ring to feed; a new one (with these bounds) when absent. */
+  ring?: LogRing | LogRingOptions;
+}
+
+export interface DaemonLogger {
+  logger: Logger;
+  ring: LogRing;
+}
+
+export function createDaemonLogger(opts: DaemonLoggerOptions): DaemonLogger {
+  const ring = opts.ring instanceof LogRing ? opts.ring : new LogRing(opts.ring);
+  // The same pretty settings as createLogger's (which cannot be reused here: it would prettify the ring's lines too).
+  const primary = opts.pretty
+    ? pretty({ colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: opts.destination ?? 1, sync: true })
+    : (opts.destination ?? pino.destination({ sync: false }));
+  // multistream filters per stream (default 'info'): both take everything, the loggers' own levels decide.
+  const tee = pino.multistream([
+    { level: 'trace', stream: primary },
+    { level: 'trace', stream: ring },
+  ]);
+  const { ring: _ring, pretty: _pretty, destination: _dest, ...rest } = opts;
+  void _ring;
+  void _pretty;
+  void _dest;
+  // createLogger types its destination as a Node stream; pino itself takes any { write } (a multistream is one).
+  return { logger: createLogger({ ...rest, pretty: false, destination: tee as unknown as NodeJS.WritableStream }), ring };
+}
