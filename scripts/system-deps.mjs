@@ -8,4 +8,5 @@ export const SYSTEM_DEPS = [
   { file: '/etc/reader.conf.d/vpcd', pkg: 'vsmartcard-vpcd', why: 'virtual reader driver the virtual USIM attaches to' },
   { file: '/usr/include/PCSC/winscard.h', pkg: 'libpcsclite-dev', why: 'headers the optional pcsclite binding compiles against' },
   { command: 'mosquitto', pkg: 'mosquitto', why: 'real MQTT 5 broker for the daemon tests' },
+  { command: 'openssl', pkg: 'openssl', why: 'throwaway CA and certificates for the MQTT TLS tests' },
 ];

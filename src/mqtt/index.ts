@@ -13,3 +13,8 @@ export { startLocalBroker, findMosquitto, stopStaleBroker } from './broker.js';
 export type { LocalBroker, LocalBrokerOptions } from './broker.js';
 export { MqttError, CommandError, BrokerUnavailableError } from './errors.js';
 export type { MqttErrorCode } from './errors.js';
+export { loadTlsOptions, clientCertCn, TlsConfigError } from './tls.js';
+export type { MqttTlsSettings, TlsConnectOptions, TlsOption } from './tls.js';
+export { describeConnectFailure } from './connect-errors.js';
+export type { ConnectFailure, ConnectFailureKind } from './connect-errors.js';
+export type { ConnectErrorState } from './publisher.js';

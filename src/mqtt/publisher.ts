@@ -3,13 +3,17 @@
  * last payload of every retained topic kept and republished on each (re)connect (so a broker restart or a
  * fresh broker loses nothing), events queued (bounded) while offline. Every payload passes sanitize()
  * first. Reconnects are ours (capped exponential backoff with jitter), not mqtt.js's fixed period.
+ * A failing connection is logged once per distinct cause, in field terms (see connect-errors.ts), with the
+ * repeat count kept in the counters (and so in `health`) rather than a line per attempt.
  */
 import { readFile } from 'node:fs/promises';
 import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { MqttConfig } from '../daemon/config/index.js';
+import { describeConnectFailure, isTlsUrl, type ConnectFailure, type ConnectFailureKind } from './connect-errors.js';
 import { MqttError } from './errors.js';
 import { sanitize } from './sanitize.js';
+import { clientCertCn, loadTlsOptions, type TlsConnectOptions } from './tls.js';
 import { DEFAULT_TOPIC_PREFIX, DeviceTopics, LWT_PAYLOAD, type StateTopicName, type Topic } from './topics.js';
 
 export interface MqttPublisherOptions {
@@ -39,6 +43,23 @@ export interface MqttCounters {
   reconnects: number;
   /** Payloads that had fields removed by the sanitizer. */
   sanitized: number;
+  /** Connection attempts that failed (TLS handshake, CONNACK refusal, socket error) since start. */
+  connectFailures: number;
+  /** The latest distinct connect failure (kept after a later success, as history); absent if none yet. */
+  lastConnectError?: ConnectErrorState;
+}
+
+/** One distinct connect failure and how often it repeated back to back. */
+export interface ConnectErrorState {
+  kind: ConnectFailureKind;
+  /** What went wrong, naming the config option to check (connect-errors.ts). */
+  message: string;
+  code?: string | number;
+  /** Consecutive attempts that failed this way. */
+  count: number;
+  /** ISO times of the first and the latest of them. */
+  since: string;
+  last: string;
 }
 
 export type JsonObject = Record<string, unknown>;
@@ -59,7 +80,7 @@ export class MqttPublisher {
   readonly #retained = new Map<string, Buffer>();
   readonly #queue: Outgoing[] = [];
   readonly #subs = new Map<string, MessageHandler>();
-  readonly #counters: MqttCounters = { published: 0, dropped: 0, reconnects: 0, sanitized: 0 };
+  readonly #counters: MqttCounters = { published: 0, dropped: 0, reconnects: 0, sanitized: 0, connectFailures: 0 };
   #client: MqttClient | undefined;
   #connected = false;
   #everConnected = false;
@@ -67,6 +88,13 @@ export class MqttPublisher {
   #attempt = 0;
   #timer: NodeJS.Timeout | undefined;
   #lastError: string | undefined;
+  /** The failure of the current outage (undefined once connected). */
+  #failure: ConnectErrorState | undefined;
+  /** The current attempt already reported its failure (an error precedes the close). */
+  #attemptFailed = false;
+  #tls: TlsConnectOptions | undefined;
+  /** Topics the broker's ACL refused (warned about once each; bounded, reply topics are the requester's). */
+  readonly #deniedTopics = new Set<string>();
   readonly #connectWaiters = new Set<() => void>();
 
   constructor(opts: MqttPublisherOptions) {
@@ -83,7 +111,8 @@ export class MqttPublisher {
   }
 
   get counters(): Readonly<MqttCounters> {
-    return { ...this.#counters };
+    const last = this.#counters.lastConnectError;
+    return { ...this.#counters, ...(last !== undefined ? { lastConnectError: { ...last } } : {}) };
   }
 
   /** Events/responses waiting for a connection. */
@@ -91,22 +120,26 @@ export class MqttPublisher {
     return this.#queue.length;
   }
 
-  /** Reads the password and TLS files, then connects in the background; never waits for the broker. */
+  /** Reads the password and TLS files (typed errors, see tls.ts), then connects in the background; never waits for the broker. */
   async start(): Promise<void> {
     if (this.#client !== undefined) return;
     const c = this.#o.config;
-    const read = async (what: string, path: string | undefined) => {
-      if (path === undefined) return undefined;
+    let password: string | undefined;
+    if (c.passwordFile !== undefined) {
       try {
-        return await readFile(path);
+        password = (await readFile(c.passwordFile)).toString('utf8').replace(/\r?\n$/, '');
       } catch (e) {
-        throw new MqttError('config_invalid', `cannot read MQTT ${what} file ${path}: ${(e as Error).message}`, { cause: e });
+        throw new MqttError('config_invalid', `cannot read MQTT password file ${c.passwordFile}: ${(e as Error).message}`, { cause: e });
       }
-    };
-    const password = (await read('password', c.passwordFile))?.toString('utf8').replace(/\r?\n$/, '');
-    const ca = await read('TLS CA', c.tls?.ca);
-    const cert = await read('TLS certificate', c.tls?.cert);
-    const key = await read('TLS key', c.tls?.key);
+    }
+    const tls = await loadTlsOptions(c.tls, this.#log);
+    // mqtt.js would quietly switch mqtt:// to mqtts:// when given a cert and key: TLS only when the URL says so.
+    if (tls !== undefined && !isTlsUrl(this.url)) this.#log.warn({ url: this.url }, `mqtt.tls is ignored: ${this.url} is not an mqtts:// or wss:// URL`);
+    this.#tls = isTlsUrl(this.url) ? tls : undefined;
+    const cn = clientCertCn(this.#tls);
+    if (cn !== undefined && cn !== this.#o.deviceId) {
+      this.#log.warn({ cn, deviceId: this.#o.deviceId }, `client certificate CN ${cn} is not the device id ${this.#o.deviceId}: a broker with per-device ACLs (use_identity_as_username) will refuse our topics`);
+    }
     const options: IClientOptions = {
       clientId: c.clientId ?? `bcastd-${this.#o.deviceId}`,
       protocolVersion: c.protocolVersion ?? 5,
@@ -119,16 +152,14 @@ export class MqttPublisher {
       will: { topic: this.topics.state('status').full, payload: Buffer.from(LWT_PAYLOAD), qos: 1, retain: true },
       ...(c.username !== undefined ? { username: c.username } : {}),
       ...(password !== undefined ? { password } : {}),
-      ...(ca !== undefined ? { ca } : {}),
-      ...(cert !== undefined ? { cert } : {}),
-      ...(key !== undefined ? { key } : {}),
-      ...(c.tls !== undefined ? { rejectUnauthorized: c.tls.rejectUnauthorized ?? true } : {}),
+      ...(this.#tls ?? {}),
     };
+    if (this.#tls !== undefined) this.#log.info({ url: this.url, ...(cn !== undefined ? { cn } : {}), ca: c.tls?.ca ?? 'system', servername: this.#tls.servername }, 'mqtt TLS configured');
     const client = mqtt.connect(this.url, options);
     this.#client = client;
     client.on('connect', () => this.#onConnect());
     client.on('close', () => this.#onClose());
-    client.on('error', (e) => (this.#lastError = e.message));
+    client.on('error', (e) => this.#onError(e));
     client.on('message', (topic, payload, packet) => this.#onMessage(topic, payload, packet));
   }
 
@@ -143,7 +174,8 @@ export class MqttPublisher {
       };
       const t = setTimeout(() => {
         this.#connectWaiters.delete(done);
-        reject(new MqttError('closed', `not connected to ${this.url} within ${timeoutMs} ms${this.#lastError ? ` (${this.#lastError})` : ''}`));
+        const why = [this.#failure?.message, this.#lastError].filter((x) => x !== undefined);
+        reject(new MqttError('closed', `not connected to ${this.url} within ${timeoutMs} ms${why.length > 0 ? ` (${why.join('; ')})` : ''}`));
       }, timeoutMs);
       this.#connectWaiters.add(done);
     });
@@ -243,7 +275,11 @@ export class MqttPublisher {
     this.#client!.publish(m.topic, m.body, opts, (err) => {
       if (err) {
         this.#counters.dropped++;
-        this.#log.debug({ topic: m.topic, err: err.message }, 'mqtt publish failed');
+        // MQTT 5 PUBACK 0x87: the broker's ACL refuses this topic (on 3.1.1 mosquitto drops it silently).
+        if ((err as { code?: unknown }).code === 0x87 && !this.#deniedTopics.has(m.topic) && this.#deniedTopics.size < 64) {
+          this.#deniedTopics.add(m.topic);
+          this.#log.warn({ topic: m.topic, code: 0x87 }, `broker refused to accept ${m.topic}: not authorised by its ACL (check that the certificate CN / mqtt.username is the device id)`);
+        } else this.#log.debug({ topic: m.topic, err: err.message }, 'mqtt publish failed');
       } else this.#counters.published++;
     });
   }
@@ -251,20 +287,48 @@ export class MqttPublisher {
   #onConnect(): void {
     this.#connected = true;
     if (this.#everConnected) this.#counters.reconnects++;
-    this.#log.info({ url: this.url, reconnect: this.#everConnected, attempt: this.#attempt }, 'mqtt connected');
+    const after = this.#failure !== undefined ? { afterFailure: { reason: this.#failure.message, count: this.#failure.count } } : {};
+    this.#log.info({ url: this.url, reconnect: this.#everConnected, attempt: this.#attempt, ...after }, 'mqtt connected');
     this.#everConnected = true;
     this.#attempt = 0;
     this.#lastError = undefined;
+    this.#failure = undefined;
+    this.#attemptFailed = false;
     for (const filter of this.#subs.keys()) this.#client!.subscribe(filter, { qos: 1 }, (e) => e && this.#log.warn({ filter, err: e.message }, 'mqtt subscribe failed'));
     for (const [topic, body] of this.#retained) this.#publish({ topic, body, retain: true });
     for (const m of this.#queue.splice(0)) this.#publish(m);
     for (const w of [...this.#connectWaiters]) w();
   }
 
+  #onError(e: Error): void {
+    this.#lastError = e.message;
+    // A lost connection (#onClose says so), or a second error of an attempt already counted (the first is the specific one).
+    if (this.#connected || this.#closing || this.#attemptFailed) return;
+    this.#recordFailure(describeConnectFailure(e, { url: this.url, caConfigured: this.#tls?.ca !== undefined, certConfigured: this.#tls?.cert !== undefined, ...(this.#tls?.servername !== undefined ? { servername: this.#tls.servername } : {}) }));
+  }
+
+  /** One warn line per distinct failure; repeats only count (and show in counters.lastConnectError). */
+  #recordFailure(f: ConnectFailure): void {
+    this.#attemptFailed = true;
+    this.#counters.connectFailures++;
+    const now = new Date().toISOString();
+    const cur = this.#failure;
+    if (cur !== undefined && cur.kind === f.kind && cur.message === f.message) {
+      cur.count++;
+      cur.last = now;
+      this.#log.debug({ url: this.url, kind: f.kind, count: cur.count }, 'mqtt connect failed again');
+    } else {
+      this.#failure = { kind: f.kind, message: f.message, ...(f.code !== undefined ? { code: f.code } : {}), count: 1, since: now, last: now };
+      const previous = cur !== undefined ? { previous: { reason: cur.message, count: cur.count } } : {};
+      this.#log.warn({ url: this.url, kind: f.kind, ...(f.code !== undefined ? { code: f.code } : {}), reason: f.message, ...previous }, f.headline);
+    }
+    this.#counters.lastConnectError = { ...this.#failure! };
+  }
+
   #onClose(): void {
     if (this.#closing) return;
     if (this.#connected) this.#log.warn({ url: this.url, err: this.#lastError }, 'mqtt connection lost; reconnecting');
-    else if (this.#attempt === 0) this.#log.warn({ url: this.url, err: this.#lastError }, 'mqtt broker unreachable; retrying');
+    else if (!this.#attemptFailed) this.#recordFailure(describeConnectFailure(undefined, { url: this.url }));
     this.#connected = false;
     this.#scheduleReconnect();
   }
@@ -279,6 +343,7 @@ export class MqttPublisher {
     this.#log.debug({ delayMs: Math.round(delay), attempt: this.#attempt }, 'mqtt reconnect scheduled');
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
+      this.#attemptFailed = false;
       if (!this.#closing) this.#client?.reconnect();
     }, delay);
   }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { locateDaemon, type LocateOptions } from '../daemon/locate.js';
 import { MqttSession } from '../daemon/mqtt-session.js';
+import { withBrokerOptions } from '../daemon/broker-options.js';
 import { UsageError, type CliIo } from '../io.js';
 import { writeBundle } from './archive.js';
 import { collectBundle } from './collect.js';
@@ -9,13 +10,8 @@ import { levelLines, changeLines } from './render.js';
 
 type Location = LocateOptions;
 
-/** The same location options as the other daemon commands (see src/cli/daemon/commands.ts). */
-function withLocation(cmd: Command): Command {
-  return cmd
-    .option('--board <name|path>', 'board config of the daemon (finds its runtime file)', 'sim')
-    .option('--broker <url>', 'MQTT broker URL (default: from the running daemon)')
-    .option('--device <id>', 'device id');
-}
+/** The same location options as the other daemon commands. */
+const withLocation = (cmd: Command): Command => withBrokerOptions(cmd);
 
 function positiveNumber(what: string, s: string | undefined, integer = false): number | undefined {
   if (s === undefined) return undefined;

@@ -2,18 +2,14 @@
 // simulated world's portal and control API on the sim board.
 import type { Command } from 'commander';
 import { locateDaemon, type LocateOptions } from './locate.js';
+import { withBrokerOptions } from './broker-options.js';
 import { MqttSession } from './mqtt-session.js';
 import { statusLines } from './render.js';
 import { UsageError, type CliIo } from '../io.js';
 
 type Common = LocateOptions & { json?: boolean };
 
-function withLocation(cmd: Command): Command {
-  return cmd
-    .option('--board <name|path>', 'board config of the daemon (finds its runtime file)', 'sim')
-    .option('--broker <url>', 'MQTT broker URL (default: from the running daemon)')
-    .option('--device <id>', 'device id ("+" for every device on the broker)');
-}
+const withLocation = (cmd: Command): Command => withBrokerOptions(cmd);
 
 async function session(o: Common): Promise<MqttSession> {
   return MqttSession.connect(await locateDaemon(o));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadBoardConfig } from '../../daemon/config/index.js';
 import { RUNTIME_FILE, type RuntimeInfo } from '../../daemon/runtime-file.js';
 import { UsageError } from '../io.js';
+import { brokerAuth, type BrokerAuth, type BrokerCliOptions } from './broker-options.js';
 
 export interface DaemonLocation {
   mqttUrl: string;
@@ -12,13 +13,11 @@ export interface DaemonLocation {
   /** A device id, or '+' for every device on the broker. */
   deviceId: string;
   sim?: RuntimeInfo['sim'];
+  /** TLS and login for the broker (board config, overridden by the command line). */
+  auth?: BrokerAuth;
 }
 
-export interface LocateOptions {
-  board?: string;
-  broker?: string;
-  device?: string;
-}
+export type LocateOptions = Omit<BrokerCliOptions, 'device'> & { device?: string };
 
 export async function locateDaemon(o: LocateOptions): Promise<DaemonLocation> {
   const config = loadBoardConfig(o.board ?? 'sim');
@@ -37,5 +36,6 @@ export async function locateDaemon(o: LocateOptions): Promise<DaemonLocation> {
     topicPrefix: runtime?.topicPrefix ?? config.mqtt.topicPrefix,
     deviceId: o.device ?? runtime?.deviceId ?? config.deviceId,
     ...(runtime?.sim ? { sim: runtime.sim } : {}),
+    auth: brokerAuth(o, { ...(config.mqtt.tls ? { tls: config.mqtt.tls } : {}), ...(config.mqtt.username ? { username: config.mqtt.username } : {}), ...(config.mqtt.passwordFile ? { passwordFile: config.mqtt.passwordFile } : {}) }),
   };
 }

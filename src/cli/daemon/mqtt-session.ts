@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { DaemonLocation } from './locate.js';
+import { brokerConnectOptions, connectFailureText } from './broker-options.js';
 
 export interface TopicMessage {
   topic: string;
@@ -23,19 +24,27 @@ export class MqttSession {
 
   /** Connects with MQTT 5, falling back to 3.1.1 when the broker refuses version 5. */
   static async connect(where: DaemonLocation, timeoutMs = 5000): Promise<MqttSession> {
+    const extra = await brokerConnectOptions(where.mqttUrl, where.auth);
+    let failure: unknown = null;
     for (const version of [5, 4] as const) {
-      const client = mqtt.connect(where.mqttUrl, { protocolVersion: version, reconnectPeriod: 0, connectTimeout: timeoutMs, clientId: `bcastctl-${randomBytes(4).toString('hex')}` });
-      const outcome = await new Promise<'ok' | 'refused' | 'unreachable'>((resolve) => {
+      const client = mqtt.connect(where.mqttUrl, { ...extra, protocolVersion: version, reconnectPeriod: 0, connectTimeout: timeoutMs, clientId: `bcastctl-${randomBytes(4).toString('hex')}` });
+      const outcome = await new Promise<'ok' | 'refused' | 'unreachable' | 'failed'>((resolve) => {
         const t = setTimeout(() => resolve('unreachable'), timeoutMs);
         client.once('connect', () => (clearTimeout(t), resolve('ok')));
-        client.once('error', (e: Error & { code?: number }) => (clearTimeout(t), resolve(/protocol|version/i.test(e.message) || e.code === 1 || e.code === 132 ? 'refused' : 'unreachable')));
+        client.once('error', (e: Error & { code?: number | string }) => {
+          clearTimeout(t);
+          failure = e;
+          // Only a protocol refusal is worth a retry with 3.1.1; TLS and auth failures are the answer.
+          resolve(/protocol|version/i.test(e.message) || e.code === 1 || e.code === 132 ? 'refused' : typeof e.code === 'string' && !/ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT/.test(e.code) ? 'failed' : 'unreachable');
+        });
         client.once('close', () => (clearTimeout(t), resolve(version === 5 ? 'refused' : 'unreachable')));
       });
       if (outcome === 'ok') return new MqttSession(client, where, version);
       client.end(true);
+      if (outcome === 'failed') throw new Error(`cannot connect to the MQTT broker at ${where.mqttUrl}: ${connectFailureText(failure, where.mqttUrl, where.auth)}`);
       if (outcome === 'unreachable') break;
     }
-    throw new Error(`cannot reach the MQTT broker at ${where.mqttUrl} within ${timeoutMs} ms`);
+    throw new Error(`cannot reach the MQTT broker at ${where.mqttUrl} within ${timeoutMs} ms${failure ? ` (${connectFailureText(failure, where.mqttUrl, where.auth)})` : ''}`);
   }
 
   private parse(topic: string, payload: Buffer, retained: boolean): TopicMessage | null {

@@ -2,6 +2,7 @@
 // the log at the bottom); into a pipe or a dumb terminal one line per change; with --json one object per message.
 import type { Command } from 'commander';
 import { locateDaemon } from '../daemon/locate.js';
+import { brokerConnectOptions, withBrokerOptions, type BrokerCliOptions } from '../daemon/broker-options.js';
 import type { TopicMessage } from '../daemon/mqtt-session.js';
 import { watchLine } from '../daemon/render.js';
 import { UsageError, type CliIo } from '../io.js';
@@ -12,9 +13,7 @@ import { renderScreen } from './render.js';
 import { FullScreen, type WatchTerminal } from './screen.js';
 import { clean } from './text.js';
 
-export interface WatchCliOptions {
-  board?: string;
-  broker?: string;
+export interface WatchCliOptions extends Omit<BrokerCliOptions, 'device'> {
   device?: string[];
   json?: boolean;
   /** false with --no-color */
@@ -82,12 +81,12 @@ function seconds(what: string, v: string | undefined): number | undefined {
 const QUIT_KEYS = /[qQ\u0003\u0004]/;
 
 export function registerWatch(program: Command, io: CliIo, host: () => WatchHost = processHost): void {
-  program
-    .command('watch')
-    .description('live view of bcastd: status, modem/network, PDP, card, GBA, BSM registration, keys and a log, per device (one line per change when not on a terminal)')
-    .option('--board <name|path>', 'board config of the daemon (finds its runtime file)', 'sim')
-    .option('--broker <url>', 'MQTT broker URL (default: from the running daemon)')
-    .option('--device <id...>', 'device id, or a prefix ending in * ("box-*"); "+" for every device; several may be given')
+  withBrokerOptions(
+    program
+      .command('watch')
+      .description('live view of bcastd: status, modem/network, PDP, card, GBA, BSM registration, keys and a log, per device (one line per change when not on a terminal)'),
+    'many',
+  )
     .option('--json', 'one JSON object per message, for scripts')
     .option('--no-color', 'no colour (also when NO_COLOR is set or TERM=dumb)')
     .option('--for <seconds>', 'stop after this many seconds')
@@ -95,7 +94,8 @@ export function registerWatch(program: Command, io: CliIo, host: () => WatchHost
     .action(async (o: WatchCliOptions) => {
       const forMs = seconds('--for', o.for);
       const staleMs = seconds('--stale', o.stale);
-      const where = await locateDaemon({ ...(o.board ? { board: o.board } : {}), ...(o.broker ? { broker: o.broker } : {}) });
+      const { device: _devices, ...location } = o;
+      const where = await locateDaemon(location);
       const matcher = deviceMatcher(o.device?.length ? o.device : [where.deviceId]);
       const h = host();
       const { mode, color } = chooseMode(o, h.isTTY, h.env);
@@ -117,7 +117,7 @@ export function registerWatch(program: Command, io: CliIo, host: () => WatchHost
         else io.err(state === 'connected' ? `bcastctl: broker ${where.mqttUrl} connected again` : `bcastctl: lost the broker ${where.mqttUrl}; reconnecting`);
       };
       const feed = await WatchFeed.open(
-        { url: where.mqttUrl, topicPrefix: where.topicPrefix, filters: matcher.filters(where.topicPrefix), accept: (m) => matcher.matches(m.device) },
+        { url: where.mqttUrl, connectOptions: await brokerConnectOptions(where.mqttUrl, where.auth), topicPrefix: where.topicPrefix, filters: matcher.filters(where.topicPrefix), accept: (m) => matcher.matches(m.device) },
         { message: onMessage, link: onLink },
       );
 

@@ -10,6 +10,8 @@ export type LinkState = 'connected' | 'reconnecting';
 
 export interface FeedOptions {
   url: string;
+  /** TLS and login (see src/cli/daemon/broker-options.ts). */
+  connectOptions?: Record<string, unknown>;
   topicPrefix: string;
   filters: string[];
   /** Messages of other devices (a prefix subscribes to all of them) are dropped here. */
@@ -32,7 +34,7 @@ export class WatchFeed {
   static async open(o: FeedOptions, h: FeedHandlers): Promise<WatchFeed> {
     const timeoutMs = o.connectTimeoutMs ?? 5000;
     // MQTT 3.1.1: subscribing needs nothing of 5, and every broker bcastd runs with (aedes too) speaks it.
-    const client = mqtt.connect(o.url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: timeoutMs, clientId: `bcastctl-watch-${randomBytes(4).toString('hex')}` });
+    const client = mqtt.connect(o.url, { ...o.connectOptions, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: timeoutMs, clientId: `bcastctl-watch-${randomBytes(4).toString('hex')}` });
     const ok = await new Promise<boolean>((resolve) => {
       const t = setTimeout(() => resolve(false), timeoutMs);
       client.once('connect', () => (clearTimeout(t), resolve(true)));

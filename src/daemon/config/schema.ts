@@ -138,6 +138,7 @@ const MqttTls = Strict(
     cert: Type.Optional(AbsPath({ description: 'Client certificate file (PEM) for mutual TLS.' })),
     key: Type.Optional(AbsPath({ description: 'Client private key file (PEM) for mutual TLS.' })),
     rejectUnauthorized: Defaulted(Type.Boolean({ description: 'Refuse brokers whose certificate does not verify. Turn off only in a lab.' }), true),
+    servername: Type.Optional(Type.String({ minLength: 1, description: 'Name to verify the broker certificate against (and SNI) instead of the URL host.' })),
   },
   { description: 'TLS settings for mqtts:// and wss:// brokers.' },
 );
