@@ -10,7 +10,9 @@
         "src/fd.c",
         "src/pty.c",
         "src/sd_notify.c",
-        "src/gpio.c"
+        "src/gpio.c",
+        "src/secure_memory.c",
+        "src/tcp.c"
       ],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
       "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fvisibility=hidden"],

@@ -8,6 +8,8 @@ static napi_value init(napi_env env, napi_value exports) {
   if (bcastd_register_pty(env, exports) != napi_ok) return NULL;
   if (bcastd_register_sd_notify(env, exports) != napi_ok) return NULL;
   if (bcastd_register_gpio(env, exports) != napi_ok) return NULL;
+  if (bcastd_register_secure_memory(env, exports) != napi_ok) return NULL;
+  if (bcastd_register_tcp(env, exports) != napi_ok) return NULL;
   return exports;
 }
 

@@ -33,6 +33,8 @@ napi_status bcastd_register_fd(napi_env env, napi_value exports);
 napi_status bcastd_register_pty(napi_env env, napi_value exports);
 napi_status bcastd_register_sd_notify(napi_env env, napi_value exports);
 napi_status bcastd_register_gpio(napi_env env, napi_value exports);
+napi_status bcastd_register_secure_memory(napi_env env, napi_value exports);
+napi_status bcastd_register_tcp(napi_env env, napi_value exports);
 
 #define BCASTD_CALL(env, call, ret)      \
   do {                                   \

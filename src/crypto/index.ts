@@ -57,4 +57,4 @@ export {
 export { mikeyPrf, mikeyKeyLabel, deriveMikeyKeys, MIKEY_KEY_DERIVATION, type MikeyKeys } from './mikey-prf.js';
 export { aesCmIv, aesCmEncrypt, aesCmDecrypt, type MikeyTimestamp } from './aes-cm.js';
 export { hmacSha1_160, verifyMac, verificationMac, HMAC_SHA1_160_LEN } from './mac.js';
-export { Secret } from './secret.js';
+export { Secret, type SecretAllocator } from './secret.js';

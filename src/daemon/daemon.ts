@@ -22,7 +22,8 @@ import { BsmClient, LtkmListener, credentialsFromGba, type LtkmDropReason } from
 import { Card, openCardTransport } from '../card/index.js';
 import { GbaClient, createHttpTransport, maskId } from '../gba/index.js';
 import { Modem } from '../modem/index.js';
-import { sdNotify } from '../native/index.js';
+import { sdNotify, secureAllocator, secureMemoryAvailable } from '../native/index.js';
+import { Secret } from '../crypto/index.js';
 import { CommandRouter, HealthReporter, MqttPublisher, startLocalBroker, stopStaleBroker, type LocalBroker } from '../mqtt/index.js';
 import { StateStore } from '../store/state-store.js';
 import { Terminal } from '../terminal/terminal.js';
@@ -65,6 +66,12 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
   const logLevels = new LogLevels(root, levels);
   const log = (component: string) => logLevels.logger(component, !SELF_BINDING.has(component));
   const daemonLog = log('daemon');
+  // Key material held in the ME (GBA_ME keys, MUKs, MSKs): locked, non-dumpable memory, zeroed when freed.
+  if (secureMemoryAvailable()) {
+    Secret.setAllocator(secureAllocator((s) => daemonLog.warn({ secureMemory: s }, 'key memory could not be locked (RLIMIT_MEMLOCK; raise LimitMEMLOCK or grant CAP_IPC_LOCK): keys may be swapped out')));
+  } else {
+    daemonLog.warn('locked key memory unavailable (native addon not built or not Linux): keys stay in ordinary buffers');
+  }
   const isSim = config.modem.profile === 'sim';
   await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
 

@@ -145,6 +145,9 @@ export class MqttPublisher {
       protocolVersion: c.protocolVersion ?? 5,
       clean: true,
       keepalive: this.#o.keepaliveSec ?? 30,
+      // A PINGREQ every keepalive interval, busy or not: re-arming its timer on every packet cost more CPU per
+      // trigger than the publishes themselves.
+      reschedulePings: false,
       connectTimeout: this.#o.connectTimeoutMs ?? 10_000,
       reconnectPeriod: 0, // ours: see #scheduleReconnect
       resubscribe: false, // ours: see #onConnect

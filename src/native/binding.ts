@@ -53,6 +53,28 @@ export interface NativeExports {
   sdNotify: (message: string, socketPath?: string) => boolean;
   gpioRequestOutput: (chipPath: string, offset: number, activeLow: boolean, consumer: string, value: boolean) => RawGpioLine;
   gpioSetValue: (fd: number, abi: 1 | 2, value: boolean) => void;
+  secureAlloc: (size: number) => Buffer;
+  secureWipe: (buf: Uint8Array) => void;
+  secureIsLocked: (buf: Uint8Array) => boolean;
+  secureMemoryStats: () => SecureMemoryStats;
+  tcpQuickAck: (fd: number) => void;
+  tcpQuickAckGet: (fd: number) => boolean;
+}
+
+/** The process-wide pool of locked pages behind secureAlloc() (secure_memory.c). */
+export interface SecureMemoryStats {
+  pageSize: number;
+  /** pages mapped for the pool, locked or not */
+  pages: number;
+  /** of those, pages mlock() accepted */
+  lockedPages: number;
+  chunksInUse: number;
+  /** bytes of the chunks in use (a chunk is the request rounded up to its size class) */
+  bytesInUse: number;
+  /** pages that mlock() refused (RLIMIT_MEMLOCK without CAP_IPC_LOCK); they are used unlocked */
+  lockFailures: number;
+  /** errno name of the last refusal ('EPERM', 'ENOMEM', 'EAGAIN'), null if none */
+  lastLockError: string | null;
 }
 
 /** A requested GPIO output line (gpio.c): the line-request fd and the uAPI version it was requested with. */
@@ -136,4 +158,15 @@ let cached: NativeAddon | undefined;
 export function native<K extends keyof NativeExports>(name: K): NativeExports[K] {
   cached ??= loadNativeAddon();
   return cached.get(name);
+}
+
+/** Whether native(name) would succeed: the addon is built, loads, and has `name` on this platform. */
+export function hasNative(name: keyof NativeExports): boolean {
+  try {
+    cached ??= loadNativeAddon();
+  } catch (err) {
+    if (err instanceof NativeAddonError) return false;
+    throw err;
+  }
+  return cached.has(name);
 }

@@ -8,6 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { Socket, connect } from 'node:net';
+import { enableQuickAck } from '../../native/tcp.js';
 import type { Logger } from 'pino';
 import type { VirtualUsim } from './usim.js';
 
@@ -36,6 +37,8 @@ export class VpcdClient extends EventEmitter<VpcdClientEvents> {
   readonly #backoff: { initialMs: number; maxMs: number };
   #socket: Socket | null = null;
   #connected = false;
+  /** TCP_QUICKACK works here (native addon, Linux); re-armed after every read. */
+  #quickAck = false;
   #retryMs: number;
   #timer: NodeJS.Timeout | null = null;
   #stopped = true;
@@ -107,10 +110,16 @@ export class VpcdClient extends EventEmitter<VpcdClientEvents> {
     s.on('connect', () => {
       this.#connected = true;
       this.#retryMs = this.#backoff.initialMs;
-      this.#log?.debug({ port: this.#port }, 'virtual USIM attached to vpcd');
+      this.#quickAck = enableQuickAckSafely(s);
+      this.#log?.debug({ port: this.#port, quickAck: this.#quickAck }, 'virtual USIM attached to vpcd');
       this.emit('connected');
     });
-    s.on('data', (d) => this.#onData(d));
+    s.on('data', (d) => {
+      // vpcd writes each message as the 2-byte length, then the data, with Nagle on: if we delay our ACK of the
+      // length (Linux: ~40 ms), it holds the data back. Quick-ack mode does not last, so it is re-armed per read.
+      if (this.#quickAck) this.#quickAck = enableQuickAckSafely(s);
+      this.#onData(d);
+    });
     s.on('error', (e) => this.#log?.debug({ err: e.message }, 'vpcd connection error'));
     s.on('close', () => {
       const was = this.#connected;
@@ -169,5 +178,14 @@ export class VpcdClient extends EventEmitter<VpcdClientEvents> {
     const head = Buffer.alloc(2);
     head.writeUInt16BE(payload.length);
     s.write(Buffer.concat([head, payload]));
+  }
+}
+
+/** Quick-ack mode on, or false when the platform or addon cannot (the card then just answers ~40 ms later). */
+function enableQuickAckSafely(s: Socket): boolean {
+  try {
+    return enableQuickAck(s);
+  } catch {
+    return false;
   }
 }

@@ -21,7 +21,7 @@ function fdFlags(fd: number): number {
 test('the built addon loads from the package root and exports every feature of this platform', () => {
   const addon = loadNativeAddon();
   assert.equal(addon.file, defaultAddonPath());
-  for (const name of ['openpty', 'ptyInfo', 'closeFd', 'FdPoller', 'pollEvents', 'sdNotify'] as const) {
+  for (const name of ['openpty', 'ptyInfo', 'closeFd', 'FdPoller', 'pollEvents', 'sdNotify', 'gpioRequestOutput', 'gpioSetValue', 'secureAlloc', 'secureWipe', 'secureIsLocked', 'secureMemoryStats', 'tcpQuickAck', 'tcpQuickAckGet'] as const) {
     assert.equal(addon.has(name), true, name);
   }
   assert.deepEqual(Object.keys(native('pollEvents')).sort(), ['disconnect', 'readable', 'writable']);
