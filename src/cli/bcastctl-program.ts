@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDaemonCommands } from './daemon/commands.js';
 import { registerDecode } from './decode/command.js';
 import { registerWatch } from './watch/command.js';
+import { registerTrace } from './trace/command.js';
 import { registerBundle, registerLogLevel } from './bundle/index.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
@@ -15,6 +16,7 @@ export function buildBcastctl(io: CliIo): Command {
   registerDecode(program, io);
   registerDaemonCommands(program, io);
   registerWatch(program, io);
+  registerTrace(program, io);
   registerLogLevel(program, io);
   registerBundle(program, io);
   return program;

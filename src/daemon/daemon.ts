@@ -27,6 +27,7 @@ import { Secret } from '../crypto/index.js';
 import { CommandRouter, HealthReporter, MqttPublisher, startLocalBroker, stopStaleBroker, type LocalBroker } from '../mqtt/index.js';
 import { StateStore } from '../store/state-store.js';
 import { Terminal } from '../terminal/terminal.js';
+import { WDP_PORT } from '../codec/wsp/ports.js';
 import type { LtkmRejectReason } from '../terminal/ports.js';
 
 const MODEM_READY_TIMEOUT_MS = 60_000;
@@ -252,7 +253,11 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
 
     // Adapter events → terminal triggers and state topics.
     let releasedSinceActive = false;
-    modem.on('wap-push', (e) => publish.event('wap-push', { contentType: e.push.contentType, applicationId: e.push.applicationId, bytes: e.push.body.length, source: 'sms' }));
+    modem.on('wap-push', (e) => {
+      // The SMS (all its parts, reassembled) as the modem handed it over, then what it carried.
+      publish.event('sms', { via: e.via, parts: e.datagram.parts, textual: false, port: WDP_PORT.wapPush });
+      publish.event('wap-push', { contentType: e.push.contentType, applicationId: e.push.applicationId, bytes: e.push.body.length, source: 'sms' });
+    });
     modem.on('wap-push', (e) => void t.wapPush(e.push, 'sms').catch((err: unknown) => daemonLog.error({ err: (err as Error).message }, 'WAP push handling failed')));
     modem.on('coverage', (c) => {
       publish.state('modem', { state: modem.state, coverage: c.covered, registration: c.registration ?? null });

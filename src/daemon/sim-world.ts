@@ -134,6 +134,7 @@ export async function startSimWorld(config: BoardConfig, logger: Logger): Promis
         deliverSms: (pdus) => void modem.smsc.deliver(pdus),
         atLog: () => modem.atLog,
       }),
+      card: () => usim,
       logger: log,
     });
     closers.push(() => network.close());

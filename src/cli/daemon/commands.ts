@@ -81,6 +81,10 @@ export function registerDaemonCommands(program: Command, io: CliIo): void {
     if (state !== 'on' && state !== 'off') throw new UsageError(`coverage takes on or off, not '${state}'`);
     io.out(JSON.stringify(await simPost(o, 'controlUrl', '/coverage', { on: state === 'on' })));
   });
+  withLocation(sim.command('card').description('take the virtual USIM out of its reader, or put it back').argument('<in|out>')).action(async (state: string, o: Common) => {
+    if (state !== 'in' && state !== 'out') throw new UsageError(`card takes in or out, not '${state}'`);
+    io.out(JSON.stringify(await simPost(o, 'controlUrl', '/card', { present: state === 'in' })));
+  });
   withLocation(sim.command('pdp-release').description('the network releases the PDP context').argument('[variant]', 'the +CGEV form (default nw-pdn-deact)')).action(
     async (variant: string | undefined, o: Common) => io.out(JSON.stringify(await simPost(o, 'controlUrl', '/pdp-release', variant ? { variant } : {}))),
   );

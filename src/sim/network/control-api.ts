@@ -17,6 +17,8 @@
  *   POST /pdp-release {variant?}   the network releases the PDP context (a +CGEV form)
  *   POST /sms {pdus: [hex]}        SMS-DELIVER PDUs (SMSC prefix included) through the SMSC to the modem
  *   GET  /at-log                   every AT command the modem received [{seq, ts (ISO), command}]
+ * and, when the virtual USIM is attached:
+ *   POST /card {present: boolean}  the USIM taken out of its reader / put back
  */
 import { maskId } from '../../gba/identity.js';
 import type { SimBsf } from './bsf.js';
@@ -35,9 +37,16 @@ export interface SimRadio {
   atLog(): ReadonlyArray<{ seq: number; ts: number; command: string }>;
 }
 
+/** The virtual USIM's slot: taking the card out and putting it back. */
+export interface SimCardSlot {
+  readonly present: boolean;
+  remove(): void;
+  insert(): void;
+}
+
 export class SimControlApi {
   #http: SimHttpServer | null = null;
-  constructor(private readonly o: { bsf: SimBsf; bsm: SimBsm; faults: Faults; events: EventLog; port: number; radio?: () => SimRadio | undefined }) {}
+  constructor(private readonly o: { bsf: SimBsf; bsm: SimBsm; faults: Faults; events: EventLog; port: number; radio?: () => SimRadio | undefined; card?: () => SimCardSlot | undefined }) {}
 
   async start(): Promise<string> {
     this.#http = await startHttpServer((r) => this.#handle(r), this.o.port, '127.0.0.1');
@@ -104,6 +113,15 @@ export class SimControlApi {
         return json(409, { error: (e as Error).message });
       }
       return json(200, { sent: { keyGroup, via } });
+    }
+    if (path === '/card') {
+      const slot = this.o.card?.();
+      if (!slot) return json(409, { error: 'no virtual USIM attached' });
+      if (typeof body.present !== 'boolean') return json(400, { error: 'present must be true or false' });
+      if (body.present) slot.insert();
+      else slot.remove();
+      this.o.events.push({ type: 'card', present: body.present });
+      return json(200, { present: slot.present });
     }
     const radio = this.o.radio?.();
     if ((path === '/coverage' || path === '/pdp-release' || path === '/sms') && !radio) return json(409, { error: 'no simulated modem attached' });

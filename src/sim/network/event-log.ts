@@ -12,7 +12,8 @@ export type NetworkEvent =
   | { type: 'purchase'; terminal: string; serviceId: string }
   | { type: 'auth-fail'; server: 'bsf' | 'bsm'; why: string }
   | { type: 'fault'; fault: string }
-  | { type: 'radio'; coverage?: boolean; pdpRelease?: string };
+  | { type: 'radio'; coverage?: boolean; pdpRelease?: string }
+  | { type: 'card'; present: boolean }
 
 export type LoggedEvent = NetworkEvent & { ts: string; seq: number };
 

@@ -7,5 +7,5 @@ export { SimBsm, type SimBsmOptions, type SimService, type SimStkm, type Registr
 export { buildStkm, TEK_LENGTH, TEK_SALT_LENGTH, type StkmInput } from './stkm.js';
 export { LtkmSender, type SmsSink, type LtkmTarget, type VerificationRecord } from './ltkm-sender.js';
 export { SimPortal } from './portal.js';
-export { SimControlApi, type SimRadio } from './control-api.js';
+export { SimControlApi, type SimCardSlot, type SimRadio } from './control-api.js';
 export { startSimNetwork, type SimNetwork, type SimNetworkOptions } from './network.js';

@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import { SimBsf } from './bsf.js';
 import { SimBsm, type SimService } from './bsm.js';
-import { SimControlApi, type SimRadio } from './control-api.js';
+import { SimControlApi, type SimCardSlot, type SimRadio } from './control-api.js';
 import { EventLog } from './event-log.js';
 import { Faults } from './faults.js';
 import type { SmsSink } from './ltkm-sender.js';
@@ -23,6 +23,8 @@ export interface SimNetworkOptions {
   smsSink?: SmsSink;
   /** The simulated modem's radio controls, for the control API (the sim board attaches it). */
   radio?: () => SimRadio | undefined;
+  /** The virtual USIM's slot, for POST /card. */
+  card?: () => SimCardSlot | undefined;
   logger: Logger;
 }
 
@@ -56,7 +58,7 @@ export async function startSimNetwork(o: SimNetworkOptions): Promise<SimNetwork>
     ...(o.smsSink ? { smsSink: o.smsSink } : {}),
   });
   const portal = new SimPortal({ bsm, events, port: o.ports?.portal ?? 0, logger });
-  const control = new SimControlApi({ bsf, bsm, faults, events, port: o.ports?.control ?? 0, ...(o.radio ? { radio: o.radio } : {}) });
+  const control = new SimControlApi({ bsf, bsm, faults, events, port: o.ports?.control ?? 0, ...(o.radio ? { radio: o.radio } : {}), ...(o.card ? { card: o.card } : {}) });
   const started: Array<{ close(): Promise<void> }> = [];
   try {
     await bsf.start();

@@ -1,0 +1,83 @@
+// The daemon's events as `bcastctl trace` reads them: from the `events` command's answer or from a file of
+// `bcastctl watch --json` lines. Events come from the network, so everything here is checked, nothing trusted.
+
+/** One event that passed the minimal checks: a type and a parseable time. Other fields stay as sent. */
+export interface TraceEvent {
+  type: string;
+  /** The event's own `ts` (ISO-8601). */
+  ts: string;
+  atMs: number;
+  /** Position in the input, to keep the publish order of events stamped within the same millisecond. */
+  seq: number;
+  fields: Readonly<Record<string, unknown>>;
+}
+
+// A date, a time and an explicit offset: a stamp without one would be read in the reader's time zone.
+const ISO_STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Keeps the well-formed events (oldest first, stable for equal stamps) and counts the rest. */
+export function normalizeEvents(raw: readonly unknown[]): { events: TraceEvent[]; skipped: number } {
+  const events: TraceEvent[] = [];
+  let skipped = 0;
+  raw.forEach((e, seq) => {
+    const type = isRecord(e) ? e['type'] : undefined;
+    const ts = isRecord(e) ? e['ts'] : undefined;
+    const atMs = typeof ts === 'string' && ISO_STAMP.test(ts) ? Date.parse(ts) : NaN;
+    if (!isRecord(e) || typeof type !== 'string' || type.length === 0 || typeof ts !== 'string' || !Number.isFinite(atMs)) {
+      skipped++;
+      return;
+    }
+    events.push({ type, ts, atMs, seq, fields: e });
+  });
+  events.sort((a, b) => a.atMs - b.atMs || a.seq - b.seq);
+  return { events, skipped };
+}
+
+export interface EventFile {
+  /** Candidate events, still to be checked by normalizeEvents. */
+  events: unknown[];
+  /** Lines of other topics (status, keys, …): not events, not an error. */
+  ignored: number;
+  /** Lines that are not JSON, or not an object. */
+  skipped: number;
+}
+
+/**
+ * Reads a saved event stream: JSON lines as printed by `bcastctl watch --json` ({topic, payload}, only topics
+ * ending in /events count), bare event objects, the `events` command's answer, or one JSON array of events.
+ */
+export function parseEventFile(text: string): EventFile {
+  const out: EventFile = { events: [], ignored: 0, skipped: 0 };
+  const trimmed = text.trim();
+  if (trimmed.startsWith('[')) {
+    try {
+      const all: unknown = JSON.parse(trimmed);
+      if (Array.isArray(all)) return { ...out, events: all };
+    } catch {
+      // not one array: fall through to JSON lines
+    }
+  }
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '') continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch {
+      out.skipped++;
+      continue;
+    }
+    if (!isRecord(v)) {
+      out.skipped++;
+    } else if (typeof v['topic'] === 'string') {
+      if (/(^|\/)events$/.test(v['topic'])) out.events.push(v['payload']);
+      else out.ignored++;
+    } else if (isRecord(v['result']) && Array.isArray(v['result']['events'])) {
+      out.events.push(...(v['result']['events'] as unknown[]));
+    } else {
+      out.events.push(v);
+    }
+  }
+  return out;
+}
