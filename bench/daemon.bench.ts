@@ -11,9 +11,9 @@
  * published every 10 s as on the shipped sim board. The simulated world (BSF, BSM, SMSC, portal, the virtual
  * USIM behind pcscd + vpcd) runs in its own process (sim.process child), so the daemon's CPU and RSS are its
  * own, as on a real board; the world's and pcscd's CPU are reported beside them. Env: BENCH_DAEMON_RUNS (default 200), BENCH_DAEMON_TRIGGERS
- * (default 200), BENCH_DAEMON_IDLE_S (default 30).
+ * (default 200), BENCH_DAEMON_IDLE_S (default 30), BENCH_DAEMON_WRITES_S (default 60).
  */
-import { watch, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { watch, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emit, environment, type Figure } from './lib/report.js';
@@ -26,6 +26,7 @@ const BENCH = 'daemon';
 const RUNS = Number(process.env['BENCH_DAEMON_RUNS'] ?? 200);
 const TRIGGERS = Number(process.env['BENCH_DAEMON_TRIGGERS'] ?? 200);
 const IDLE_S = Number(process.env['BENCH_DAEMON_IDLE_S'] ?? 30);
+const WRITES_S = Number(process.env['BENCH_DAEMON_WRITES_S'] ?? 60);
 const SPORT = 'urn:bcastd:sim:sport';
 const GATE = 'terminal.triggerRateLimit opened: perMinute 1e6, burst 1e4, minIntervalMs 0, settleMs 0';
 
@@ -68,6 +69,29 @@ function cpuAll(rig: SystemRig): { daemon: number; world: number; pcscd: number 
     }
   }
   return { daemon: cpuMs(p), world, pcscd };
+}
+
+/** Where the resident memory is: the node executable's pages (file-backed, shared by every node process), anonymous memory (V8 heaps, code, buffers), and the proportional share. */
+function smapsSplit(p: number): Record<string, number> {
+  const out = { nodeBinaryMB: 0, anonymousMB: 0, otherFilesMB: 0, pssMB: 0 };
+  let name = '';
+  for (const line of readFileSync(`/proc/${p}/smaps`, 'utf8').split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      name = head[1] ?? '';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) {
+      const mb = Number(rss[1]) / 1024;
+      if (name.endsWith('/node')) out.nodeBinaryMB += mb;
+      else if (name === '' || name.startsWith('[')) out.anonymousMB += mb;
+      else out.otherFilesMB += mb;
+    }
+    const pss = /^Pss:\s+(\d+) kB/.exec(line);
+    if (pss) out.pssMB += Number(pss[1]) / 1024;
+  }
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, r1(v)]));
 }
 
 /** VmRSS (kB) of the simulated world's process, or 0 when it runs inside the daemon. */
@@ -212,20 +236,25 @@ try {
     });
   }
 
-  // Idle: settle, then RSS and CPU over IDLE_S seconds.
+  // Idle: settle, then RSS and CPU over IDLE_S seconds; idle RSS is taken at the end, once V8 has given the
+  // start-up garbage back (5 s after ready it still holds most of it).
   await pause(5000);
   const idlePid = pid(rig);
-  const rssIdle = rssKb(idlePid);
+  const rssAt5s = rssKb(idlePid);
   const idle0 = cpuMs(idlePid);
   const idleT0 = Date.now();
   await pause(IDLE_S * 1000);
   const idleCpuPct = ((cpuMs(idlePid) - idle0) / (Date.now() - idleT0)) * 100;
-  figure('rss-idle', rssIdle / 1024, 'MB', 80, { note: 'VmRSS of the daemon process 5 s after ready (the simulated world runs in its own process)', simWorldRssMB: r1(worldRssKb(rig) / 1024) });
+  const rssIdle = rssKb(idlePid);
+  figure('rss-idle', rssIdle / 1024, 'MB', 80, {
+    note: `VmRSS of the daemon process ${IDLE_S + 5} s after ready (the simulated world runs in its own process)`,
+    rssAt5sAfterReadyMB: r1(rssAt5s / 1024),
+    ...smapsSplit(idlePid),
+    simWorldRssMB: r1(worldRssKb(rig) / 1024),
+  });
   figure('cpu-idle', idleCpuPct, '% of one core', 1, { windowS: IDLE_S, healthIntervalMs: 10_000, tickMs: 10 });
 
-  // Load: purchases by SMS then UDP, then solicited pulls; state writes and RSS watched throughout.
-  const writes = watchStateWrites(rig.stateDir);
-  const loadT0 = Date.now();
+  // Load: purchases by SMS then UDP, then solicited pulls; RSS watched throughout.
   let rssMax = 0;
   const rssTimer = setInterval(() => {
     try {
@@ -270,9 +299,26 @@ try {
   });
 
   clearInterval(rssTimer);
-  const loadMin = (Date.now() - loadT0) / 60_000;
-  figure('state-writes-per-minute', writes.count() / loadMin, 'writes/min', 60, { writes: writes.count(), loadMinutes: r1(loadMin) });
-  writes.close();
+
+  // State writes under sustained load: WRITES_S seconds of back-to-back MSK rotations + pulls (each stores a key:
+  // a state update) and purchases (each re-registers: another), counted as renames onto state.json.
+  const sustained = watchStateWrites(rig.stateDir);
+  const sustainedT0 = Date.now();
+  let updates = 0;
+  for (let i = 0; Date.now() - sustainedT0 < WRITES_S * 1000; i++) {
+    if (i % 4 === 3) {
+      await purchase(rig, 'udp');
+    } else {
+      const mark = rig.mark();
+      const { keyNumber } = (await rig.simControl('/rotate', { serviceId: SPORT })).json as { keyNumber: number };
+      await rig.simControl('/pull', { terminal: TERMINAL, keyGroup: KEY_GROUP.sport, via: 'udp' });
+      await rig.waitFor('events', (p) => p['type'] === 'key-stored' && p['mskId'] === mskIdOf(KEY_GROUP.sport, keyNumber), 10_000, { since: mark });
+    }
+    updates++;
+  }
+  const sustainedMin = (Date.now() - sustainedT0) / 60_000;
+  figure('state-writes-per-minute', sustained.count() / sustainedMin, 'writes/min', 60, { writes: sustained.count(), stateUpdates: updates, loadMinutes: r1(sustainedMin) });
+  sustained.close();
   figure('rss-under-load', Math.max(rssMax, rssKb(pid(rig))) / 1024, 'MB', null, { what: 'max VmRSS sampled every 250 ms during the purchase and pull load', rssIdleMB: r1(rssIdle / 1024) });
 
   // Where the time goes: restart under --cpu-prof, run pulls with LTKMs, stop, split the load window by area.
