@@ -148,6 +148,9 @@ export class MqttPublisher {
       // A PINGREQ every keepalive interval, busy or not: re-arming its timer on every packet cost more CPU per
       // trigger than the publishes themselves.
       reschedulePings: false,
+      // No table of 65,536 pre-built packet-id buffers (mqtt-packet's number cache: ~6 MB of heap for a client
+      // that publishes a few messages a second).
+      writeCache: false,
       connectTimeout: this.#o.connectTimeoutMs ?? 10_000,
       reconnectPeriod: 0, // ours: see #scheduleReconnect
       resubscribe: false, // ours: see #onConnect

@@ -63,7 +63,8 @@ export function brokerAuth(o: BrokerCliOptions, config: BrokerAuth): BrokerAuth 
 
 /** mqtt.js connect options for `auth`: certificates read and checked, password read. */
 export async function brokerConnectOptions(url: string, auth: BrokerAuth | undefined): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
+  // No 65,536-entry packet-id buffer table (mqtt-packet's number cache) for a client that sends a handful.
+  const out: Record<string, unknown> = { writeCache: false };
   if (auth?.tls && /^(mqtts|wss):/.test(url)) {
     try {
       Object.assign(out, await loadTlsOptions(auth.tls, pino({ level: 'silent' })));

@@ -15,6 +15,9 @@ import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
 import { bcastdBin, repoRoot } from '../../helpers/repo.js';
 import { writeTestBoard, type Overrides } from './board.js';
 
+/** pino's level labels (the daemon's log lines carry the label, not the number). */
+const LEVEL_VALUES: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+
 /** The sim board's built-in test subscriber (src/sim/subscriber.ts DEFAULT_SUBSCRIBER). */
 export const SUBSCRIBER = {
   imsi: '001010000000001',
@@ -409,6 +412,15 @@ export class SystemRig {
       }
     }
     return out;
+  }
+
+  /** The numeric pino level of a log line (the daemon writes the label: "level":"warn"). */
+  static levelOf(line: Record<string, unknown>): number {
+    const l = line['level'];
+    if (typeof l === 'number') return l;
+    const n = typeof l === 'string' ? LEVEL_VALUES[l] : undefined;
+    if (n === undefined) throw new Error(`log line with an unknown level: ${JSON.stringify(line).slice(0, 200)}`);
+    return n;
   }
 
   logTail(n = 40): string {

@@ -121,7 +121,7 @@ test(`soak: ${SECONDS} s of mixed load on the real daemon`, { timeout: SECONDS *
   const registered = rig.events('registered').length;
   const bsmMskRequests = sim.filter((e) => e.type === 'msk-request').length;
   const mskRequested = rig.events('msk-requested').length;
-  const errors = rig.logLines().filter((l) => (l['level'] as number) >= 50 && !EXPECTED_ERRORS.some((re) => re.test(String(l['msg']))));
+  const errors = rig.logLines().filter((l) => SystemRig.levelOf(l) >= 50 && !EXPECTED_ERRORS.some((re) => re.test(String(l['msg']))));
 
   console.log(
     JSON.stringify({
