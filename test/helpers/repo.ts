@@ -16,7 +16,8 @@ function findRoot(from: string): string {
 export const repoRoot = findRoot(dirname(fileURLToPath(import.meta.url)));
 export const vectorsDir = join(repoRoot, 'test', 'vectors');
 export const bcastctlBin = join(repoRoot, 'dist', 'src', 'cli', 'bcastctl.js');
-export const bcastdBin = join(repoRoot, 'dist', 'src', 'cli', 'bcastd.js');
+/** The bcastd launcher (bin/bcastd: node with the V8 settings bcastd runs with); spawn it with BCASTD_NODE. */
+export const bcastdBin = join(repoRoot, 'bin', 'bcastd');
 
 /** A file of test/vectors/ (the shared vectors, copied into the repo) as text. */
 export function readVector(name: string): string {
