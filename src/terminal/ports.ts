@@ -97,6 +97,8 @@ export interface LtkmIntakePort {
 /** What the terminal publishes: retained state topics and one-off events. */
 export interface PublishPort {
   state(topic: string, payload: Record<string, unknown>): void;
+  /** Removes a retained state topic (an MSK gone for good): no longer kept, no longer republished. */
+  clear(topic: string): void;
   event(type: string, payload: Record<string, unknown>): void;
   status(state: string, reason?: string): void;
 }

@@ -300,7 +300,10 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     this.counters.keysStored++;
     this.publishKey(s.keyDomainId, s.keyGroup, s.keyNumber);
     for (const old of superseded) {
-      this.deps.publish.state(`traffic/${old.keyDomainId}/${mskIdHex(old.keyGroup, old.keyNumber)}`, { ...this.keyStatus.traffic(old), ready: false, reason: 'superseded' });
+      // The player learns the MSK is gone, then the topic goes: MSKs rotate for ever, retained topics must not.
+      const topic = `traffic/${old.keyDomainId}/${mskIdHex(old.keyGroup, old.keyNumber)}`;
+      this.deps.publish.state(topic, { ...this.keyStatus.traffic(old), ready: false, reason: 'superseded' });
+      this.deps.publish.clear(topic);
     }
     this.deps.publish.event('key-stored', { keyDomainId: s.keyDomainId, mskId: mskIdHex(s.keyGroup, s.keyNumber), source });
     // The key status topics are out: a player can now decrypt with this MSK.

@@ -110,6 +110,10 @@ test(`soak: ${SECONDS} s of mixed load on the real daemon`, { timeout: SECONDS *
   const loadEnd = Math.min(end, samples.at(-1)!.at);
   const final = median(samples.filter((s) => s.at > loadEnd - RSS_WINDOW_MS && s.at <= loadEnd).map((s) => s.kb));
   const growth = (final - base) / base;
+  // Where RSS went: its median per minute of load, and the V8 heap in use (health, every 5 s) after the warm-up.
+  const perMinute: number[] = [];
+  for (let m = start; m < loadEnd; m += 60_000) perMinute.push(Math.round(median(samples.filter((x) => x.at >= m && x.at < Math.min(m + 60_000, loadEnd)).map((x) => x.kb)) / 102.4) / 10);
+  const heap = rig.on('health').filter((h) => h.at >= start + WARMUP_MS && h.at <= loadEnd).map((h) => Math.round((h.payload['heapUsedBytes'] as number) / 104857.6) / 10);
 
   const sim = await rig.simEvents();
   const pushes = sim.filter((e): e is SimEvent => e.type === 'ltkm-push' && e['solicitedPull'] === false && e['dropped'] === false);
@@ -137,6 +141,8 @@ test(`soak: ${SECONDS} s of mixed load on the real daemon`, { timeout: SECONDS *
       rssBaseMB: Math.round(base / 102.4) / 10,
       rssFinalMB: Math.round(final / 102.4) / 10,
       rssGrowthPct: Math.round(growth * 1000) / 10,
+      rssPerMinuteMB: perMinute,
+      heapUsedMB: { afterWarmup: heap[0], atEnd: heap.at(-1), max: Math.max(...heap) },
       errorLines: errors.length,
     }),
   );

@@ -21,6 +21,7 @@ function rig(over: Partial<TerminalOptions> = {}) {
   const calls: string[] = [];
   const published = new Map<string, Record<string, unknown>>();
   const events: Array<[string, Record<string, unknown>]> = [];
+  const cleared: string[] = [];
   const statuses: string[] = [];
   const saved: { registration: PersistedRegistration | null; keys: PersistedKey[] } = { registration: null, keys: [] };
   const failures = { pdp: 0, register: 0 };
@@ -65,6 +66,7 @@ function rig(over: Partial<TerminalOptions> = {}) {
       intake: { handle: async (raw, source) => void handedToIntake.push([raw, source]) },
       publish: {
         state: (topic, payload) => void published.set(topic, payload),
+        clear: (topic) => void cleared.push(topic),
         event: (type, payload) => void events.push([type, payload]),
         status: (s) => void statuses.push(s),
       },
@@ -94,7 +96,7 @@ function rig(over: Partial<TerminalOptions> = {}) {
     for (let i = 0; i < 10; i++) await flush();
   };
   return {
-    clock, terminal, calls, published, events, statuses, saved, failures, settle, handedToIntake,
+    clock, terminal, calls, published, cleared, events, statuses, saved, failures, settle, handedToIntake,
     setRegisterResult: (f: typeof registerResult) => void (registerResult = f),
   };
 }
@@ -275,4 +277,6 @@ test('MSK rotation keeps the two newest MSKs of a key group; the superseded one 
   assert.deepEqual((group['msks'] as Array<{ keyNumber: number }>).map((m) => m.keyNumber), [2, 3]);
   assert.equal(r.published.get(`traffic/${KDID}/00070001`)!['ready'], false);
   assert.equal(r.published.get(`traffic/${KDID}/00070003`)!['ready'], true);
+  // The superseded MSK's topic is said to be not ready, then removed: retained topics do not pile up.
+  assert.deepEqual(r.cleared, [`traffic/${KDID}/00070001`]);
 });
