@@ -12,9 +12,9 @@ import { EventLog } from './event-log.js';
 import { statePort } from './ports/state-port.js';
 import { readRuntimeInfo, removeRuntimeInfo, writeRuntimeInfo, type RuntimeInfo } from './runtime-file.js';
 import { packageVersion } from './version.js';
-import type { SimWorld } from './sim-world.js';
+import type { VirtualUsim } from '../sim/usim/index.js';
 import { pcscliteLoadable } from './pcsclite-loadable.js';
-import { startSimWorldProcess, type RemoteSimWorld } from './sim-world-process.js';
+import { startSimWorldProcess } from './sim-world-process.js';
 import { pcscdInstalled } from '../sim/pcscd.js';
 import { GpioModemResetter } from './gpio-resetter.js';
 import { SystemdNotifier, systemdEnv } from './systemd.js';
@@ -51,6 +51,17 @@ const DROP_REASONS: Record<LtkmDropReason, LtkmRejectReason> = {
   error: 'card',
   overload: 'overload',
 };
+
+/** What the daemon needs of the simulated world, wherever it runs. */
+interface WorldView {
+  modemPath: string;
+  cardPath: 'pcsc' | 'in-process';
+  urls: { control: string; portal: string };
+  /** Its own process (sim.process child). */
+  pid?: number;
+  /** The virtual USIM, when the world runs in this process. */
+  usim?: VirtualUsim;
+}
 
 export interface DaemonOptions {
   /** Human-readable log lines (passed on to the simulated world's process). */
@@ -116,30 +127,30 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     mqtt.setStatus('init');
 
     // The simulated world: in its own process when the USIM can be reached through PC/SC, else in this one.
-    let world: SimWorld | null = null;
-    let remote: RemoteSimWorld | null = null;
+    let world: WorldView | null = null;
     if (isSim) {
       const sim = config.sim!;
       const childPossible = sim.process === 'child' && sim.useVpcd !== false && pcscliteLoadable() && pcscdInstalled();
       if (childPossible) {
         try {
-          remote = await startSimWorldProcess(config, log('sim'), opts.pretty === true);
-          closers.push(['sim world', () => remote!.close()]);
+          const remote = await startSimWorldProcess(config, log('sim'), opts.pretty === true);
+          closers.push(['sim world', () => remote.close()]);
+          world = remote;
         } catch (err) {
           if (sim.useVpcd === true) throw err;
           daemonLog.info({ why: (err as Error).message }, 'the simulated world could not run in its own process; it runs in-process');
         }
       }
-      if (!remote) {
+      if (!world) {
         // Loaded only here: a daemon whose world runs elsewhere (or a real board) never holds the simulator's code.
         const { startSimWorld } = await import('./sim-world.js');
-        world = await startSimWorld(config, log('sim'));
-        closers.push(['sim world', () => world!.close()]);
+        const local = await startSimWorld(config, log('sim'));
+        closers.push(['sim world', () => local.close()]);
+        world = { modemPath: local.modem.path, cardPath: local.cardPath, urls: { control: local.network.urls.control, portal: local.network.urls.portal }, usim: local.usim };
       }
     }
-    const simUrls = remote ? remote.urls : world ? { control: world.network.urls.control, portal: world.network.urls.portal } : null;
 
-    const modemPath = remote ? remote.modemPath : world ? world.modem.path : config.modem.port!;
+    const modemPath = world ? world.modemPath : config.modem.port!;
     // The board's reset/power lines, for the recovery ladder (the simulated modem has none).
     const gpio = !isSim && config.modem.gpio ? config.modem.gpio : null;
     const resetter = gpio && (gpio.resetLine !== undefined || gpio.powerLine !== undefined) ? new GpioModemResetter({ gpio, logger: log('modem') }) : null;
@@ -156,7 +167,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       transport: config.card.transport,
       readerPattern: config.card.readerPattern,
       logger: log('card'),
-      ...(world ? { inProcessCard: () => world!.usim } : {}),
+      ...(world?.usim ? { inProcessCard: () => world!.usim! } : {}),
     });
     const card = new Card({ transport, logger: log('card'), gbaMode: config.card.gbaMode, ...(config.card.pinFile ? { pinFile: config.card.pinFile } : {}) });
     closers.push(['card', () => card.close()]);
@@ -329,7 +340,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       deviceId: config.deviceId,
       version: packageVersion(),
       modemProfile: config.modem.profile,
-      card: remote ? remote.cardPath : world ? world.cardPath : config.card.transport,
+      card: world ? world.cardPath : config.card.transport,
       node: process.version,
     });
 
@@ -340,7 +351,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       mqttUrl: mqtt.url,
       topicPrefix: config.mqtt.topicPrefix,
       startedAt: new Date().toISOString(),
-      ...(simUrls ? { sim: { controlUrl: simUrls.control, portalUrl: simUrls.portal, ...(remote ? { pid: remote.pid } : {}) } } : {}),
+      ...(world ? { sim: { controlUrl: world.urls.control, portalUrl: world.urls.portal, ...(world.pid !== undefined ? { pid: world.pid } : {}) } } : {}),
       ...(broker && broker.pid !== process.pid ? { brokerPid: broker.pid } : {}),
     };
     await writeRuntimeInfo(config.stateDir, runtimeInfo);
@@ -366,7 +377,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     await card.start();
     t.start();
     daemonLog.info({ board: config.board.name, deviceId: config.deviceId, mqtt: mqtt.url }, 'bcastd started');
-    if (simUrls) {
+    if (world) {
       daemonLog.info(`watch it: npx bcastctl watch    buy a service out of band: npx bcastctl sim purchase ${'urn:bcastd:sim:sport'}`);
     }
 

@@ -11,12 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import mqtt, { type MqttClient } from 'mqtt';
+import pino from 'pino';
 import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
 import { bcastdBin, repoRoot } from '../../helpers/repo.js';
 import { writeTestBoard, type Overrides } from './board.js';
-
-/** pino's level labels (the daemon's log lines carry the label, not the number). */
-const LEVEL_VALUES: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
 
 /** The sim board's built-in test subscriber (src/sim/subscriber.ts DEFAULT_SUBSCRIBER). */
 export const SUBSCRIBER = {
@@ -419,7 +417,7 @@ export class SystemRig {
   static levelOf(line: Record<string, unknown>): number {
     const l = line['level'];
     if (typeof l === 'number') return l;
-    const n = typeof l === 'string' ? LEVEL_VALUES[l] : undefined;
+    const n = typeof l === 'string' ? pino.levels.values[l] : undefined;
     if (n === undefined) throw new Error(`log line with an unknown level: ${JSON.stringify(line).slice(0, 200)}`);
     return n;
   }
