@@ -155,3 +155,14 @@ for (const [name, args, message] of malformed) {
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   });
 }
+
+test('a reader that has closed the pipe (bcastctl … | head -1) ends bcastctl quietly, no EPIPE crash', async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [bcastctlBin, 'decode', 'sms', ...pull.smsDeliverPdus], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy(); // the reader is gone before bcastctl writes its first line
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  assert.doesNotMatch(stderr, /EPIPE|Unhandled|node:events/);
+  assert.equal(code, 0);
+});
