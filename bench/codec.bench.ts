@@ -22,6 +22,7 @@ import {
   fromHex,
   MIKEY_ENCR_ALG,
   MIKEY_KEY_TYPE,
+  MIKEY_OMA_BCAST_SUBTYPE,
   omaBcastExt,
   SmsReassembler,
   type SmsDeliver,
@@ -114,7 +115,7 @@ const mskMessage = encodeMikey(
     encrAlg: MIKEY_ENCR_ALG.AES_CM_128,
     // Stand-in ciphertext of the right length: decoding does not decrypt.
     encryptedKeyData: encodeKeyData([{ keyType: MIKEY_KEY_TYPE.TGK, key: new Uint8Array(16).fill(0x5a), kv: { kvType: 2, vf: fromHex('0001'), vt: fromHex('ffff') } }]),
-    extensions: [omaBcastExt(new Uint8Array(24).fill(0xa5))],
+    extensions: [omaBcastExt(MIKEY_OMA_BCAST_SUBTYPE.LTKM, new Uint8Array(24).fill(0xa5))],
   }),
 );
 

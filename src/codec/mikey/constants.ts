@@ -1,6 +1,7 @@
 /**
  * RFC 3830 (+ RFC 4563 empty map, RFC 6043 GENERIC-ID) assigned numbers used by the MIKEY codec.
- * The MBMS-specific [U] choices (EXT types, Key ID types) are not here: they live in `mbms.ts`.
+ * The MBMS-specific [U] choices (which Key IDs each message carries, payload order) are not here: they
+ * live in `mbms.ts`.
  */
 
 /** Payload types (RFC 3830 §6). Each payload starts with the next payload's type; 0 ends the chain. */
@@ -106,10 +107,34 @@ export const MIKEY_ERROR_NAMES: ReadonlyMap<number, string> = new Map([
   [12, 'Unspecified error'],
 ]);
 
-/** General extension types defined by RFC 3830 itself. */
+/**
+ * General extension types [C — IANA MIKEY "General Extensions Type" registry]: 0/1 RFC 3830, 3 Key ID
+ * (RFC 4563), 4 CSB_ID (RFC 4738), 5 OMA BCAST (RFC 4909, obsoleted by RFC 5410).
+ */
+export const MIKEY_EXT_TYPE = { VENDOR_ID: 0, SDP_IDS: 1, KEY_ID: 3, CSB_ID: 4, OMA_BCAST: 5 } as const;
 export const MIKEY_EXT_NAMES: ReadonlyMap<number, string> = new Map([
   [0, 'vendor-id'],
   [1, 'sdp-ids'],
+  [3, 'key-id'],
+  [4, 'csb-id'],
+  [5, 'oma-bcast'],
+]);
+
+/** Key ID Type values of the Key ID extension [C — RFC 4563 Table 2]. There is no MUK type. */
+export const MIKEY_KEY_ID_TYPE = { KEY_DOMAIN_ID: 0, MSK_ID: 1, MTK_ID: 2 } as const;
+export const MIKEY_KEY_ID_TYPE_NAMES: ReadonlyMap<number, string> = new Map([
+  [0, 'keyDomainId'],
+  [1, 'mskId'],
+  [2, 'mtkId'],
+]);
+
+/** OMA BCAST extension subtypes [C — RFC 5410 §3]. */
+export const MIKEY_OMA_BCAST_SUBTYPE = { LTKM: 1, STKM: 2, LTKM_REPORTING: 3, PARENTAL_CONTROL: 4 } as const;
+export const MIKEY_OMA_BCAST_SUBTYPE_NAMES: ReadonlyMap<number, string> = new Map([
+  [1, 'LTKM'],
+  [2, 'STKM'],
+  [3, 'LTKM Reporting'],
+  [4, 'Parental Control'],
 ]);
 
 export const nameOr = (names: ReadonlyMap<number, string>, v: number): string | number => names.get(v) ?? v;

@@ -8,19 +8,14 @@ export {
   buildMtkMessage,
   buildSolicitedPull,
   buildVerificationMessage,
-  decodeKeyIdInfo,
   describeMbms,
-  encodeKeyIdInfo,
-  MBMS_EXT_KEY_ID,
-  MBMS_EXT_OMA_BCAST,
-  MBMS_KEY_ID_TYPE,
   mskKeyIdExt,
   mtkKeyIdExt,
-  omaBcastExt,
-  splitKeyId,
+  readMbmsKeyIds,
 } from './mbms.js';
+export { decodeKeyIdInfo, decodeOmaBcastExt, describeExtension, encodeKeyIdInfo, keyIdExt, omaBcastExt } from './extensions.js';
+export type { KeyIdSubPayload, OmaBcastExtInfo } from './extensions.js';
 export type {
-  KeyIdInfo,
   MbmsInfo,
   MbmsKeyIds,
   MbmsKind,
@@ -35,10 +30,13 @@ export {
   MIKEY_CS_ID_MAP,
   MIKEY_DATA_TYPE,
   MIKEY_ENCR_ALG,
+  MIKEY_EXT_TYPE,
   MIKEY_ID_TYPE,
+  MIKEY_KEY_ID_TYPE,
   MIKEY_KEY_TYPE,
   MIKEY_KV,
   MIKEY_MAC_ALG,
+  MIKEY_OMA_BCAST_SUBTYPE,
   MIKEY_PAYLOAD,
   MIKEY_TS_TYPE,
 } from './constants.js';

@@ -1,40 +1,31 @@
 /**
  * MBMS use of MIKEY (SPEC §3.3). This is the ONE module holding the [U] project choices for MBMS
- * MIKEY messages: the EXT types, the Key ID types and layouts, the ID types the builders send and
- * the payload order of MSK / MTK / verification messages. Correct them here once the governing
- * clauses (TS 33.246 Annex, RFC 4563, RFC 4909 registrations) are read.
+ * MIKEY messages: which Key ID sub-payloads each message carries and their sizes, the ID types the
+ * builders send and the payload order of MSK / MTK / verification messages. The extension layouts
+ * themselves are RFC facts and live in `extensions.ts`.
  *
  * Decoding here is length-driven and tolerant: `describeMbms` never throws; what it cannot make
  * sense of is left null and explained in `warnings`.
  */
 import { DecodeError, EncodeError } from '../errors.js';
 import { toHex } from '../hex.js';
-import { ByteReader } from '../reader.js';
 import {
   MIKEY_CS_ID_MAP,
   MIKEY_DATA_TYPE,
   MIKEY_ENCR_ALG,
   MIKEY_ENCR_ALG_NAMES,
+  MIKEY_EXT_TYPE,
   MIKEY_ID_TYPE,
+  MIKEY_KEY_ID_TYPE,
   MIKEY_MAC,
   MIKEY_MAC_ALG,
   MIKEY_PRF_MIKEY_1,
   MIKEY_VERSION,
   nameOr,
 } from './constants.js';
+import { decodeKeyIdInfo, keyIdExt, type KeyIdSubPayload } from './extensions.js';
 import type { ExtPayload, HdrPayload, IdPayload, KemacPayload, MikeyMessage, MikeyPayload } from './types.js';
 
-/** [U] SPEC §3.3: EXT type carrying Key ID information (RFC 4563 layout). */
-export const MBMS_EXT_KEY_ID = 4;
-/** [U] SPEC §3.3: EXT type carrying the OMA BCAST extension (RFC 4909); carried opaque. */
-export const MBMS_EXT_OMA_BCAST = 5;
-/** [U] SPEC §3.3: Key ID Type values inside the Key ID EXT. */
-export const MBMS_KEY_ID_TYPE = { MUK: 0, MSK: 1, MTK: 2 } as const;
-const KEY_ID_TYPE_NAMES: ReadonlyMap<number, string> = new Map([
-  [0, 'MUK'],
-  [1, 'MSK'],
-  [2, 'MTK'],
-]);
 /** [R] Key Domain ID = MCC||MNC (3), MSK ID = Key Group(2)||Key Number(2), MTK ID = 2. */
 const KEY_DOMAIN_ID_LENGTH = 3;
 const MSK_ID_LENGTH = 4;
@@ -50,25 +41,6 @@ export interface MskId {
   keyNumber: number;
 }
 
-export interface KeyIdInfo {
-  keyIdType: number;
-  keyId: Uint8Array;
-}
-
-/** Key ID information EXT data: Key ID Type(1) | Key ID len(2) | Key ID. Bytes after the Key ID are ignored. */
-export function decodeKeyIdInfo(data: Uint8Array, base = 0): KeyIdInfo {
-  const r = new ByteReader(data, 'mikey', base);
-  const keyIdType = r.u8('Key ID type');
-  return { keyIdType, keyId: r.take(r.u16('Key ID length'), 'Key ID').slice() };
-}
-
-export function encodeKeyIdInfo(info: KeyIdInfo): Uint8Array {
-  if (info.keyIdType < 0 || info.keyIdType > 0xff || info.keyId.length > 0xffff) {
-    throw new EncodeError('mikey', 'Key ID information out of range');
-  }
-  return Uint8Array.from([info.keyIdType, info.keyId.length >> 8, info.keyId.length & 0xff, ...info.keyId]);
-}
-
 export interface MbmsKeyIds {
   keyDomainId: Uint8Array | null;
   mskId: MskId | null;
@@ -76,75 +48,68 @@ export interface MbmsKeyIds {
 }
 
 const u16 = (b: Uint8Array, at: number) => (b[at]! << 8) | b[at + 1]!;
-const mskIdAt = (b: Uint8Array, at: number): MskId => ({ keyGroup: u16(b, at), keyNumber: u16(b, at + 2) });
+const EXPECTED_LENGTH: Readonly<Record<number, number>> = {
+  [MIKEY_KEY_ID_TYPE.KEY_DOMAIN_ID]: KEY_DOMAIN_ID_LENGTH,
+  [MIKEY_KEY_ID_TYPE.MSK_ID]: MSK_ID_LENGTH,
+  [MIKEY_KEY_ID_TYPE.MTK_ID]: MTK_ID_LENGTH,
+};
+const KEY_ID_LABEL: Readonly<Record<number, string>> = { 0: 'Key Domain ID', 1: 'MSK ID', 2: 'MTK ID' };
 
 /**
- * [U] Splits a Key ID by its length: MSK = KDID(3)||MSK ID(4) or MSK ID(4) alone; MTK =
- * KDID(3)||MSK ID(4)||MTK ID(2) or, by the same allowance, MSK ID(4)||MTK ID(2). Null if neither fits.
+ * [U] The MBMS reading of Key ID sub-payloads, in any order: Key Domain ID (3 bytes), MSK ID (4), MTK ID
+ * (2). A sub-payload of another length, a repeated or an unknown type is explained in `warnings` (the
+ * first of a type wins). `present` says which types appeared at all, whatever their length.
  */
-export function splitKeyId(info: KeyIdInfo): MbmsKeyIds | null {
-  const k = info.keyId;
-  const kdid = (n: number) => (k.length === n + KEY_DOMAIN_ID_LENGTH ? k.slice(0, KEY_DOMAIN_ID_LENGTH) : null);
-  if (info.keyIdType === MBMS_KEY_ID_TYPE.MSK) {
-    if (k.length !== MSK_ID_LENGTH && k.length !== KEY_DOMAIN_ID_LENGTH + MSK_ID_LENGTH) return null;
-    const d = kdid(MSK_ID_LENGTH);
-    return { keyDomainId: d, mskId: mskIdAt(k, d ? KEY_DOMAIN_ID_LENGTH : 0), mtkId: null };
+export function readMbmsKeyIds(subs: readonly KeyIdSubPayload[], warnings: string[]): MbmsKeyIds & { present: Set<number> } {
+  const ids: MbmsKeyIds & { present: Set<number> } = { keyDomainId: null, mskId: null, mtkId: null, present: new Set() };
+  for (const { keyIdType, keyId } of subs) {
+    const want = EXPECTED_LENGTH[keyIdType];
+    const label = KEY_ID_LABEL[keyIdType];
+    if (want === undefined || label === undefined) {
+      warnings.push(`Key ID sub-payload of unknown type ${keyIdType} ignored`);
+      continue;
+    }
+    if (ids.present.has(keyIdType)) {
+      warnings.push(`${label} given twice: the first is used`);
+      continue;
+    }
+    ids.present.add(keyIdType);
+    if (keyId.length !== want) {
+      warnings.push(`${label} of length ${keyId.length} (expected ${want})`);
+      continue;
+    }
+    if (keyIdType === MIKEY_KEY_ID_TYPE.KEY_DOMAIN_ID) ids.keyDomainId = keyId;
+    else if (keyIdType === MIKEY_KEY_ID_TYPE.MSK_ID) ids.mskId = { keyGroup: u16(keyId, 0), keyNumber: u16(keyId, 2) };
+    else ids.mtkId = u16(keyId, 0);
   }
-  if (info.keyIdType === MBMS_KEY_ID_TYPE.MTK) {
-    const n = MSK_ID_LENGTH + MTK_ID_LENGTH;
-    if (k.length !== n && k.length !== KEY_DOMAIN_ID_LENGTH + n) return null;
-    const d = kdid(n);
-    const at = d ? KEY_DOMAIN_ID_LENGTH : 0;
-    return { keyDomainId: d, mskId: mskIdAt(k, at), mtkId: u16(k, at + MSK_ID_LENGTH) };
-  }
-  return null;
+  return ids;
 }
 
-function mskIdBytes(keyDomainId: Uint8Array, mskId: MskId): number[] {
-  if (keyDomainId.length !== KEY_DOMAIN_ID_LENGTH) throw new EncodeError('mikey', 'Key Domain ID must be 3 bytes');
+function mskIdBytes(mskId: MskId): Uint8Array {
   for (const [n, v] of Object.entries(mskId)) {
     if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw new EncodeError('mikey', `${n} out of range: ${v}`);
   }
-  return [...keyDomainId, mskId.keyGroup >> 8, mskId.keyGroup & 0xff, mskId.keyNumber >> 8, mskId.keyNumber & 0xff];
+  return Uint8Array.from([mskId.keyGroup >> 8, mskId.keyGroup & 0xff, mskId.keyNumber >> 8, mskId.keyNumber & 0xff]);
 }
 
-/** EXT payload with the Key ID of an MSK message: KDID || MSK ID. */
+function keyDomainSub(keyDomainId: Uint8Array): KeyIdSubPayload {
+  if (keyDomainId.length !== KEY_DOMAIN_ID_LENGTH) throw new EncodeError('mikey', 'Key Domain ID must be 3 bytes');
+  return { keyIdType: MIKEY_KEY_ID_TYPE.KEY_DOMAIN_ID, keyId: keyDomainId };
+}
+
+/** [U] Key ID EXT of an MSK message: Key Domain ID, then MSK ID. */
 export function mskKeyIdExt(keyDomainId: Uint8Array, mskId: MskId): ExtPayload {
-  const keyId = Uint8Array.from(mskIdBytes(keyDomainId, mskId));
-  return { type: 'EXT', extType: MBMS_EXT_KEY_ID, data: encodeKeyIdInfo({ keyIdType: MBMS_KEY_ID_TYPE.MSK, keyId }) };
+  return keyIdExt([keyDomainSub(keyDomainId), { keyIdType: MIKEY_KEY_ID_TYPE.MSK_ID, keyId: mskIdBytes(mskId) }]);
 }
 
-/** EXT payload with the Key ID of an MTK message: KDID || MSK ID || MTK ID. */
+/** [U] Key ID EXT of an MTK message: Key Domain ID, MSK ID, then MTK ID. */
 export function mtkKeyIdExt(keyDomainId: Uint8Array, mskId: MskId, mtkId: number): ExtPayload {
   if (!Number.isInteger(mtkId) || mtkId < 0 || mtkId > 0xffff) throw new EncodeError('mikey', `MTK ID out of range: ${mtkId}`);
-  const keyId = Uint8Array.from([...mskIdBytes(keyDomainId, mskId), mtkId >> 8, mtkId & 0xff]);
-  return { type: 'EXT', extType: MBMS_EXT_KEY_ID, data: encodeKeyIdInfo({ keyIdType: MBMS_KEY_ID_TYPE.MTK, keyId }) };
-}
-
-/** EXT payload carrying OMA BCAST extension data, opaque. */
-export function omaBcastExt(data: Uint8Array): ExtPayload {
-  return { type: 'EXT', extType: MBMS_EXT_OMA_BCAST, data };
-}
-
-/** What the JSON view shows for an EXT payload whose type is one of the MBMS ones. */
-export function describeMbmsExt(ext: ExtPayload): Record<string, unknown> | null {
-  if (ext.extType === MBMS_EXT_OMA_BCAST) return { name: 'oma-bcast' };
-  if (ext.extType !== MBMS_EXT_KEY_ID) return null;
-  try {
-    const info = decodeKeyIdInfo(ext.data);
-    const ids = splitKeyId(info);
-    return {
-      name: 'key-id',
-      keyIdType: nameOr(KEY_ID_TYPE_NAMES, info.keyIdType),
-      keyId: toHex(info.keyId),
-      keyDomainId: ids?.keyDomainId ? toHex(ids.keyDomainId) : null,
-      mskId: ids?.mskId ?? null,
-      mtkId: ids?.mtkId ?? null,
-    };
-  } catch (e) {
-    if (e instanceof DecodeError) return { name: 'key-id', error: e.message };
-    throw e;
-  }
+  return keyIdExt([
+    keyDomainSub(keyDomainId),
+    { keyIdType: MIKEY_KEY_ID_TYPE.MSK_ID, keyId: mskIdBytes(mskId) },
+    { keyIdType: MIKEY_KEY_ID_TYPE.MTK_ID, keyId: Uint8Array.from([mtkId >> 8, mtkId & 0xff]) },
+  ]);
 }
 
 export type MbmsKind = 'msk' | 'mtk' | 'verification' | 'error' | 'unknown';
@@ -177,17 +142,11 @@ export function describeMbms(msg: MikeyMessage, opts: { homeKeyDomainId?: Uint8A
   // IDi then IDr, in the order RFC 3830 sends them in an initiator's message.
   const ids = p.filter((x): x is IdPayload => x.type === 'ID');
   const kemac = p.find((x): x is KemacPayload => x.type === 'KEMAC');
-  let keyIds: MbmsKeyIds | null = null;
-  let keyIdType: number | null = null;
-  const keyIdExt = p.find((x): x is ExtPayload => x.type === 'EXT' && x.extType === MBMS_EXT_KEY_ID);
-  if (keyIdExt) {
+  let keyIds: (MbmsKeyIds & { present: Set<number> }) | null = null;
+  const keyIdExtPayload = p.find((x): x is ExtPayload => x.type === 'EXT' && x.extType === MIKEY_EXT_TYPE.KEY_ID);
+  if (keyIdExtPayload) {
     try {
-      const info = decodeKeyIdInfo(keyIdExt.data);
-      keyIdType = info.keyIdType;
-      keyIds = splitKeyId(info);
-      if (!keyIds && keyIdType !== MBMS_KEY_ID_TYPE.MUK) {
-        warnings.push(`Key ID of type ${keyIdType} and length ${info.keyId.length} matches no known layout`);
-      }
+      keyIds = readMbmsKeyIds(decodeKeyIdInfo(keyIdExtPayload.data), warnings);
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
       warnings.push(`Key ID EXT: ${e.message}`);
@@ -196,8 +155,8 @@ export function describeMbms(msg: MikeyMessage, opts: { homeKeyDomainId?: Uint8A
   let kind: MbmsKind = 'unknown';
   if (msg.hdr.dataType === MIKEY_DATA_TYPE.PSK_VERIFICATION) kind = 'verification';
   else if (msg.hdr.dataType === MIKEY_DATA_TYPE.ERROR) kind = 'error';
-  else if (msg.hdr.dataType === MIKEY_DATA_TYPE.PSK_INIT && keyIdType === MBMS_KEY_ID_TYPE.MSK) kind = 'msk';
-  else if (msg.hdr.dataType === MIKEY_DATA_TYPE.PSK_INIT && keyIdType === MBMS_KEY_ID_TYPE.MTK) kind = 'mtk';
+  else if (msg.hdr.dataType === MIKEY_DATA_TYPE.PSK_INIT && keyIds?.present.has(MIKEY_KEY_ID_TYPE.MTK_ID)) kind = 'mtk';
+  else if (msg.hdr.dataType === MIKEY_DATA_TYPE.PSK_INIT && keyIds?.present.has(MIKEY_KEY_ID_TYPE.MSK_ID)) kind = 'msk';
   const keyDomainId = keyIds?.keyDomainId ?? (keyIds && opts.homeKeyDomainId ? opts.homeKeyDomainId : null);
   const mskId = keyIds?.mskId ?? null;
   const kemacInfo = kemac

@@ -14,7 +14,8 @@ import {
   nameOr,
 } from './constants.js';
 import { decodeMikey } from './decode.js';
-import { describeMbms, describeMbmsExt, type MbmsInfo } from './mbms.js';
+import { describeExtension } from './extensions.js';
+import { describeMbms, type MbmsInfo } from './mbms.js';
 import type { CsIdMap, HdrPayload, KeyData, MikeyMessage, MikeyPayload } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -109,7 +110,7 @@ function payloadJson(p: MikeyPayload): Json {
         type: 'EXT',
         extType: p.extType,
         ...(MIKEY_EXT_NAMES.has(p.extType) ? { name: MIKEY_EXT_NAMES.get(p.extType) } : {}),
-        ...(describeMbmsExt(p) ?? {}),
+        ...(describeExtension(p) ?? {}),
         data: toHex(p.data),
       };
   }

@@ -26,6 +26,7 @@ import {
   MIKEY_PAYLOAD,
   mskKeyIdExt,
   mtkKeyIdExt,
+  MIKEY_OMA_BCAST_SUBTYPE,
   omaBcastExt,
   toHex,
   withMac,
@@ -72,7 +73,7 @@ function mskMessage(o: { csbId: number; counter: number; rand: Uint8Array; keyGr
     v: o.v,
     encrAlg: MIKEY_ENCR_ALG.AES_CM_128,
     encryptedKeyData: aesCmEncrypt(keys.encrKey, keys.saltKey, o.csbId, o.counter, plain),
-    ...(o.ext ? { extensions: [omaBcastExt(o.ext)] } : {}),
+    ...(o.ext ? { extensions: [omaBcastExt(MIKEY_OMA_BCAST_SUBTYPE.LTKM, o.ext)] } : {}),
   });
   return macd(msg, keys.authKey);
 }

@@ -72,8 +72,9 @@ test('the simulator\'s solicited pull by SMS and its UDP LTKM, as Wireshark read
     assert.equal(fieldShow(f, 'mikey.rand.len'), '16', name);
     assert.deepEqual(fieldShows(f, 'mikey.id.type'), ['1', '0'], `${name}: IDi URI, IDr NAI`);
     assert.match(fieldShows(f, 'mikey.id.data')[1] ?? '', /@bsf\./, `${name}: IDr is the B-TID`);
-    assert.equal(fieldShow(f, 'mikey.ext.type'), '4', `${name}: Key ID EXT`);
-    assert.equal(fieldShow(f, 'mikey.ext.len'), '10', `${name}: KDID(3)+MSK ID(4) in a Key ID info`);
+    assert.equal(fieldShow(f, 'mikey.ext.type'), '3', `${name}: Key ID EXT (RFC 4563)`);
+    assert.equal(fieldShow(f, 'mikey.ext.len'), '11', `${name}: sub-payloads 00 03 KDID, 01 04 MSK ID`);
+    assert.match((fieldShow(f, 'mikey.ext.data') ?? '').replace(/:/g, ''), /^0003[0-9a-f]{6}0104[0-9a-f]{8}$/, `${name}: Key ID sub-payload layout`);
     assert.equal(fieldShow(f, 'mikey.kemac.encr_alg'), '1', `${name}: AES-CM-128`);
     assert.equal(fieldShow(f, 'mikey.kemac.mac_alg'), '1', `${name}: HMAC-SHA-1-160`);
     assert.equal((fieldShow(f, 'mikey.kemac.mac') ?? '').replace(/:/g, '').length, 40, `${name}: 20-byte MAC`);

@@ -24,6 +24,7 @@ import {
   macInput,
   MIKEY_ENCR_ALG,
   MIKEY_KEY_TYPE,
+  MIKEY_OMA_BCAST_SUBTYPE,
   omaBcastExt,
   SmsReassembler,
   toHex,
@@ -73,7 +74,7 @@ const mskMessage = macd(
     v: true,
     encrAlg: MIKEY_ENCR_ALG.AES_CM_128,
     encryptedKeyData: aesCmEncrypt(mskKeys.encrKey, mskKeys.saltKey, 0x0badcafe, 259, encodeKeyData([{ keyType: MIKEY_KEY_TYPE.TGK, key: MSK, kv: { kvType: 2, vf: fromHex('0001'), vt: fromHex('ffff') } }])),
-    extensions: [omaBcastExt(det('oma bcast ext', 24))],
+    extensions: [omaBcastExt(MIKEY_OMA_BCAST_SUBTYPE.LTKM, det('oma bcast ext', 24))],
   }),
   mskKeys.authKey,
 );

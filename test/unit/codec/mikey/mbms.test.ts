@@ -11,12 +11,12 @@ import {
   describeMbms,
   encodeKeyIdInfo,
   encodeMikey,
-  MBMS_EXT_KEY_ID,
   MIKEY_ENCR_ALG,
+  MIKEY_EXT_TYPE,
+  MIKEY_OMA_BCAST_SUBTYPE,
   mikeyToJson,
   omaBcastExt,
   renderMikeyTree,
-  splitKeyId,
   type ExtPayload,
   type MikeyMessage,
   type MskMessageParams,
@@ -41,13 +41,13 @@ const withKeyId = (data: string): MikeyMessage => {
   const m = buildMskMessage(msk);
   return {
     ...m,
-    payloads: m.payloads.map((p) => (p.type === 'EXT' ? { type: 'EXT', extType: MBMS_EXT_KEY_ID, data: fromHex(data) } : p)),
+    payloads: m.payloads.map((p) => (p.type === 'EXT' ? { type: 'EXT', extType: MIKEY_EXT_TYPE.KEY_ID, data: fromHex(data.replace(/ /g, '')) } : p)),
   };
 };
 
 describe('MBMS: builders lay payloads out in the SPEC §3.3 order', () => {
   it('MSK message: HDR T RAND IDi IDr EXT(Key ID) [EXT] KEMAC', () => {
-    const m = buildMskMessage({ ...msk, extensions: [omaBcastExt(fromHex('c0ffee'))] });
+    const m = buildMskMessage({ ...msk, extensions: [omaBcastExt(MIKEY_OMA_BCAST_SUBTYPE.LTKM, fromHex('c0ffee'))] });
     assert.deepEqual(
       m.payloads.map((p) => p.type),
       ['T', 'RAND', 'ID', 'ID', 'EXT', 'EXT', 'KEMAC'],
@@ -62,7 +62,10 @@ describe('MBMS: builders lay payloads out in the SPEC §3.3 order', () => {
       csIdMap: { mapType: 1, csCount: 0 },
     });
     const ext = m.payloads[4] as ExtPayload;
-    assert.equal(toHex(ext.data), '01' + '0007' + '00f110' + '01020304');
+    // RFC 4563: EXT type 3, sub-payloads Key ID Type(1) | Key ID Length(1) | Key ID.
+    assert.equal(ext.extType, 3);
+    assert.equal(toHex(ext.data), '00' + '03' + '00f110' + '01' + '04' + '01020304');
+    assert.ok(toHex(encodeMikey(m)).includes('15' + '03' + '000b' + '000300f110' + '010401020304'), 'EXT header: next payload, type 3, length 11');
     const bytes = toHex(encodeMikey(m));
     assert.ok(bytes.startsWith('010005' + '80' + '0a0b0c0d' + '00' + '01'), 'HDR V bit set, empty map');
     assert.ok(bytes.endsWith('01' + '0004' + 'deadbeef' + '01' + '00'.repeat(20)), 'KEMAC AES-CM, MAC zeroed');
@@ -82,7 +85,8 @@ describe('MBMS: builders lay payloads out in the SPEC §3.3 order', () => {
       m.payloads.map((p) => p.type),
       ['T', 'EXT', 'KEMAC'],
     );
-    assert.equal(toHex((m.payloads[1] as ExtPayload).data), '02' + '0009' + '00f110' + '00010002' + '0304');
+    assert.equal((m.payloads[1] as ExtPayload).extType, 3);
+    assert.equal(toHex((m.payloads[1] as ExtPayload).data), '000300f110' + '010400010002' + '02020304');
   });
 
   it('verification message: data type 1, V clear, T, V', () => {
@@ -154,34 +158,54 @@ describe('MBMS: describeMbms', () => {
     assert.equal(describeMbms(wire(buildMskMessage({ ...base, encryptedKeyData: fromHex('00') }))).solicitedPull, false);
   });
 
-  it('accepts a 4-byte MSK ID alone, taking the Key Domain ID from the home network', () => {
-    const m = wire(withKeyId('01 0004 00070008'.replace(/ /g, '')));
+  it('accepts an MSK ID alone, taking the Key Domain ID from the home network', () => {
+    const m = wire(withKeyId('01 04 00070008'));
     assert.deepEqual(describeMbms(m).mskId, { keyGroup: 7, keyNumber: 8 });
     assert.equal(describeMbms(m).keyDomainId, null);
     assert.equal(describeMbms(m, { homeKeyDomainId: fromHex('21f354') }).keyDomainId, '21f354');
     assert.equal(describeMbms(m).kind, 'msk');
   });
 
+  it('reads the sub-payloads in any order (RFC 4563: more than one Key ID Type sub-payload)', () => {
+    const d = describeMbms(wire(withKeyId('02 02 0009  01 04 00070008  00 03 62f210')));
+    assert.equal(d.kind, 'mtk');
+    assert.equal(d.keyDomainId, '62f210');
+    assert.deepEqual(d.mskId, { keyGroup: 7, keyNumber: 8 });
+    assert.equal(d.mtkId, 9);
+    assert.deepEqual(d.warnings, []);
+  });
+
   it('accepts an MTK Key ID without the Key Domain ID', () => {
-    const d = describeMbms(wire(withKeyId('02 0006 00070008 0009'.replace(/ /g, ''))), { homeKeyDomainId: kdid });
+    const d = describeMbms(wire(withKeyId('01 04 00070008 02 02 0009')), { homeKeyDomainId: kdid });
     assert.equal(d.kind, 'mtk');
     assert.equal(d.keyDomainId, '00f110');
     assert.equal(d.mtkId, 9);
   });
 
   it('is tolerant: odd Key IDs are explained, not thrown', () => {
-    const odd = describeMbms(wire(withKeyId('01 0005 0102030405'.replace(/ /g, ''))));
+    const odd = describeMbms(wire(withKeyId('01 05 0102030405')));
     assert.equal(odd.kind, 'msk');
     assert.equal(odd.mskId, null);
-    assert.match(odd.warnings[0] ?? '', /length 5/);
-    const short = describeMbms(wire(withKeyId('01 0009 0102'.replace(/ /g, ''))));
+    assert.deepEqual(odd.warnings, ['MSK ID of length 5 (expected 4)']);
+    const short = describeMbms(wire(withKeyId('00 03 00f110 01 09 0102')));
     assert.equal(short.kind, 'unknown');
-    assert.match(short.warnings[0] ?? '', /Key ID EXT: .*truncated|needs/);
-    const trailing = describeMbms(wire(withKeyId('01 0004 00070008 ffff'.replace(/ /g, ''))));
-    assert.deepEqual(trailing.mskId, { keyGroup: 7, keyNumber: 8 }, 'bytes after the Key ID are ignored');
-    const muk = describeMbms(wire(withKeyId('00 0002 abcd'.replace(/ /g, ''))));
-    assert.equal(muk.kind, 'unknown');
-    assert.deepEqual(muk.warnings, []);
+    assert.match(short.warnings[0] ?? '', /Key ID EXT: .*needs 9 byte/);
+    const twice = describeMbms(wire(withKeyId('01 04 00070008 01 04 ffffffff')));
+    assert.deepEqual(twice.mskId, { keyGroup: 7, keyNumber: 8 }, 'the first MSK ID is used');
+    assert.deepEqual(twice.warnings, ['MSK ID given twice: the first is used']);
+    const unknownType = describeMbms(wire(withKeyId('07 01 aa 01 04 00070008')));
+    assert.deepEqual(unknownType.mskId, { keyGroup: 7, keyNumber: 8 });
+    assert.deepEqual(unknownType.warnings, ['Key ID sub-payload of unknown type 7 ignored']);
+    const domainOnly = describeMbms(wire(withKeyId('00 03 00f110')));
+    assert.equal(domainOnly.kind, 'unknown', 'neither an MSK ID nor an MTK ID');
+  });
+
+  it('the former project layout (EXT type 4, 2-byte length) is not a Key ID: type 4 is CSB_ID (RFC 4738)', () => {
+    const m = buildMskMessage(msk);
+    const old = { type: 'EXT' as const, extType: 4, data: fromHex('01000700f11001020304') };
+    const d = describeMbms(wire({ ...m, payloads: m.payloads.map((p) => (p.type === 'EXT' ? old : p)) }));
+    assert.equal(d.kind, 'unknown');
+    assert.equal(d.mskId, null);
   });
 
   it('a message without a Key ID is unknown', () => {
@@ -193,31 +217,35 @@ describe('MBMS: describeMbms', () => {
   });
 });
 
-describe('MBMS: Key ID information', () => {
-  it('encodes and splits MSK and MTK Key IDs', () => {
-    const info = { keyIdType: 2, keyId: fromHex('00f110 00010002 0003'.replace(/ /g, '')) };
-    assert.equal(toHex(encodeKeyIdInfo(info)), '02000900f110000100020003');
-    assert.deepEqual(decodeKeyIdInfo(encodeKeyIdInfo(info)), info);
-    assert.deepEqual(splitKeyId(info), { keyDomainId: kdid, mskId: { keyGroup: 1, keyNumber: 2 }, mtkId: 3 });
-    assert.equal(splitKeyId({ keyIdType: 9, keyId: fromHex('00') }), null);
+describe('MBMS: Key ID information (RFC 4563 Figure 2)', () => {
+  it('encodes and decodes a sequence of Key ID Type sub-payloads', () => {
+    const subs = [
+      { keyIdType: 0, keyId: kdid },
+      { keyIdType: 1, keyId: fromHex('00010002') },
+      { keyIdType: 2, keyId: fromHex('0003') },
+    ];
+    assert.equal(toHex(encodeKeyIdInfo(subs)), '000300f110' + '010400010002' + '02020003');
+    assert.deepEqual(decodeKeyIdInfo(encodeKeyIdInfo(subs)), subs);
+    assert.deepEqual(decodeKeyIdInfo(new Uint8Array(0)), []);
+    assert.throws(() => decodeKeyIdInfo(fromHex('0104aabb')), /Key ID: needs 4 byte/);
+    assert.throws(() => encodeKeyIdInfo([{ keyIdType: 1, keyId: new Uint8Array(256) }]), /out of range/);
   });
 });
 
 describe('MBMS: JSON view', () => {
   it('EXT payloads show the Key ID and the opaque OMA BCAST extension', () => {
-    const j = mikeyToJson(encodeMikey(buildMskMessage({ ...msk, extensions: [omaBcastExt(fromHex('c0ffee'))] })));
+    const j = mikeyToJson(encodeMikey(buildMskMessage({ ...msk, extensions: [omaBcastExt(MIKEY_OMA_BCAST_SUBTYPE.STKM, fromHex('c0ffee'))] })));
     assert.deepEqual(j.payloads[5], {
       type: 'EXT',
-      extType: 4,
+      extType: 3,
       name: 'key-id',
-      keyIdType: 'MSK',
-      keyId: '00f11001020304',
-      keyDomainId: '00f110',
-      mskId: { keyGroup: 0x0102, keyNumber: 0x0304 },
-      mtkId: null,
-      data: '010007' + '00f11001020304',
+      keyIds: [
+        { keyIdType: 'keyDomainId', keyId: '00f110' },
+        { keyIdType: 'mskId', keyId: '01020304' },
+      ],
+      data: '000300f110' + '010401020304',
     });
-    assert.deepEqual(j.payloads[6], { type: 'EXT', extType: 5, name: 'oma-bcast', data: 'c0ffee' });
+    assert.deepEqual(j.payloads[6], { type: 'EXT', extType: 5, name: 'oma-bcast', subtype: 'STKM', subtypeData: 'c0ffee', data: '02c0ffee' });
     assert.equal(j.kind, 'msk');
     assert.deepEqual(j.kemac, { encrAlg: 'AES-CM-128', encrDataLength: 4, macAlg: 'HMAC-SHA-1-160' });
   });
@@ -232,8 +260,22 @@ describe('MBMS: JSON view', () => {
   });
 
   it('the tree shows the MBMS reading and warnings', () => {
-    const tree = renderMikeyTree(wire(withKeyId('01 0005 0102030405'.replace(/ /g, ''))));
+    const tree = renderMikeyTree(wire(withKeyId('01 05 0102030405')));
     assert.ok(tree.some((l) => l.startsWith('  MBMS: msk ')));
-    assert.ok(tree.some((l) => l.startsWith('  warning: Key ID of type 1 and length 5')));
+    assert.ok(tree.includes('  warning: MSK ID of length 5 (expected 4)'));
+  });
+
+  it('shows CSB_ID (type 4), every OMA BCAST subtype (type 5) and an unregistered type as data only', () => {
+    const m = buildMskMessage(msk);
+    const exts = [
+      { type: 'EXT' as const, extType: 4, data: fromHex('0a0b0c0d') },
+      ...[1, 2, 3, 4, 9].map((st) => omaBcastExt(st, fromHex('aa'))),
+      { type: 'EXT' as const, extType: 42, data: fromHex('01') },
+    ];
+    const j = mikeyToJson(encodeMikey({ ...m, payloads: [...m.payloads.slice(0, -1), ...exts, m.payloads.at(-1)!] }));
+    const shown = j.payloads.filter((p) => p['type'] === 'EXT').slice(1);
+    assert.deepEqual(shown[0], { type: 'EXT', extType: 4, name: 'csb-id', csbId: 0x0a0b0c0d, data: '0a0b0c0d' });
+    assert.deepEqual(shown.slice(1, 6).map((p) => p['subtype']), ['LTKM', 'STKM', 'LTKM Reporting', 'Parental Control', 9]);
+    assert.deepEqual(shown[6], { type: 'EXT', extType: 42, data: '01' });
   });
 });

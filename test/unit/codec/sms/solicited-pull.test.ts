@@ -61,6 +61,6 @@ describe('solicited pull over SMS', () => {
     });
     assert.deepEqual(out.map(toHex), v.smsDeliverPdus.map((h) => h.toLowerCase()));
     // +CMT lengths the simulated modem will announce.
-    assert.deepEqual(out.map(tpduLength), [159, 72]);
+    assert.deepEqual(out.map(tpduLength), [159, 73]);
   });
 });
