@@ -30,7 +30,8 @@ export function decodeKeyIdInfo(data: Uint8Array, base = 0): KeyIdSubPayload[] {
   const out: KeyIdSubPayload[] = [];
   while (!r.atEnd) {
     const keyIdType = r.u8('Key ID Type');
-    out.push({ keyIdType, keyId: r.take(r.u8('Key ID Length'), 'Key ID').slice() });
+    // A view, not a copy: decoded MIKEY payload data is already the message's own copy.
+    out.push({ keyIdType, keyId: r.take(r.u8('Key ID Length'), 'Key ID') });
   }
   return out;
 }

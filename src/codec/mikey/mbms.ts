@@ -58,10 +58,10 @@ const KEY_ID_LABEL: Readonly<Record<number, string>> = { 0: 'Key Domain ID', 1: 
 /**
  * [U] The MBMS reading of Key ID sub-payloads, in any order: Key Domain ID (3 bytes), MSK ID (4), MTK ID
  * (2). A sub-payload of another length, a repeated or an unknown type is explained in `warnings` (the
- * first of a type wins). `present` says which types appeared at all, whatever their length.
+ * first of a type wins). `present` has bit (1 << type) set for each type that appeared, whatever its length.
  */
-export function readMbmsKeyIds(subs: readonly KeyIdSubPayload[], warnings: string[]): MbmsKeyIds & { present: Set<number> } {
-  const ids: MbmsKeyIds & { present: Set<number> } = { keyDomainId: null, mskId: null, mtkId: null, present: new Set() };
+export function readMbmsKeyIds(subs: readonly KeyIdSubPayload[], warnings: string[]): MbmsKeyIds & { present: number } {
+  const ids: MbmsKeyIds & { present: number } = { keyDomainId: null, mskId: null, mtkId: null, present: 0 };
   for (const { keyIdType, keyId } of subs) {
     const want = EXPECTED_LENGTH[keyIdType];
     const label = KEY_ID_LABEL[keyIdType];
@@ -69,11 +69,11 @@ export function readMbmsKeyIds(subs: readonly KeyIdSubPayload[], warnings: strin
       warnings.push(`Key ID sub-payload of unknown type ${keyIdType} ignored`);
       continue;
     }
-    if (ids.present.has(keyIdType)) {
+    if (ids.present & (1 << keyIdType)) {
       warnings.push(`${label} given twice: the first is used`);
       continue;
     }
-    ids.present.add(keyIdType);
+    ids.present |= 1 << keyIdType;
     if (keyId.length !== want) {
       warnings.push(`${label} of length ${keyId.length} (expected ${want})`);
       continue;
@@ -134,16 +134,33 @@ export interface MbmsInfo {
 
 const utf8 = new TextDecoder('utf-8');
 
+/** IDs are ASCII NAIs/URIs: build the string directly, TextDecoder only for anything else. */
+function idText(b: Uint8Array): string {
+  let ascii = true;
+  for (let i = 0; i < b.length; i++) if (b[i]! > 0x7f) ascii = false;
+  return ascii ? String.fromCharCode.apply(null, b as unknown as number[]) : utf8.decode(b);
+}
+
+/** One pass over the payloads: this runs on every LTKM and STKM (issue 16: as cheap as the decode). */
 export function describeMbms(msg: MikeyMessage, opts: { homeKeyDomainId?: Uint8Array } = {}): MbmsInfo {
   const warnings: string[] = [];
-  const p = msg.payloads;
-  const t = p.find((x) => x.type === 'T');
-  const rand = p.find((x) => x.type === 'RAND');
+  let t: MikeyPayload | undefined;
+  let rand: Uint8Array | undefined;
   // IDi then IDr, in the order RFC 3830 sends them in an initiator's message.
-  const ids = p.filter((x): x is IdPayload => x.type === 'ID');
-  const kemac = p.find((x): x is KemacPayload => x.type === 'KEMAC');
-  let keyIds: (MbmsKeyIds & { present: Set<number> }) | null = null;
-  const keyIdExtPayload = p.find((x): x is ExtPayload => x.type === 'EXT' && x.extType === MIKEY_EXT_TYPE.KEY_ID);
+  let idi: IdPayload | undefined;
+  let idr: IdPayload | undefined;
+  let kemac: KemacPayload | undefined;
+  let keyIdExtPayload: ExtPayload | undefined;
+  for (const x of msg.payloads) {
+    if (x.type === 'T') t ??= x;
+    else if (x.type === 'RAND') rand ??= x.rand;
+    else if (x.type === 'ID') {
+      if (!idi) idi = x;
+      else idr ??= x;
+    } else if (x.type === 'KEMAC') kemac ??= x;
+    else if (x.type === 'EXT' && x.extType === MIKEY_EXT_TYPE.KEY_ID) keyIdExtPayload ??= x;
+  }
+  let keyIds: (MbmsKeyIds & { present: number }) | null = null;
   if (keyIdExtPayload) {
     try {
       keyIds = readMbmsKeyIds(decodeKeyIdInfo(keyIdExtPayload.data), warnings);
@@ -155,8 +172,8 @@ export function describeMbms(msg: MikeyMessage, opts: { homeKeyDomainId?: Uint8A
   let kind: MbmsKind = 'unknown';
   if (msg.hdr.dataType === MIKEY_DATA_TYPE.PSK_VERIFICATION) kind = 'verification';
   else if (msg.hdr.dataType === MIKEY_DATA_TYPE.ERROR) kind = 'error';
-  else if (msg.hdr.dataType === MIKEY_DATA_TYPE.PSK_INIT && keyIds?.present.has(MIKEY_KEY_ID_TYPE.MTK_ID)) kind = 'mtk';
-  else if (msg.hdr.dataType === MIKEY_DATA_TYPE.PSK_INIT && keyIds?.present.has(MIKEY_KEY_ID_TYPE.MSK_ID)) kind = 'msk';
+  else if (msg.hdr.dataType === MIKEY_DATA_TYPE.PSK_INIT && keyIds && keyIds.present & (1 << MIKEY_KEY_ID_TYPE.MTK_ID)) kind = 'mtk';
+  else if (msg.hdr.dataType === MIKEY_DATA_TYPE.PSK_INIT && keyIds && keyIds.present & (1 << MIKEY_KEY_ID_TYPE.MSK_ID)) kind = 'msk';
   const keyDomainId = keyIds?.keyDomainId ?? (keyIds && opts.homeKeyDomainId ? opts.homeKeyDomainId : null);
   const mskId = keyIds?.mskId ?? null;
   const kemacInfo = kemac
@@ -171,10 +188,10 @@ export function describeMbms(msg: MikeyMessage, opts: { homeKeyDomainId?: Uint8A
     keyDomainId: keyDomainId ? toHex(keyDomainId) : null,
     mskId,
     mtkId: keyIds?.mtkId ?? null,
-    tsCounter: t && t.tsType === 2 ? t.counter : null,
-    rand: rand ? toHex(rand.rand) : null,
-    idi: ids[0] ? utf8.decode(ids[0].id) : null,
-    idr: ids[1] ? utf8.decode(ids[1].id) : null,
+    tsCounter: t?.type === 'T' && t.tsType === 2 ? t.counter : null,
+    rand: rand ? toHex(rand) : null,
+    idi: idi ? idText(idi.id) : null,
+    idr: idr ? idText(idr.id) : null,
     kemac: kemacInfo,
     solicitedPull:
       kind === 'msk' && mskId?.keyNumber === 0 && kemacInfo?.encrDataLength === 0 && !msg.hdr.v,
