@@ -12,7 +12,6 @@
 //     An idle modem is not evidence of a live one: while the link is `ready` and nothing was answered for
 //     a ping interval, the watchdog sends `AT` itself (timeout: the ping interval), so a silent modem
 //     turns into timeouts within two intervals. Only while watchdog pings are wanted (WATCHDOG_USEC set).
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { LinkState } from '../modem/index.js';
 import type { TerminalPhase } from '../terminal/terminal.js';
@@ -63,21 +62,12 @@ const realClock: Clock = {
   clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
 };
 
-/** Longest event-loop delay in ms since the previous call (perf_hooks histogram, reset on read). */
+/**
+ * Event-loop delay in ms, sampled once per watchdog tick. By default: how late this tick fired after the
+ * previous one — the loop blocked at least that long, measured with no timer of its own (an idle daemon
+ * wakes up for the ping and nothing else).
+ */
 export type LoopDelayProbe = () => number;
-
-function realLoopDelay(): { probe: LoopDelayProbe; stop: () => void } {
-  const h = monitorEventLoopDelay({ resolution: 20 });
-  h.enable();
-  return {
-    probe: () => {
-      const maxMs = h.max / 1e6;
-      h.reset();
-      return maxMs;
-    },
-    stop: () => h.disable(),
-  };
-}
 
 export interface SystemdNotifierOptions {
   readonly env: SystemdEnv;
@@ -99,7 +89,7 @@ export class SystemdNotifier {
   readonly #o: SystemdNotifierOptions;
   readonly #clock: Clock;
   readonly #loopDelay: LoopDelayProbe;
-  readonly #stopLoopMonitor: () => void;
+  #lastTickAt: number | null = null;
   readonly #onPhase = (phase: TerminalPhase, reason: string | null) => this.#phase(phase, reason);
   #timer: unknown = null;
   #ready = false;
@@ -115,14 +105,7 @@ export class SystemdNotifier {
   constructor(o: SystemdNotifierOptions) {
     this.#o = o;
     this.#clock = o.clock ?? realClock;
-    if (o.loopDelay) {
-      this.#loopDelay = o.loopDelay;
-      this.#stopLoopMonitor = () => {};
-    } else {
-      const m = realLoopDelay();
-      this.#loopDelay = m.probe;
-      this.#stopLoopMonitor = m.stop;
-    }
+    this.#loopDelay = o.loopDelay ?? (() => this.#tickLateness());
     const now = this.#clock.now();
     this.#notReadySince = o.modem.state === 'ready' ? null : now;
     this.#lastAnswered = now;
@@ -140,7 +123,18 @@ export class SystemdNotifier {
     this.#o.terminal.on('phase', this.#onPhase);
     this.#phase(this.#o.terminal.phase, null);
     const interval = this.intervalMs;
-    if (interval !== null) this.#timer = this.#clock.setInterval(() => this.tick(), interval);
+    if (interval !== null) {
+      this.#lastTickAt = this.#clock.now();
+      this.#timer = this.#clock.setInterval(() => this.tick(), interval);
+    }
+  }
+
+  #tickLateness(): number {
+    const now = this.#clock.now();
+    const interval = this.intervalMs;
+    const late = this.#lastTickAt === null || interval === null ? 0 : Math.max(0, now - this.#lastTickAt - interval);
+    this.#lastTickAt = now;
+    return late;
   }
 
   /** One watchdog period: judge health, ping or withhold, probe an idle modem. */
@@ -220,7 +214,6 @@ export class SystemdNotifier {
 
   close(): void {
     this.#halt();
-    this.#stopLoopMonitor();
   }
 
   #halt(): void {

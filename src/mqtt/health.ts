@@ -1,9 +1,10 @@
 /**
- * The periodic `health` topic: process uptime, memory, event-loop lag (perf_hooks histogram, reset each
- * period, so the figures describe the last period) and the counters the daemon hands in.
+ * The periodic `health` topic: process uptime, memory, event-loop lag over the last period (watched only
+ * around real work, so an idle daemon sleeps between health messages — see util/loop-lag) and the
+ * counters the daemon hands in.
  */
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import { LoopLagMonitor, type LoopLag } from '../util/loop-lag.js';
 import type { MqttCounters, MqttPublisher } from './publisher.js';
 
 export interface HealthPayload {
@@ -11,8 +12,8 @@ export interface HealthPayload {
   rssBytes: number;
   heapUsedBytes: number;
   heapTotalBytes: number;
-  /** Event-loop delay over the last period, in ms. */
-  eventLoopLagMs: { mean: number; p99: number; max: number };
+  /** Event-loop delay over the last period, in ms, while there was work (zeros for an idle period). */
+  eventLoopLagMs: LoopLag;
   counters: { mqtt: MqttCounters } & Record<string, unknown>;
 }
 
@@ -23,25 +24,29 @@ export interface HealthReporterOptions {
   intervalMs: number;
   /** The daemon's counters (registrations, rejected triggers …), read at each publish. */
   counters?: () => Record<string, unknown>;
+  /** For tests: the lag monitor. */
+  lag?: LoopLagMonitor;
 }
-
-const NS_PER_MS = 1e6;
-const ms = (ns: number) => (Number.isFinite(ns) ? Math.round((ns / NS_PER_MS) * 100) / 100 : 0);
 
 export class HealthReporter {
   readonly #o: HealthReporterOptions;
-  readonly #lag: IntervalHistogram;
+  readonly #lag: LoopLagMonitor;
   #timer: NodeJS.Timeout | undefined;
+  #ownPublish = false;
+  #offActivity: (() => void) | undefined;
 
   constructor(opts: HealthReporterOptions) {
     this.#o = opts;
-    this.#lag = monitorEventLoopDelay({ resolution: 10 });
+    this.#lag = opts.lag ?? new LoopLagMonitor();
   }
 
   /** Publishes now and then every intervalMs (the timer does not keep the process alive). */
   start(): void {
     if (this.#timer !== undefined) return;
-    this.#lag.enable();
+    // Every publication but our own means work: watch the loop around it.
+    this.#offActivity = this.#o.publisher.onActivity(() => {
+      if (!this.#ownPublish) this.#lag.activity();
+    });
     this.publishNow();
     this.#timer = setInterval(() => this.publishNow(), this.#o.intervalMs);
     this.#timer.unref();
@@ -50,7 +55,8 @@ export class HealthReporter {
   stop(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    this.#lag.disable();
+    this.#offActivity?.();
+    this.#lag.stop();
   }
 
   snapshot(): HealthPayload {
@@ -66,7 +72,7 @@ export class HealthReporter {
       rssBytes: mem.rss,
       heapUsedBytes: mem.heapUsed,
       heapTotalBytes: mem.heapTotal,
-      eventLoopLagMs: { mean: ms(this.#lag.mean), p99: ms(this.#lag.percentile(99)), max: ms(this.#lag.max) },
+      eventLoopLagMs: this.#lag.current(),
       counters: { ...extra, mqtt: { ...this.#o.publisher.counters } },
     };
   }
@@ -74,10 +80,13 @@ export class HealthReporter {
   publishNow(): void {
     const payload = this.snapshot();
     this.#lag.reset();
+    this.#ownPublish = true;
     try {
       this.#o.publisher.publishState('health', payload as unknown as Record<string, unknown>);
     } catch (e) {
       this.#o.logger.debug({ err: (e as Error).message }, 'health not published');
+    } finally {
+      this.#ownPublish = false;
     }
   }
 }

@@ -80,6 +80,7 @@ export class MqttPublisher {
   readonly #retained = new Map<string, Buffer>();
   readonly #queue: Outgoing[] = [];
   readonly #subs = new Map<string, MessageHandler>();
+  readonly #activity = new Set<() => void>();
   readonly #counters: MqttCounters = { published: 0, dropped: 0, reconnects: 0, sanitized: 0, connectFailures: 0 };
   #client: MqttClient | undefined;
   #connected = false;
@@ -264,8 +265,15 @@ export class MqttPublisher {
     return Buffer.from(JSON.stringify(value));
   }
 
+  /** Called on every outgoing publication: the daemon is doing real work (see util/loop-lag). */
+  onActivity(listener: () => void): () => void {
+    this.#activity.add(listener);
+    return () => this.#activity.delete(listener);
+  }
+
   #send(m: Outgoing): void {
     if (this.#closing) throw new MqttError('closed', 'MQTT publisher is closed');
+    for (const f of this.#activity) f();
     if (this.#connected && this.#client !== undefined) return this.#publish(m);
     // Retained state waits in #retained; only the rest needs the queue.
     if (m.retain) return;

@@ -10,6 +10,25 @@ failOnUnhandledRejection();
 const suite = mosquittoPerFile();
 const opened = suite.opened;
 
+test('an idle period (no publication but health itself) reports zero lag: the loop was not watched', async () => {
+  const { logger } = captureLogger();
+  const pub = new MqttPublisher({ config: mqttConfig(suite.broker.url), deviceId: 'h-idle', logger });
+  opened.push(pub);
+  await pub.start();
+  await pub.waitConnected(5000);
+  const obs = await observer(suite.broker.url, 'bcastd/v1/h-idle/health');
+  const health = new HealthReporter({ publisher: pub, logger, intervalMs: 100 });
+  try {
+    health.start();
+    await waitFor('three health messages', () => obs.got.length >= 3 || undefined);
+    for (const m of obs.got) assert.deepEqual(json(m.payload)['eventLoopLagMs'], { mean: 0, p99: 0, max: 0 });
+  } finally {
+    health.stop();
+    await obs.close();
+    await pub.close();
+  }
+});
+
 test('health is published at start and every interval, with uptime, memory, event-loop lag and counters', async () => {
   const { logger } = captureLogger();
   const pub = new MqttPublisher({ config: mqttConfig(suite.broker.url), deviceId: 'h-dev', logger });
@@ -22,7 +41,9 @@ test('health is published at start and every interval, with uptime, memory, even
   try {
     health.start();
     await waitFor('first health', () => obs.got[0]);
-    // Block the loop for ~60 ms so a later period reports lag.
+    // Real work (a publication) makes the reporter watch the loop; block it for ~60 ms so a later period reports lag.
+    pub.publishState('modem', { state: 'ready' });
+    await new Promise((r) => setTimeout(r, 30)); // the histogram's first sample after switching on is not kept
     const until = Date.now() + 60;
     while (Date.now() < until);
     await waitFor('three health messages', () => obs.got.length >= 3 || undefined);

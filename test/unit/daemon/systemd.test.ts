@@ -57,7 +57,7 @@ class FakeTerminal extends EventEmitter {
   }
 }
 
-function rig(o: { watchdogUsec?: number; loopDelay?: () => number; send?: (m: string) => void } = {}) {
+function rig(o: { watchdogUsec?: number; loopDelay?: (() => number) | 'tick-lateness'; send?: (m: string) => void } = {}) {
   const sent: Array<{ at: number; m: string }> = [];
   const clock = new FakeClock();
   const modem = new FakeModem();
@@ -70,7 +70,7 @@ function rig(o: { watchdogUsec?: number; loopDelay?: () => number; send?: (m: st
     terminal,
     logger: pino({ level: 'silent' }),
     clock,
-    loopDelay: o.loopDelay ?? (() => 5),
+    ...(o.loopDelay === 'tick-lateness' ? {} : { loopDelay: o.loopDelay ?? (() => 5) }),
   });
   const pings = () => sent.filter((s) => s.m === 'WATCHDOG=1').map((s) => s.at);
   return { sent, clock, modem, terminal, n, pings, settle: () => new Promise((r) => setImmediate(r)) };
@@ -173,6 +173,24 @@ test('a blocked event loop (delay over WATCHDOG_USEC/4) withholds that ping', ()
   r.clock.advance(3000);
   assert.deepEqual(r.pings(), [1000, 3000]);
   assert.ok(r.sent.some((s) => s.m === 'STATUS=watchdog withheld: event loop blocked for 600 ms'));
+});
+
+test('by default the loop delay is how late the tick itself fired: no timer of its own, a blocked loop still withholds', () => {
+  const r = rig({ watchdogUsec: 2_000_000, loopDelay: 'tick-lateness' });
+  r.modem.state = 'ready';
+  r.n.start();
+  r.clock.advance(2000);
+  assert.deepEqual(r.pings(), [1000, 2000], 'on time: pings');
+  assert.equal(r.clock.timers.filter((x) => x !== null).length, 1, 'the ping timer is the only timer');
+  // The loop blocked: the next tick (due at 3000) runs at 3700.
+  const timer = r.clock.timers.find((x) => x !== null)!;
+  r.clock.t = 3700;
+  timer.next = 4700;
+  timer.fn();
+  assert.deepEqual(r.pings(), [1000, 2000]);
+  assert.ok(r.sent.some((s) => s.m === 'STATUS=watchdog withheld: event loop blocked for 700 ms'), JSON.stringify(r.sent));
+  r.clock.advance(1000);
+  assert.deepEqual(r.pings(), [1000, 2000, 4700], 'on time again: pings resume');
 });
 
 test('send failures are counted and never thrown at the daemon', () => {
