@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emit, environment, type Figure } from './lib/report.js';
 import { OPEN_GATE, startBenchRig } from './lib/daemon-rig.js';
-import { cpuMs, childrenOf, percentile, rssKb } from './lib/proc.js';
+import { cpuMs, childrenOf, percentile, rssKb, voluntarySwitches } from './lib/proc.js';
 import { cpuByArea } from './lib/cpu-profile.js';
 import { KEY_DOMAIN, KEY_GROUP, TERMINAL, pause, type SimEvent, type SystemRig } from '../test/serial/system/harness.js';
 
@@ -242,9 +242,12 @@ try {
   const idlePid = pid(rig);
   const rssAt5s = rssKb(idlePid);
   const idle0 = cpuMs(idlePid);
+  const switches0 = voluntarySwitches(idlePid);
   const idleT0 = Date.now();
   await pause(IDLE_S * 1000);
-  const idleCpuPct = ((cpuMs(idlePid) - idle0) / (Date.now() - idleT0)) * 100;
+  const idleS = (Date.now() - idleT0) / 1000;
+  const idleCpuPct = ((cpuMs(idlePid) - idle0) / (idleS * 1000)) * 100;
+  const switches1 = voluntarySwitches(idlePid);
   const rssIdle = rssKb(idlePid);
   figure('rss-idle', rssIdle / 1024, 'MB', 80, {
     note: `VmRSS of the daemon process ${IDLE_S + 5} s after ready (the simulated world runs in its own process)`,
@@ -253,6 +256,16 @@ try {
     simWorldRssMB: r1(worldRssKb(rig) / 1024),
   });
   figure('cpu-idle', idleCpuPct, '% of one core', 1, { windowS: IDLE_S, healthIntervalMs: 10_000, tickMs: 10 });
+  const perThread = Object.fromEntries(
+    Object.entries(switches1.byThread)
+      .map(([name, n]) => [name, r1((n - (switches0.byThread[name] ?? 0)) / idleS)] as const)
+      .filter(([, rate]) => rate > 0),
+  );
+  figure('wakeups-idle', (switches1.total - switches0.total) / idleS, 'wake-ups/s', 2, {
+    windowS: IDLE_S,
+    note: 'voluntary context switches of all daemon threads over the idle window (each is a wake-up followed by sleep)',
+    perThread,
+  });
 
   // Load: purchases by SMS then UDP, then solicited pulls; RSS watched throughout.
   let rssMax = 0;

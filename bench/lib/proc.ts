@@ -31,6 +31,27 @@ export function cpuMs(pid: number): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / clockTicks();
 }
 
+/**
+ * Voluntary context switches of every thread of the process (/proc/<pid>/task/<tid>/status): each is a thread
+ * going to sleep after it woke up, so their rate over an idle window counts the process's wake-ups.
+ */
+export function voluntarySwitches(pid: number): { total: number; byThread: Record<string, number> } {
+  const byThread: Record<string, number> = {};
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+      const n = Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      const name = /^Name:\s+(.*)$/m.exec(status)?.[1] ?? tid;
+      byThread[name] = (byThread[name] ?? 0) + n;
+      total += n;
+    } catch {
+      // the thread ended while we looked
+    }
+  }
+  return { total, byThread };
+}
+
 /** VmRSS of the process, in kB. */
 export function rssKb(pid: number): number {
   const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
