@@ -4,13 +4,15 @@ import { decodeMikey, macInput } from '../../../src/codec/mikey/index.js';
 import {
   FID,
   SW,
+  concatBytes,
   decodeMbmsResponse,
   decodeGbaNlRecord,
   decodeMskRecord,
   decodeMukRecord,
   encodeGbaBp,
   gbaCommand,
-  mbmsCommand,
+  mbmsCommandBlocks,
+  mbmsRetrieveCommand,
   readRecord,
   selectFid,
   updateBinary,
@@ -37,7 +39,27 @@ async function gbaDone(r: Rig, naf: Uint8Array = NAF_ID): Promise<Buffer> {
   return deriveKsNaf({ ck: av.CK, ik: av.IK, rand, impi: IMPI, nafId: naf, kind: 'gba-u' });
 }
 
-const mbms = (r: Rig, cmd: MbmsCommand) => r.run(mbmsCommand(cmd));
+/**
+ * The exchange as a terminal must run it (SPEC ยง8): the blocks while the card answers 63 F1, then, on
+ * 62 F3, retrieval while it answers 62 F1. Returns the final data and SW.
+ */
+async function mbms(r: Rig, cmd: MbmsCommand): Promise<{ data: Uint8Array; sw: number }> {
+  let last: { data: Uint8Array; sw: number } = { data: new Uint8Array(0), sw: 0 };
+  for (const block of mbmsCommandBlocks(cmd)) {
+    last = await r.run(block);
+    if (last.sw !== SW.MORE_COMMAND_DATA) break;
+  }
+  if (last.sw !== SW.AUTH_RESPONSE_AVAILABLE) return last;
+  const parts: Uint8Array[] = [];
+  let x: { data: Uint8Array; sw: number };
+  let first = true;
+  do {
+    x = await r.run(mbmsRetrieveCommand(first));
+    first = false;
+    parts.push(x.data);
+  } while (x.sw === SW.MORE_RESPONSE_DATA);
+  return { data: concatBytes(...parts), sw: x.sw };
+}
 const update = (r: Rig, mikey: Uint8Array) => mbms(r, { mode: 'msk-update', mikey });
 const mtk = (r: Rig, mikey: Uint8Array) => mbms(r, { mode: 'mtk-generation', mikey });
 
@@ -54,7 +76,7 @@ describe('virtual USIM: MBMS context, MSK update', () => {
     assert.equal(out.sw, SW.OK);
     assert.deepEqual(decodeMskRecord(await record(r, FID.EF_MSK, 1)), { keyDomainId: Uint8Array.from(KDID), msks: [{ mskId: 0x00010001, tsCounter: 0 }] });
     assert.equal(decodeMukRecord(await record(r, FID.EF_MUK, 1))!.tsCounter, 5);
-    const vraw = decodeMbmsResponse(out.data).verification!;
+    const vraw = decodeMbmsResponse(out.data, 'msk-update').verification!;
     const v = decodeMikey(vraw);
     assert.equal(v.hdr.dataType, 1);
     assert.equal(v.hdr.csbId, MSK_CSB);
@@ -143,7 +165,10 @@ describe('virtual USIM: EF_MSK, two MSKs per Key Domain / Key Group (TS 31.102 ย
     assert.equal(await mtkSw(r, id(1, 5), 1), SW.KEY_FRESHNESS);
     for (const n of [4, 3, 2, 1]) assert.equal(await mtkSw(r, id(1, n), 10), SW.REFERENCE_NOT_FOUND, `MSK 1/${n} replaced`);
     assert.equal(await mtkSw(r, id(2, 1), 1), SW.OK, 'the other key group keeps its MSK');
-    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, mskId: id(1, 4) })).sw, SW.REFERENCE_NOT_FOUND);
+    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, keyGroup: 9 })).sw, SW.REFERENCE_NOT_FOUND, 'no such key group');
+    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, keyGroup: 1 })).sw, SW.OK);
+    for (const n of [5, 6]) assert.equal(await mtkSw(r, id(1, n), 20), SW.REFERENCE_NOT_FOUND, `MSK 1/${n} deleted with its key group`);
+    assert.equal(await mtkSw(r, id(2, 1), 2), SW.OK, 'the other key group stays');
   });
 
   it('the same MSK ID delivered again is replaced in place: the other MSK of the group stays the older one', async () => {
@@ -168,7 +193,7 @@ describe('virtual USIM: EF_MSK, two MSKs per Key Domain / Key Group (TS 31.102 ย
     assert.equal((await store(r, muk, c++, id(1, 1), Buffer.from('00f120', 'hex'))).sw, SW.NO_MEMORY, 'a new Key Domain');
     for (let n = 2; n <= 4; n++) assert.equal((await store(r, muk, c++, id(3, n))).sw, SW.OK, `rotation of a stored key group (${n})`);
     assert.equal((await mskRecords(r)).length, FILE_SIZES.mskRecords);
-    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, mskId: id(2, 1) })).sw, SW.OK);
+    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, keyGroup: 2 })).sw, SW.OK);
     assert.equal((await store(r, muk, c++, id(1, 1), Buffer.from('00f120', 'hex'))).sw, SW.OK, 'the freed record takes the new Key Domain');
     assert.equal(await mtkSw(r, id(3, 4), 1), SW.OK);
     assert.equal(await mtkSw(r, id(4, 1), 1), SW.OK);
@@ -200,13 +225,13 @@ describe('virtual USIM: MBMS context, MTK generation and deletions', () => {
     await update(r, mskMessage({ muk, counter: 1, msk: MSK, range: [1, 100] }));
     const out = await mtk(r, mtkMessage({ msk: MSK, counter: 2, mtkId: 5, mtk: MTK, salt: SALT }));
     assert.equal(out.sw, SW.OK);
-    assert.deepEqual(decodeMbmsResponse(out.data), { mtk: Uint8Array.from(MTK), salt: Uint8Array.from(SALT) });
+    assert.deepEqual(decodeMbmsResponse(out.data, 'mtk-generation'), { form: 'oma-bcast', mtk: Uint8Array.from(MTK), salt: Uint8Array.from(SALT) });
     assert.equal(decodeMskRecord(await record(r, FID.EF_MSK, 1))!.msks[0]!.tsCounter, 2);
     assert.equal((await mtk(r, mtkMessage({ msk: MSK, counter: 2, mtkId: 6, mtk: MTK }))).sw, SW.KEY_FRESHNESS);
     assert.equal((await mtk(r, mtkMessage({ msk: MSK, counter: 3, mtkId: 101, mtk: MTK }))).sw, SW.KEY_FRESHNESS);
     assert.equal((await mtk(r, mtkMessage({ msk: MSK, counter: 4, mtkId: 6, mtk: MTK, badMac: true }))).sw, SW.AUTH_MAC);
-    const plain = decodeMbmsResponse((await mtk(r, mtkMessage({ msk: MSK, counter: 4, mtkId: 6, mtk: MTK }))).data);
-    assert.deepEqual(plain, { mtk: Uint8Array.from(MTK) });
+    const plain = decodeMbmsResponse((await mtk(r, mtkMessage({ msk: MSK, counter: 4, mtkId: 6, mtk: MTK }))).data, 'mtk-generation');
+    assert.deepEqual(plain, { form: 'oma-bcast', mtk: Uint8Array.from(MTK) });
     assert.equal((await mtk(r, mtkMessage({ msk: MSK, counter: 5, mtkId: 6, mtk: MTK, mskId: { keyGroup: 9, keyNumber: 9 } }))).sw, SW.REFERENCE_NOT_FOUND);
   });
 
@@ -214,10 +239,10 @@ describe('virtual USIM: MBMS context, MTK generation and deletions', () => {
     const r = await rig();
     const muk = await gbaDone(r);
     await update(r, mskMessage({ muk, counter: 1, msk: MSK }));
-    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, mskId: { keyGroup: 1, keyNumber: 1 } })).sw, SW.OK);
+    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, keyGroup: 1 })).sw, SW.OK);
     assert.equal(decodeMskRecord(await record(r, FID.EF_MSK, 1)), null);
     assert.equal((await mtk(r, mtkMessage({ msk: MSK, counter: 2, mtkId: 5, mtk: MTK }))).sw, SW.REFERENCE_NOT_FOUND);
-    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, mskId: { keyGroup: 1, keyNumber: 1 } })).sw, SW.REFERENCE_NOT_FOUND);
+    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, keyGroup: 1 })).sw, SW.REFERENCE_NOT_FOUND);
     assert.equal((await mbms(r, { mode: 'muk-deletion', idi: te.encode(BSM_FQDN), idr: te.encode(BTID) })).sw, SW.OK);
     assert.equal(decodeMukRecord(await record(r, FID.EF_MUK, 1)), null);
     assert.equal((await update(r, mskMessage({ muk, counter: 9, msk: MSK }))).sw, SW.REFERENCE_NOT_FOUND);
