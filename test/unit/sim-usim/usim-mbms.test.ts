@@ -5,6 +5,7 @@ import {
   FID,
   SW,
   concatBytes,
+  decodeCommandApdu,
   decodeMbmsResponse,
   decodeGbaNlRecord,
   decodeMskRecord,
@@ -246,5 +247,71 @@ describe('virtual USIM: MBMS context, MTK generation and deletions', () => {
     assert.equal((await mbms(r, { mode: 'muk-deletion', idi: te.encode(BSM_FQDN), idr: te.encode(BTID) })).sw, SW.OK);
     assert.equal(decodeMukRecord(await record(r, FID.EF_MUK, 1)), null);
     assert.equal((await update(r, mskMessage({ muk, counter: 9, msk: MSK }))).sw, SW.REFERENCE_NOT_FOUND);
+  });
+});
+
+describe('virtual USIM: MBMS context APDUs, written out by hand (SPEC §8)', () => {
+  const raw = (r: Rig, hex: string) => r.run(decodeCommandApdu(Buffer.from(hex, 'hex')));
+  const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+  it('chains a 53 object longer than one APDU: 63 F1 after the first block, the answer after the last', async () => {
+    const r = await rig();
+    const muk = await gbaDone(r);
+    assert.equal((await update(r, mskMessage({ muk, counter: 1, msk: MSK }))).sw, SW.OK);
+    // A TEK+SALT key data with a long salt makes an MTK message longer than one APDU can carry.
+    const salt = Buffer.alloc(200, 0x77);
+    const msg = mtkMessage({ msk: MSK, counter: 2, mtkId: 5, mtk: MTK, salt });
+    const value = msg.length + 1;
+    assert.ok(value > 255 && value < 0x10000, 'needs the 82 length form and two blocks');
+    const object = `5382${value.toString(16).padStart(4, '0')}02${hexOf(msg)}`;
+    const first = await raw(r, `00898085ff${object.slice(0, 510)}`);
+    assert.equal(first.sw, SW.MORE_COMMAND_DATA);
+    const rest = object.slice(510);
+    const last = await raw(r, `00890085${(rest.length / 2).toString(16).padStart(2, '0')}${rest}`);
+    assert.equal(last.sw, SW.OK);
+    assert.equal(hexOf(last.data), `5381e0ae81dd8610${'55'.repeat(16)}8781c8${'77'.repeat(200)}`);
+  });
+
+  it('refuses a next block without a first (69 85), more data than the object holds (67 00), an unknown mode (6A 80)', async () => {
+    const r = await rig();
+    assert.equal((await raw(r, '0089008503010203')).sw, SW.CONDITIONS_NOT_SATISFIED);
+    assert.equal((await raw(r, '00898085065302030101ff')).sw, SW.WRONG_LENGTH);
+    assert.equal((await raw(r, '0089808503530109')).sw, SW.WRONG_DATA);
+    assert.equal((await raw(r, '00898085035401ff')).sw, SW.WRONG_DATA, 'not a 53 object');
+    assert.equal((await raw(r, '0089808103530109')).sw, SW.WRONG_P1P2, 'odd INS only in the MBMS context');
+  });
+
+  it('profile "3gpp" + "retrieve": 62 F3, then P1 A0 / 20 (P2 85 or 00) in 16-byte blocks with 62 F1 between', async () => {
+    const r = await rig();
+    const muk = await gbaDone(r);
+    assert.equal((await update(r, mskMessage({ muk, counter: 1, msk: MSK }))).sw, SW.OK);
+    Object.assign(r.usim.mbmsBehaviour, { responseForm: '3gpp', responseDelivery: 'retrieve', retrievalBlockSize: 16 });
+    const blocks = mbmsCommandBlocks({ mode: 'mtk-generation', mikey: mtkMessage({ msk: MSK, counter: 2, mtkId: 5, mtk: MTK, salt: SALT }) });
+    assert.equal((await r.run(blocks[0]!)).sw, SW.AUTH_RESPONSE_AVAILABLE);
+    const got: { data: string; sw: number }[] = [];
+    for (const hex of ['0089a08500', '0089200000', '0089208500']) {
+      const x = await raw(r, hex);
+      got.push({ data: hexOf(x.data), sw: x.sw });
+    }
+    const want = `5321db10${'55'.repeat(16)}0e${'66'.repeat(14)}`;
+    assert.deepEqual(got, [
+      { data: want.slice(0, 32), sw: SW.MORE_RESPONSE_DATA },
+      { data: want.slice(32, 64), sw: SW.MORE_RESPONSE_DATA },
+      { data: want.slice(64), sw: SW.OK },
+    ]);
+    assert.equal((await raw(r, '0089208500')).sw, SW.CONDITIONS_NOT_SATISFIED, 'nothing left after the last block');
+    assert.equal(hexOf((await raw(r, '0089a08500')).data), want.slice(0, 32), 'P1 A0 starts over');
+    assert.equal((await raw(r, '0089a08100')).sw, SW.WRONG_P1P2, 'retrieval P2 is 85 or 00');
+  });
+
+  it('another command drops a held response: retrieval then gets 69 85', async () => {
+    const r = await rig();
+    const muk = await gbaDone(r);
+    Object.assign(r.usim.mbmsBehaviour, { responseDelivery: 'retrieve' });
+    assert.equal((await update(r, mskMessage({ muk, counter: 1, msk: MSK, v: true }))).sw, SW.OK, 'retrieved by the helper');
+    const again = mbmsCommandBlocks({ mode: 'msk-update', mikey: mskMessage({ muk, counter: 2, msk: MSK, v: true }) });
+    assert.equal((await r.run(again[0]!)).sw, SW.AUTH_RESPONSE_AVAILABLE);
+    await r.run(selectFid(FID.EF_MSK, false));
+    assert.equal((await raw(r, '0089a08500')).sw, SW.CONDITIONS_NOT_SATISFIED);
   });
 });
