@@ -3,7 +3,9 @@
  * EF_MUK, MSKs named in EF_MSK (one record per Key Domain / Key Group, two MSKs each, the older
  * replaced), each with its Time Stamp Counter; MSK update (MAC check, replay check, decrypt, store,
  * verification message when V is set; a key-less solicited pull is MAC-checked and stores nothing),
- * MTK generation, MSK and MUK deletion. Keys stay in this object and only MTKs ever leave it.
+ * MTK generation, MSK deletion (every MSK of a Key Domain / Key Group, SPEC §8 [C]) and MUK deletion.
+ * The APDU framing (53 object, chaining, response forms, retrieval) is `mbms-apdu.ts`'s. Keys stay in
+ * this object and only MTKs ever leave it.
  */
 import {
   MIKEY_ENCR_ALG,
