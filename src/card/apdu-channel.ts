@@ -34,6 +34,9 @@ export interface CommandOptions {
   mask?: ApduMask;
 }
 
+/** One logical command inside a transaction. */
+export type ChannelExchange = (cmd: CommandApdu, o: CommandOptions) => Promise<ResponseApdu>;
+
 /** A card answers with data in at most this many GET RESPONSE rounds; more means a broken card. */
 const MAX_ROUNDS = 16;
 
@@ -60,6 +63,16 @@ export class ApduChannel {
     const run = this.#queue.then(() => this.#exchange(cmd, o));
     this.#queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Runs several logical commands with nothing else in between (a chained command and the retrieval of
+   * its response must reach the card back to back). `run` gets an exchange that bypasses the queue.
+   */
+  transaction<T>(run: (exchange: ChannelExchange) => Promise<T>): Promise<T> {
+    const t = this.#queue.then(() => run((cmd, o) => this.#exchange(cmd, o)));
+    this.#queue = t.catch(() => undefined);
+    return t;
   }
 
   /** As exchange(), but a status word other than success becomes its typed error. */

@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { DecodeError } from '../codec/errors.js';
 import { toHex } from '../codec/hex.js';
-import { decodeMikey, describeMbms, type MskId } from '../codec/mikey/index.js';
+import { decodeMikey, describeMbms } from '../codec/mikey/index.js';
 import { encodePin, homeNetwork, keyDomainId, type GbaNafEntry } from '../codec/usim/index.js';
 import { Secret, deriveKsNaf } from '../crypto/index.js';
 import { ApduChannel, type ApduExchange } from './apdu-channel.js';
@@ -379,10 +379,11 @@ export class Card extends EventEmitter<CardEvents> {
     return out;
   }
 
-  async deleteMsk(keyDomainIdBytes: Uint8Array, mskId: MskId): Promise<void> {
+  /** Forgets the MSKs of one Key Domain / Key Group (the card's deletion names no Key Number). */
+  async deleteMsks(keyDomainIdBytes: Uint8Array, keyGroup: number): Promise<void> {
     const { app, info } = this.#ready();
-    if (info.capabilities.mikeyOn === 'me') return this.#me!.deleteMsk(keyDomainIdBytes, mskId);
-    await app.mbms({ mode: 'msk-deletion', keyDomainId: keyDomainIdBytes, mskId });
+    if (info.capabilities.mikeyOn === 'me') return this.#me!.deleteMsks(keyDomainIdBytes, keyGroup);
+    await app.mbms({ mode: 'msk-deletion', keyDomainId: keyDomainIdBytes, keyGroup });
   }
 
   async deleteMuk(idi: Uint8Array, idr: Uint8Array): Promise<void> {

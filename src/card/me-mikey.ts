@@ -239,12 +239,15 @@ export class MeMikey {
     }
   }
 
-  deleteMsk(keyDomainId: Uint8Array, mskId: MskId): void {
-    const k = mskKey(toHex(keyDomainId), mskId);
-    const msk = this.#msks.get(k);
-    if (!msk) throw new KeyNotFoundError('MSK deletion (ME)', undefined, 'no such MSK');
-    msk.key.wipe();
-    this.#msks.delete(k);
+  /** As the card's MSK deletion mode (SPEC §8: Key Domain ID || Key Group): every MSK of the group goes. */
+  deleteMsks(keyDomainId: Uint8Array, keyGroup: number): void {
+    const prefix = groupKey(toHex(keyDomainId), keyGroup);
+    const keys = [...this.#msks.keys()].filter((x) => x.startsWith(prefix));
+    if (keys.length === 0) throw new KeyNotFoundError('MSK deletion (ME)', undefined, 'no MSK of that key group');
+    for (const k of keys) {
+      this.#msks.get(k)!.key.wipe();
+      this.#msks.delete(k);
+    }
   }
 
   deleteMuk(idi: Uint8Array, idr: Uint8Array): void {

@@ -25,7 +25,8 @@ import {
   fidHex,
   gbaCommand,
   isUsimAid,
-  mbmsCommand,
+  mbmsCommandBlocks,
+  mbmsRetrieveCommand,
   readBinary,
   readRecord,
   selectAid,
@@ -38,9 +39,10 @@ import {
   type GbaNafEntry,
   type MbmsCommand,
   type MbmsResponse,
+  type ResponseApdu,
 } from '../codec/usim/index.js';
 import { Secret } from '../crypto/index.js';
-import type { ApduChannel } from './apdu-channel.js';
+import type { ApduChannel, ChannelExchange, CommandOptions } from './apdu-channel.js';
 import { CardProtocolError, FileNotFoundError, errorForStatus } from './errors.js';
 
 export interface UsimApplicationInfo {
@@ -55,6 +57,7 @@ export interface UsimIdentity {
   ust: Uint8Array;
   gbaService: boolean;
   mbmsService: boolean;
+  bcastScpService: boolean;
 }
 
 export type PinStatus = { state: 'verified-or-disabled' } | { state: 'required'; triesLeft: number } | { state: 'blocked' };
@@ -64,6 +67,9 @@ export type AkaResult =
   | { kind: 'sync-failure'; auts: Uint8Array };
 
 export type GbaBootstrapOutcome = { kind: 'success'; res: Secret } | { kind: 'sync-failure'; auts: Uint8Array };
+
+/** An MBMS response is a few dozen bytes; a card that keeps answering 62 F1 is broken. */
+const MAX_RETRIEVAL_ROUNDS = 16;
 
 /** Without EF_AD byte 4 the MNC length is taken as 2 (the common case). */
 const DEFAULT_MNC_LENGTH = 2;
@@ -168,6 +174,7 @@ export class UsimApplication {
       ust,
       gbaService: ustHas(ust, UST_SERVICE.GBA),
       mbmsService: ustHas(ust, UST_SERVICE.MBMS_SECURITY),
+      bcastScpService: ustHas(ust, UST_SERVICE.BCAST_SCP),
     };
     imsiBytes.fill(0);
     return this.#identity;
@@ -224,11 +231,47 @@ export class UsimApplication {
     return out;
   }
 
+  /**
+   * AUTHENTICATE in the MBMS context (SPEC §8 [C]): the command in chained blocks (63 F1 = send the next),
+   * then the response directly (90 00, through GET RESPONSE on T=0) or, after 62 F3, retrieved block by
+   * block (P1 A0, then P1 20 while 62 F1). Blocks and retrieval run back to back on the channel.
+   */
   async mbms(cmd: MbmsCommand): Promise<MbmsResponse> {
     const op = `AUTHENTICATE MBMS ${cmd.mode}`;
-    const data = await this.#ch.command(mbmsCommand(cmd), { op, mask: { command: true, response: true } });
-    const r = decoded(op, () => decodeMbmsResponse(data));
+    const o = { op, mask: { command: true, response: true } };
+    const blocks = mbmsCommandBlocks(cmd);
+    const data = await this.#ch.transaction(async (exchange) => {
+      let r: ResponseApdu | null = null;
+      for (const [i, block] of blocks.entries()) {
+        r = await exchange(block, o);
+        const kind = describeSw(r.sw).kind;
+        if (i === blocks.length - 1) break;
+        if (kind !== 'more-command-data') throw kind === 'ok' ? new CardProtocolError(`${op}: the card ended the chain after block ${i + 1} of ${blocks.length}`) : errorForStatus(r.sw, op);
+      }
+      return this.#mbmsResult(r!, exchange, o);
+    });
+    const out = decoded(op, () => decodeMbmsResponse(data, cmd.mode));
     data.fill(0);
-    return r;
+    return out;
+  }
+
+  async #mbmsResult(last: ResponseApdu, exchange: ChannelExchange, o: CommandOptions): Promise<Uint8Array> {
+    const kind = describeSw(last.sw).kind;
+    if (kind === 'ok') return last.data;
+    if (kind === 'more-command-data') throw new CardProtocolError(`${o.op}: the card asks for more command data than there is`);
+    if (kind !== 'auth-response-available') throw errorForStatus(last.sw, o.op);
+    const parts: Uint8Array[] = [];
+    try {
+      for (let round = 0; round < MAX_RETRIEVAL_ROUNDS; round++) {
+        const r = await exchange(mbmsRetrieveCommand(round === 0), o);
+        parts.push(r.data);
+        const k = describeSw(r.sw).kind;
+        if (k === 'ok') return Uint8Array.from(Buffer.concat(parts));
+        if (k !== 'more-response-data') throw errorForStatus(r.sw, `${o.op} (response retrieval)`);
+      }
+      throw new CardProtocolError(`${o.op}: more than ${MAX_RETRIEVAL_ROUNDS} response blocks`);
+    } finally {
+      for (const p of parts) p.fill(0);
+    }
   }
 }

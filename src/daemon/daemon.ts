@@ -401,7 +401,17 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
   }
 }
 
+/** The `card` topic: identity (masked), GBA flavour and the EF_UST services 68 / 69 / 75 that decide it. */
 function cardSummary(card: Card): Record<string, unknown> {
   const info = card.info!;
-  return { imsi: info.imsiMasked, mcc: info.mcc, mnc: info.mnc, gbaMode: info.capabilities.gbaMode, mbms: info.capabilities.mbmsService, reader: info.reader };
+  const c = info.capabilities;
+  return {
+    imsi: info.imsiMasked,
+    mcc: info.mcc,
+    mnc: info.mnc,
+    gbaMode: c.gbaMode,
+    mbms: c.mbmsService,
+    services: { gba: c.gbaService, mbmsSecurity: c.mbmsService, bcastSmartcardProfile: c.bcastScpService },
+    reader: info.reader,
+  };
 }

@@ -55,7 +55,13 @@ export function encodeMskRecord(rec: MskRecord, recordLength: number): Uint8Arra
   return out;
 }
 
-const MUK_TAG = { ID: 0xa0, IDR: 0x80, TS: 0x81, IDI: 0x82 } as const;
+/** TS 31.102 §4.2.81 (pySim `EF_MUK`): MUK ID A0 { 80 IDr, 82 IDi }, Time Stamp Counter 81. */
+export const MUK_TAG = { ID: 0xa0, IDR: 0x80, TS: 0x81, IDI: 0x82 } as const;
+
+/** The MUK ID TLV as EF_MUK holds it; also the payload of MUK deletion (SPEC §8). */
+export function encodeMukIdTlv(idr: Uint8Array, idi: Uint8Array): Uint8Array {
+  return encodeTlv(MUK_TAG.ID, concatBytes(encodeTlv(MUK_TAG.IDR, idr), encodeTlv(MUK_TAG.IDI, idi)));
+}
 
 export function decodeMukRecord(record: Uint8Array): MukRecord | null {
   const top = decodeTlvs(record);
@@ -74,7 +80,7 @@ export function encodeMukRecord(rec: MukRecord, recordLength: number): Uint8Arra
   const ts = new Uint8Array(4);
   new DataView(ts.buffer).setUint32(0, rec.tsCounter);
   const body = concatBytes(
-    encodeTlv(MUK_TAG.ID, concatBytes(encodeTlv(MUK_TAG.IDR, rec.idr), encodeTlv(MUK_TAG.IDI, rec.idi))),
+    encodeMukIdTlv(rec.idr, rec.idi),
     encodeTlv(MUK_TAG.TS, ts),
   );
   if (body.length > recordLength) throw new EncodeError(USIM_CODEC, `EF_MUK entry exceeds record length ${recordLength}`);

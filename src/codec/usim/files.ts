@@ -27,6 +27,8 @@ export const USIM_AID_PREFIX: Readonly<Uint8Array> = Uint8Array.of(0xa0, 0x00, 0
 export const UST_SERVICE = {
   GBA: 68,
   MBMS_SECURITY: 69,
+  /** OMA BCAST Smart Card Profile (named in pySim's and another vendor's service tables, SPEC §8). */
+  BCAST_SCP: 75,
 } as const;
 
 export const fidHex = (fid: number): string => fid.toString(16).padStart(4, '0').toUpperCase();

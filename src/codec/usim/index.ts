@@ -35,17 +35,19 @@ export {
   type GbaBootstrapResult,
   type GbaCommand,
 } from './authenticate.js';
-export { MBMS_DATA_OBJECT_TAG, MBMS_RESPONSE_TAG, MBMS_TAG, MBMS_MODE, type MbmsModeName } from './mbms-tags.js';
 export {
-  encodeMbmsData,
-  decodeMbmsData,
-  mbmsCommand,
-  encodeMbmsResponse,
-  decodeMbmsResponse,
-  type MbmsCommand,
-  type MbmsResponse,
-  type MbmsMskId,
-} from './mbms.js';
+  MBMS_P1,
+  MBMS_COMMAND_TAG,
+  MBMS_RESPONSE_TAGS,
+  MBMS_MODE,
+  MBMS_FORM_TAG,
+  MBMS_BLOCK_SIZE,
+  BCAST_TAG,
+  encodeThreeGppOutput,
+  decodeThreeGppOutput,
+  type MbmsModeName,
+} from './mbms-tags.js';
+export { encodeMbmsData, mbmsCommandBlocks, mbmsRetrieveCommand, decodeMbmsResponse, type MbmsCommand, type MbmsResponse } from './mbms.js';
 export { FID, USIM_AID_PREFIX, UST_SERVICE, fidHex, type FileName } from './files.js';
 export { decodeFcp, encodeFcp, FCP_TAG, type Fcp, type FileKind } from './fcp.js';
 export { decodeDirRecord, encodeDirRecord, isUsimAid, findUsim, type DirEntry } from './ef-dir.js';
@@ -57,6 +59,8 @@ export {
   encodeMskRecord,
   decodeMukRecord,
   encodeMukRecord,
+  encodeMukIdTlv,
+  MUK_TAG,
   msksPerRecord,
   type MskEntry,
   type MskRecord,

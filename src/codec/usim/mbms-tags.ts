@@ -1,33 +1,32 @@
 /**
- * [U] SPEC §8 "project choice for the inner mode tags": the layout of the data objects inside the
- * MBMS security context AUTHENTICATE (INS 89, P2 85). TS 31.102 §7.1.2 puts the command data in a
- * BER-TLV data object with tag 73 [C]; the inner tags and mode values below are the project's choice
- * because the clause text was not available. This is the ONE module that holds them: correct them here.
+ * The bytes of AUTHENTICATE in the MBMS security context (TS 31.102 §7.1.2, SPEC §8), in one table.
+ * [I]/[C] SPEC §8: two independent implementations build and parse these APDUs — a Qualcomm modem's
+ * USIM driver (mmgsdi `mmgsdi_uim_uicc.c`, uimdrv `uimusim.c`: production code) and the Nokia/Symbian
+ * TSY (`cmmcustommesshandler.cpp`). They replace the earlier [U] layout `73 { 80 01 mode, 81 L MIKEY… }`.
  *
- * Command data:  73 L { 80 01 mode, [81 L MIKEY message], [82 03 Key Domain ID], [83 04 MSK ID],
- *                        [84 L IDi], [85 L IDr] }
- * Response data: DB L { [86 L MIKEY verification message], [87 L MTK], [88 L MTK salt] }, or no data.
+ * Command:  00 89 80 85 Lc  53 <BER length> <mode(1)> <payload>     (first block; P1 00 on the next)
+ * Response: 53|73 L { DB <3GPP output> }  or  53|73 L { AE L { 80|8A|8B|8C|86|87|88 … } }  (OMA BCAST)
+ * Retrieval of a response announced by 62 F3: 00 89 A0 85 00, then 00 89 20 85 00 while 62 F1.
  */
+import { EncodeError } from '../errors.js';
+import { ByteReader } from '../reader.js';
+import { USIM_CODEC } from './codec-name.js';
 
-/** [C] Outer data object of the MBMS security context command. */
-export const MBMS_DATA_OBJECT_TAG = 0x73;
-/** [U] Success tag of the response (the one the 3G / GBA contexts use). */
-export const MBMS_RESPONSE_TAG = 0xdb;
-
-/** [U] Inner tags. */
-export const MBMS_TAG = {
-  MODE: 0x80,
-  MIKEY: 0x81,
-  KEY_DOMAIN_ID: 0x82,
-  MSK_ID: 0x83,
-  IDI: 0x84,
-  IDR: 0x85,
-  VERIFICATION: 0x86,
-  MTK: 0x87,
-  SALT: 0x88,
+/** [C] P1 of the command blocks: "first block of authentication data", then the following ones. */
+export const MBMS_P1 = {
+  FIRST_COMMAND_BLOCK: 0x80,
+  NEXT_COMMAND_BLOCK: 0x00,
+  /** [C] Retrieval: first / next block of authentication response data. */
+  FIRST_RESPONSE_BLOCK: 0xa0,
+  NEXT_RESPONSE_BLOCK: 0x20,
 } as const;
 
-/** [U] Mode values carried in the MODE data object. */
+/** [C] The one primitive data object of the command: mode byte || payload, no inner tags. */
+export const MBMS_COMMAND_TAG = 0x53;
+/** [C] Data object tags a card answers with (Qualcomm accepts both). */
+export const MBMS_RESPONSE_TAGS: readonly number[] = [0x53, 0x73];
+
+/** [C] Mode byte values (the Qualcomm driver, the Symbian TSY and another vendor's enum agree). */
 export const MBMS_MODE = {
   'msk-update': 0x01,
   'mtk-generation': 0x02,
@@ -36,3 +35,44 @@ export const MBMS_MODE = {
 } as const;
 
 export type MbmsModeName = keyof typeof MBMS_MODE;
+
+/** [C] First byte of a response value: 3GPP MBMS operation ("successful operation") or OMA BCAST. */
+export const MBMS_FORM_TAG = { THREE_GPP: 0xdb, OMA_BCAST: 0xae } as const;
+
+/** [C] Inner TLVs of the OMA BCAST operation response (`AE L {…}`). */
+export const BCAST_TAG = {
+  MANAGEMENT_DATA: 0x80,
+  PARENTAL_RATING: 0x8a,
+  SPE_TYPE_NOT_SUPPORTED: 0x8b,
+  MIKEY: 0x8c,
+  TEK: 0x86,
+  SALT: 0x87,
+  PARENTAL_CONTROL: 0x88,
+} as const;
+
+/**
+ * [U] SPEC §8 leaves the inside of the 3GPP `DB` output open ("the rest is the output"). Project
+ * choice, the length-value style of the 3G / GBA contexts (`DB L RES …`): MSK update `DB [L verification
+ * message]`, MTK generation `DB L MTK [L salt]`, one length byte each. This pair is the one home of
+ * that choice (the terminal decodes with it, the virtual USIM encodes): correct it here once read.
+ */
+export function encodeThreeGppOutput(fields: readonly Uint8Array[]): Uint8Array {
+  const out: number[] = [MBMS_FORM_TAG.THREE_GPP];
+  for (const f of fields) {
+    if (f.length > 0xff) throw new EncodeError(USIM_CODEC, `3GPP MBMS output field of ${f.length} bytes is too long`);
+    out.push(f.length, ...f);
+  }
+  return Uint8Array.from(out);
+}
+
+/** The length-value fields after `DB` (the caller knows from the mode what they are). */
+export function decodeThreeGppOutput(value: Uint8Array, base = 0): Uint8Array[] {
+  const r = new ByteReader(value, USIM_CODEC, base);
+  if (r.u8('3GPP output tag') !== MBMS_FORM_TAG.THREE_GPP) r.fail('bad-tag', 'expected DB', 0);
+  const fields: Uint8Array[] = [];
+  while (!r.atEnd) fields.push(Uint8Array.from(r.take(r.u8('field length'), '3GPP output field')));
+  return fields;
+}
+
+/** [C] Largest command data of one short APDU; longer data goes in chained blocks (63 F1 between). */
+export const MBMS_BLOCK_SIZE = 255;

@@ -1,130 +1,139 @@
 /**
- * AUTHENTICATE in the MBMS security context (TS 31.102, TS 33.246 §6.4): the four modes as command
- * data and their response data. The tag layout is the [U] one of `mbms-tags.ts`; decoding is
- * length-driven and tolerant (unknown inner data objects are skipped).
+ * Terminal side of AUTHENTICATE in the MBMS security context (SPEC §8, bytes in `mbms-tags.ts`): the
+ * command data object of the four modes, its split into chained command blocks, the retrieval commands
+ * of a response announced by 62 F3, and the response in either form (3GPP `DB`, OMA BCAST `AE`).
+ * Decoding is length-driven and tolerant: unknown OMA BCAST inner objects are kept, not refused.
  */
 import { DecodeError, EncodeError } from '../errors.js';
 import type { CommandApdu } from './apdu.js';
 import { AUTHENTICATE } from './authenticate.js';
-import { concatBytes, decodeTlvs, encodeTlv, findTlv, hexTag, requireTlv } from './ber-tlv.js';
+import { concatBytes, decodeTlvs, encodeTlv, findTlv, hexTag } from './ber-tlv.js';
 import { USIM_CODEC } from './codec-name.js';
-import { MBMS_DATA_OBJECT_TAG, MBMS_MODE, MBMS_RESPONSE_TAG, MBMS_TAG, type MbmsModeName } from './mbms-tags.js';
-
-export interface MbmsMskId {
-  keyGroup: number;
-  keyNumber: number;
-}
+import { encodeMukIdTlv } from './ef-mbms.js';
+import {
+  BCAST_TAG,
+  MBMS_BLOCK_SIZE,
+  MBMS_COMMAND_TAG,
+  MBMS_FORM_TAG,
+  MBMS_MODE,
+  MBMS_P1,
+  MBMS_RESPONSE_TAGS,
+  decodeThreeGppOutput,
+  type MbmsModeName,
+} from './mbms-tags.js';
 
 export type MbmsCommand =
+  /** The MIKEY MSK message as received (a key-less solicited pull too). */
   | { mode: 'msk-update'; mikey: Uint8Array }
+  /** The MIKEY MTK message (STKM). */
   | { mode: 'mtk-generation'; mikey: Uint8Array }
-  | { mode: 'msk-deletion'; keyDomainId: Uint8Array; mskId: MbmsMskId }
+  /** Deletes the MSKs of one Key Domain / Key Group. */
+  | { mode: 'msk-deletion'; keyDomainId: Uint8Array; keyGroup: number }
   | { mode: 'muk-deletion'; idi: Uint8Array; idr: Uint8Array };
 
 export interface MbmsResponse {
+  /** Which form the card answered in; null when it answered no data. */
+  form: '3gpp' | 'oma-bcast' | null;
   /** MSK update with V set: the MIKEY verification message. */
   verification?: Uint8Array;
-  /** MTK generation: the MTK and, for TEK+SALT key data, its salt. */
+  /** MTK generation: the MTK (TEK) and, for TEK+SALT key data, its salt. */
   mtk?: Uint8Array;
   salt?: Uint8Array;
+  /** OMA BCAST extras, carried opaque: 80 management data, 8A parental rating, 8B SPE type not supported, 88 parental control. */
+  bcast?: { managementData?: Uint8Array; parentalRating?: Uint8Array; speTypeNotSupported?: Uint8Array; parentalControl?: Uint8Array };
 }
 
-const MODE_BY_VALUE = new Map<number, MbmsModeName>(Object.entries(MBMS_MODE).map(([k, v]) => [v, k as MbmsModeName]));
-
-function mskIdBytes(id: MbmsMskId): Uint8Array {
-  for (const [k, v] of Object.entries(id)) {
-    if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw new EncodeError(USIM_CODEC, `MSK ID ${k} out of range: ${v}`);
-  }
-  return Uint8Array.of(id.keyGroup >> 8, id.keyGroup & 0xff, id.keyNumber >> 8, id.keyNumber & 0xff);
-}
-
-export function encodeMbmsData(cmd: MbmsCommand): Uint8Array {
-  const inner: Uint8Array[] = [encodeTlv(MBMS_TAG.MODE, Uint8Array.of(MBMS_MODE[cmd.mode]))];
+function payload(cmd: MbmsCommand): Uint8Array {
   switch (cmd.mode) {
     case 'msk-update':
     case 'mtk-generation':
       if (cmd.mikey.length === 0) throw new EncodeError(USIM_CODEC, 'MIKEY message is empty');
-      inner.push(encodeTlv(MBMS_TAG.MIKEY, cmd.mikey));
-      break;
+      return cmd.mikey;
     case 'msk-deletion':
       if (cmd.keyDomainId.length !== 3) throw new EncodeError(USIM_CODEC, 'Key Domain ID must be 3 bytes');
-      inner.push(encodeTlv(MBMS_TAG.KEY_DOMAIN_ID, cmd.keyDomainId), encodeTlv(MBMS_TAG.MSK_ID, mskIdBytes(cmd.mskId)));
-      break;
+      if (!Number.isInteger(cmd.keyGroup) || cmd.keyGroup < 0 || cmd.keyGroup > 0xffff) throw new EncodeError(USIM_CODEC, `Key Group out of range: ${cmd.keyGroup}`);
+      return concatBytes(cmd.keyDomainId, Uint8Array.of(cmd.keyGroup >> 8, cmd.keyGroup & 0xff));
     case 'muk-deletion':
-      inner.push(encodeTlv(MBMS_TAG.IDI, cmd.idi), encodeTlv(MBMS_TAG.IDR, cmd.idr));
-      break;
-  }
-  return encodeTlv(MBMS_DATA_OBJECT_TAG, concatBytes(...inner));
-}
-
-export function decodeMbmsData(data: Uint8Array): MbmsCommand {
-  const top = decodeTlvs(data, 0, { padding: false });
-  const outer = top[0];
-  if (!outer || outer.tag !== MBMS_DATA_OBJECT_TAG) {
-    throw new DecodeError(USIM_CODEC, 'bad-tag', `MBMS command: expected tag ${hexTag(MBMS_DATA_OBJECT_TAG)}`, 0);
-  }
-  const inner = decodeTlvs(outer.value, outer.valueOffset, { padding: false });
-  const modeTlv = requireTlv(inner, MBMS_TAG.MODE, 'MBMS mode', outer.valueOffset);
-  const mode = modeTlv.value.length === 1 ? MODE_BY_VALUE.get(modeTlv.value[0]!) : undefined;
-  if (!mode) throw new DecodeError(USIM_CODEC, 'unsupported', 'unknown MBMS mode', modeTlv.valueOffset);
-  const need = (tag: number, what: string) => requireTlv(inner, tag, what, outer.valueOffset);
-  switch (mode) {
-    case 'msk-update':
-    case 'mtk-generation':
-      return { mode, mikey: Uint8Array.from(need(MBMS_TAG.MIKEY, 'MIKEY message').value) };
-    case 'msk-deletion': {
-      const kd = need(MBMS_TAG.KEY_DOMAIN_ID, 'Key Domain ID');
-      const id = need(MBMS_TAG.MSK_ID, 'MSK ID');
-      if (kd.value.length !== 3) throw new DecodeError(USIM_CODEC, 'bad-length', 'Key Domain ID must be 3 bytes', kd.valueOffset);
-      if (id.value.length !== 4) throw new DecodeError(USIM_CODEC, 'bad-length', 'MSK ID must be 4 bytes', id.valueOffset);
-      const v = id.value;
-      return {
-        mode,
-        keyDomainId: Uint8Array.from(kd.value),
-        mskId: { keyGroup: (v[0]! << 8) | v[1]!, keyNumber: (v[2]! << 8) | v[3]! },
-      };
-    }
-    case 'muk-deletion':
-      return { mode, idi: Uint8Array.from(need(MBMS_TAG.IDI, 'IDi').value), idr: Uint8Array.from(need(MBMS_TAG.IDR, 'IDr').value) };
+      return encodeMukIdTlv(cmd.idr, cmd.idi);
   }
 }
 
-/** Update and MTK generation may answer data, so they carry Le; deletions are case 3. */
-export function mbmsCommand(cmd: MbmsCommand): CommandApdu {
-  const expectsData = cmd.mode === 'msk-update' || cmd.mode === 'mtk-generation';
-  return {
-    cla: 0x00,
-    ins: AUTHENTICATE.INS_ODD,
-    p1: 0x00,
-    p2: AUTHENTICATE.P2_MBMS,
-    data: encodeMbmsData(cmd),
-    ...(expectsData ? { le: 256 } : {}),
-  };
+/** `53 <BER length> <mode> <payload>`: the whole command data, before any split into blocks. */
+export function encodeMbmsData(cmd: MbmsCommand): Uint8Array {
+  return encodeTlv(MBMS_COMMAND_TAG, concatBytes(Uint8Array.of(MBMS_MODE[cmd.mode]), payload(cmd)));
 }
 
-/** No data at all (nothing to return) encodes as an empty response. */
-export function encodeMbmsResponse(r: MbmsResponse): Uint8Array {
-  const inner: Uint8Array[] = [];
-  if (r.verification) inner.push(encodeTlv(MBMS_TAG.VERIFICATION, r.verification));
-  if (r.mtk) inner.push(encodeTlv(MBMS_TAG.MTK, r.mtk));
-  if (r.salt) inner.push(encodeTlv(MBMS_TAG.SALT, r.salt));
-  return inner.length === 0 ? new Uint8Array(0) : encodeTlv(MBMS_RESPONSE_TAG, concatBytes(...inner));
-}
-
-export function decodeMbmsResponse(data: Uint8Array): MbmsResponse {
-  if (data.length === 0) return {};
-  const top = decodeTlvs(data, 0, { padding: false });
-  const outer = top[0];
-  if (!outer || outer.tag !== MBMS_RESPONSE_TAG) {
-    throw new DecodeError(USIM_CODEC, 'bad-tag', `MBMS response: expected tag ${hexTag(MBMS_RESPONSE_TAG)}`, 0);
+/**
+ * The command APDUs in order: P1 80 on the first block, 00 on the following ones, at most 255 bytes
+ * each (the card answers 63 F1 to every block but the last). Case 3, as the Qualcomm driver sends it:
+ * a response comes through 61xx / GET RESPONSE or 62 F3 / retrieval.
+ */
+export function mbmsCommandBlocks(cmd: MbmsCommand): CommandApdu[] {
+  const data = encodeMbmsData(cmd);
+  const out: CommandApdu[] = [];
+  for (let at = 0; at < data.length; at += MBMS_BLOCK_SIZE) {
+    const p1 = at === 0 ? MBMS_P1.FIRST_COMMAND_BLOCK : MBMS_P1.NEXT_COMMAND_BLOCK;
+    out.push({ cla: 0x00, ins: AUTHENTICATE.INS_ODD, p1, p2: AUTHENTICATE.P2_MBMS, data: data.subarray(at, at + MBMS_BLOCK_SIZE) });
   }
-  const inner = decodeTlvs(outer.value, outer.valueOffset, { padding: false });
-  const out: MbmsResponse = {};
-  const v = findTlv(inner, MBMS_TAG.VERIFICATION);
-  const mtk = findTlv(inner, MBMS_TAG.MTK);
-  const salt = findTlv(inner, MBMS_TAG.SALT);
-  if (v) out.verification = Uint8Array.from(v.value);
-  if (mtk) out.mtk = Uint8Array.from(mtk.value);
-  if (salt) out.salt = Uint8Array.from(salt.value);
   return out;
+}
+
+/** After 62 F3: fetch the first block of response data (P1 A0), then the next ones (P1 20) while 62 F1. */
+export function mbmsRetrieveCommand(first: boolean): CommandApdu {
+  const p1 = first ? MBMS_P1.FIRST_RESPONSE_BLOCK : MBMS_P1.NEXT_RESPONSE_BLOCK;
+  return { cla: 0x00, ins: AUTHENTICATE.INS_ODD, p1, p2: AUTHENTICATE.P2_MBMS, le: 256 };
+}
+
+const copy = (b: Uint8Array) => Uint8Array.from(b);
+
+function fromThreeGpp(mode: MbmsModeName, value: Uint8Array, base: number): MbmsResponse {
+  const fields = decodeThreeGppOutput(value, base);
+  const out: MbmsResponse = { form: '3gpp' };
+  if (mode === 'msk-update' && fields[0]) out.verification = fields[0];
+  if (mode === 'mtk-generation') {
+    if (fields[0]) out.mtk = fields[0];
+    if (fields[1]) out.salt = fields[1];
+  }
+  return out;
+}
+
+function fromBcast(value: Uint8Array, base: number): MbmsResponse {
+  const outer = decodeTlvs(value, base, { padding: false })[0]!;
+  const inner = decodeTlvs(outer.value, outer.valueOffset, { padding: false });
+  const get = (tag: number) => {
+    const t = findTlv(inner, tag);
+    return t ? copy(t.value) : undefined;
+  };
+  const out: MbmsResponse = { form: 'oma-bcast' };
+  const [verification, mtk, salt] = [get(BCAST_TAG.MIKEY), get(BCAST_TAG.TEK), get(BCAST_TAG.SALT)];
+  if (verification) out.verification = verification;
+  if (mtk) out.mtk = mtk;
+  if (salt) out.salt = salt;
+  const bcast: NonNullable<MbmsResponse['bcast']> = {};
+  const extras = [
+    ['managementData', BCAST_TAG.MANAGEMENT_DATA],
+    ['parentalRating', BCAST_TAG.PARENTAL_RATING],
+    ['speTypeNotSupported', BCAST_TAG.SPE_TYPE_NOT_SUPPORTED],
+    ['parentalControl', BCAST_TAG.PARENTAL_CONTROL],
+  ] as const;
+  for (const [name, tag] of extras) {
+    const v = get(tag);
+    if (v) bcast[name] = v;
+  }
+  if (Object.keys(bcast).length > 0) out.bcast = bcast;
+  return out;
+}
+
+/** The response data of `mode` (no data at all: nothing to return, e.g. a deletion). */
+export function decodeMbmsResponse(data: Uint8Array, mode: MbmsModeName): MbmsResponse {
+  if (data.length === 0) return { form: null };
+  const outer = decodeTlvs(data, 0, { padding: false })[0]!;
+  if (!MBMS_RESPONSE_TAGS.includes(outer.tag)) {
+    throw new DecodeError(USIM_CODEC, 'bad-tag', `MBMS response: expected tag 53 or 73, got ${hexTag(outer.tag)}`, 0);
+  }
+  const first = outer.value[0];
+  if (first === undefined) return { form: null };
+  if (first === MBMS_FORM_TAG.THREE_GPP) return fromThreeGpp(mode, outer.value, outer.valueOffset);
+  if (first === MBMS_FORM_TAG.OMA_BCAST) return fromBcast(outer.value, outer.valueOffset);
+  throw new DecodeError(USIM_CODEC, 'bad-tag', `MBMS response: expected DB or AE, got ${hexTag(first)}`, outer.valueOffset);
 }

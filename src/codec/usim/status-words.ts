@@ -33,6 +33,12 @@ export const SW = {
   TECHNICAL_PROBLEM: 0x6f00,
   MEMORY_PROBLEM: 0x6581,
   END_OF_FILE: 0x6282,
+  /** 63 F1 (SPEC §8, odd-INS AUTHENTICATE): more command data expected, send the next block. */
+  MORE_COMMAND_DATA: 0x63f1,
+  /** 62 F3: authentication response data available, fetch it with AUTHENTICATE P1 A0. */
+  AUTH_RESPONSE_AVAILABLE: 0x62f3,
+  /** 62 F1: more response data available, fetch the next block (P1 20). */
+  MORE_RESPONSE_DATA: 0x62f1,
 } as const;
 
 export type SwKind =
@@ -44,6 +50,12 @@ export type SwKind =
   /** 63Cx: verification failed, x tries left. */
   | 'verify-failed'
   | 'warning'
+  /** 63 F1: the card waits for the next block of a chained command. */
+  | 'more-command-data'
+  /** 62 F3: the response waits for retrieval (AUTHENTICATE P1 A0). */
+  | 'auth-response-available'
+  /** 62 F1: more response data to retrieve (P1 20). */
+  | 'more-response-data'
   | 'auth-mac'
   | 'context-not-supported'
   | 'key-freshness'
@@ -93,6 +105,9 @@ const EXACT: ReadonlyMap<number, { kind: SwKind; text: string }> = new Map([
   [SW.TECHNICAL_PROBLEM, { kind: 'card-error', text: 'technical problem, no precise diagnosis' }],
   [SW.MEMORY_PROBLEM, { kind: 'card-error', text: 'memory problem' }],
   [SW.END_OF_FILE, { kind: 'warning', text: 'end of file reached before reading Le bytes' }],
+  [SW.MORE_COMMAND_DATA, { kind: 'more-command-data', text: 'more command data expected (send the next block)' }],
+  [SW.AUTH_RESPONSE_AVAILABLE, { kind: 'auth-response-available', text: 'authentication response data available' }],
+  [SW.MORE_RESPONSE_DATA, { kind: 'more-response-data', text: 'more response data available' }],
 ]);
 
 const n256 = (b: number) => (b === 0 ? 256 : b);

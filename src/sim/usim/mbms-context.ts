@@ -3,7 +3,9 @@
  * EF_MUK, MSKs named in EF_MSK (one record per Key Domain / Key Group, two MSKs each, the older
  * replaced), each with its Time Stamp Counter; MSK update (MAC check, replay check, decrypt, store,
  * verification message when V is set; a key-less solicited pull is MAC-checked and stores nothing),
- * MTK generation, MSK and MUK deletion. Keys stay in this object and only MTKs ever leave it.
+ * MTK generation, MSK deletion (every MSK of a Key Domain / Key Group, SPEC §8 [C]) and MUK deletion.
+ * The APDU framing (53 object, chaining, response forms, retrieval) is `mbms-apdu.ts`'s. Keys stay in
+ * this object and only MTKs ever leave it.
  */
 import {
   MIKEY_ENCR_ALG,
@@ -28,14 +30,13 @@ import {
   encodeMukRecord,
   msksPerRecord,
   mukIdMatches,
-  type MbmsCommand,
-  type MbmsResponse,
 } from '../../codec/usim/index.js';
 import { DecodeError } from '../../codec/errors.js';
 import { aesCmDecrypt, deriveMikeyKeys, hmacSha1_160, verificationMac, verifyMac, type MikeyKeys } from '../../crypto/index.js';
 import { CardStatus } from './card-status.js';
 import type { UsimFaults } from './faults.js';
 import type { RecordEf } from './file-system.js';
+import type { CardMbmsCommand, CardMbmsOutput } from './mbms-apdu.js';
 
 interface MskKey {
   key: Buffer;
@@ -108,14 +109,14 @@ export class MbmsContext {
     this.#muks.set(i, Buffer.from(key));
   }
 
-  handle(cmd: MbmsCommand): MbmsResponse {
+  handle(cmd: CardMbmsCommand): CardMbmsOutput {
     switch (cmd.mode) {
       case 'msk-update':
         return this.#mskUpdate(cmd.mikey);
       case 'mtk-generation':
         return this.#mtkGeneration(cmd.mikey);
       case 'msk-deletion':
-        this.#deleteMsk(cmd.keyDomainId, (cmd.mskId.keyGroup << 16) | cmd.mskId.keyNumber);
+        this.#deleteKeyGroup(cmd.keyDomainId, cmd.keyGroup);
         return {};
       case 'muk-deletion':
         this.#deleteMuk(cmd.idi, cmd.idr);
@@ -138,7 +139,7 @@ export class MbmsContext {
     return i;
   }
 
-  #mskUpdate(raw: Uint8Array): MbmsResponse {
+  #mskUpdate(raw: Uint8Array): CardMbmsOutput {
     const msg = parse(raw);
     const info = describeMbms(msg, { homeKeyDomainId: this.homeKeyDomainId });
     const ids = msg.payloads.filter((p): p is IdPayload => p.type === 'ID');
@@ -234,7 +235,7 @@ export class MbmsContext {
     this.efMsk.records[rec] = encodeMskRecord({ ...d, msks }, this.efMsk.recordLength);
   }
 
-  #mtkGeneration(raw: Uint8Array): MbmsResponse {
+  #mtkGeneration(raw: Uint8Array): CardMbmsOutput {
     const msg = parse(raw);
     const info = describeMbms(msg, { homeKeyDomainId: this.homeKeyDomainId });
     if (info.kind !== 'mtk' || !info.mskId || !info.keyDomainId || info.mtkId === null) throw new CardStatus(SW.WRONG_DATA, 'not an MTK message');
@@ -257,14 +258,15 @@ export class MbmsContext {
     }
   }
 
-  #deleteMsk(kdid: Uint8Array, mskId: number): void {
-    const entry = this.#mskEntry(kdid, mskId >>> 0);
-    if (!entry) throw new CardStatus(SW.REFERENCE_NOT_FOUND, 'no such MSK');
-    const d = decodeMskRecord(this.efMsk.records[entry.rec]!)!;
-    const msks = d.msks.filter((m) => m.mskId !== mskId >>> 0);
-    this.efMsk.records[entry.rec] =
-      msks.length === 0 ? new Uint8Array(this.efMsk.recordLength).fill(0xff) : encodeMskRecord({ ...d, msks }, this.efMsk.recordLength);
-    this.#forgetMsk(kdid, mskId >>> 0);
+  /** MSK deletion names a Key Domain and a Key Group (SPEC §8): its EF_MSK record and every MSK in it go. */
+  #deleteKeyGroup(kdid: Uint8Array, keyGroup: number): void {
+    const i = this.efMsk.records.findIndex((r) => {
+      const d = decodeMskRecord(r);
+      return d !== null && hex(d.keyDomainId) === hex(kdid) && d.msks.some((m) => m.mskId >>> 16 === keyGroup);
+    });
+    if (i < 0) throw new CardStatus(SW.REFERENCE_NOT_FOUND, 'no MSK of that Key Domain / Key Group');
+    for (const m of decodeMskRecord(this.efMsk.records[i]!)!.msks) this.#forgetMsk(kdid, m.mskId);
+    this.efMsk.records[i] = new Uint8Array(this.efMsk.recordLength).fill(0xff);
   }
 
   #deleteMuk(idi: Uint8Array, idr: Uint8Array): void {

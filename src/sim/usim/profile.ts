@@ -1,7 +1,8 @@
 /**
- * The virtual USIM's file system for a subscriber and a profile: "full" (GBA_U + MBMS security:
- * services 68 and 69 in EF_UST and the GBA / MBMS EFs) or "aka-only" (neither, which makes the
- * terminal fall back to GBA_ME). Sizes are those of common commercial USIMs.
+ * The virtual USIM's file system for a subscriber and a profile: "full" (GBA_U + MBMS security + the
+ * OMA BCAST Smart Card Profile: services 68, 69 and 75 in EF_UST and the GBA / MBMS EFs) or "aka-only"
+ * (none, which makes the terminal fall back to GBA_ME). Sizes are those of common commercial USIMs.
+ * How the card's MBMS context answers (SPEC §8) is a behaviour of the profile too.
  */
 import {
   FID,
@@ -16,6 +17,18 @@ import type { Subscriber } from '../subscriber.js';
 import { df, type Df, type RecordEf, type TransparentEf } from './file-system.js';
 
 export type UsimProfile = 'full' | 'aka-only';
+
+/** How the MBMS security context answers (SPEC §8); a terminal must cope with every combination. */
+export interface MbmsCardBehaviour {
+  /** 'oma-bcast': `53 L AE L {8C verification | 86 TEK, 87 salt}` (a Smart Card Profile card); '3gpp': `53 L DB …`. */
+  responseForm: 'oma-bcast' | '3gpp';
+  /** 'direct': the data with 90 00 (61xx + GET RESPONSE, T=0); 'retrieve': 62 F3, then AUTHENTICATE P1 A0 / 20. */
+  responseDelivery: 'direct' | 'retrieve';
+  /** Bytes per retrieval block (a smaller one makes the card answer 62 F1 between blocks). */
+  retrievalBlockSize: number;
+}
+
+export const DEFAULT_MBMS_BEHAVIOUR: Readonly<MbmsCardBehaviour> = { responseForm: 'oma-bcast', responseDelivery: 'direct', retrievalBlockSize: 256 };
 
 /** A full-length USIM AID (RID 3GPP, USIM, country/provider bytes as many commercial cards carry). */
 export const USIM_AID: Readonly<Uint8Array> = Uint8Array.from(Buffer.from('A0000000871002FFFFFFFF8907090000', 'hex'));
@@ -48,7 +61,7 @@ function records(fid: number, name: string, recordLength: number, count: number)
 
 export function buildFileSystem(sub: Subscriber, profile: UsimProfile): Df {
   const full = profile === 'full';
-  const services = full ? [...BASE_SERVICES, UST_SERVICE.GBA, UST_SERVICE.MBMS_SECURITY] : BASE_SERVICES;
+  const services = full ? [...BASE_SERVICES, UST_SERVICE.GBA, UST_SERVICE.MBMS_SECURITY, UST_SERVICE.BCAST_SCP] : BASE_SERVICES;
   const adfChildren: (TransparentEf | RecordEf)[] = [
     transparent(FID.EF_IMSI, 'EF_IMSI', encodeImsi(sub.imsi), 'pin', 'never', 0x07),
     transparent(FID.EF_AD, 'EF_AD', encodeAd({ mncLength: sub.mncLength }), 'always', 'never', 0x03),

@@ -12,14 +12,13 @@ import {
   AUTHENTICATE,
   FID,
   INS,
+  MBMS_P1,
   SELECT_P2,
   SW,
   decodeAuth3gData,
   decodeCommandApdu,
   decodeGbaData,
-  decodeMbmsData,
   encodeAuth3gResponse,
-  encodeMbmsResponse,
   encodeResponseApdu,
   homeNetwork,
   keyDomainId,
@@ -33,9 +32,10 @@ import { CardStatus } from './card-status.js';
 import { UsimFaults } from './faults.js';
 import { FileSelection, checkAccess, fcpOf, sliceForLe, type Df, type RecordEf, type TransparentEf } from './file-system.js';
 import { GbaUContext } from './gba-u.js';
+import { MbmsApduState, encodeMbmsOutput, parseMbmsCommand } from './mbms-apdu.js';
 import { MbmsContext } from './mbms-context.js';
 import { PinState } from './pin.js';
-import { adfFile, buildFileSystem, type UsimProfile } from './profile.js';
+import { DEFAULT_MBMS_BEHAVIOUR, adfFile, buildFileSystem, type MbmsCardBehaviour, type UsimProfile } from './profile.js';
 import { SqnWindow } from './sqn-window.js';
 
 export interface VirtualUsimOptions {
@@ -44,6 +44,8 @@ export interface VirtualUsimOptions {
   logger?: Logger;
   /** Δ of the SQN freshness window (default 2^28). */
   sqnDelta?: number;
+  /** How the MBMS context answers (default: OMA BCAST form, directly). */
+  mbms?: Partial<MbmsCardBehaviour>;
 }
 
 export class CardAbsentError extends Error {
@@ -62,6 +64,9 @@ export class VirtualUsim extends EventEmitter<VirtualUsimEvents> {
   readonly atr: Readonly<Uint8Array> = USIM_ATR;
   readonly faults = new UsimFaults();
   readonly profile: UsimProfile;
+  /** Mutable: tests switch the response form and delivery between commands. */
+  readonly mbmsBehaviour: MbmsCardBehaviour;
+  readonly #mbmsApdu = new MbmsApduState();
   readonly #sub: Subscriber;
   readonly #mf: Df;
   readonly #sel: FileSelection;
@@ -77,6 +82,7 @@ export class VirtualUsim extends EventEmitter<VirtualUsimEvents> {
     super();
     this.#sub = o.subscriber;
     this.profile = o.profile ?? 'full';
+    this.mbmsBehaviour = { ...DEFAULT_MBMS_BEHAVIOUR, ...o.mbms };
     this.#log = o.logger?.child({ component: 'sim', part: 'usim' });
     this.#mf = buildFileSystem(o.subscriber, this.profile);
     this.#sel = new FileSelection(this.#mf);
@@ -127,6 +133,7 @@ export class VirtualUsim extends EventEmitter<VirtualUsimEvents> {
     this.#sel.reset();
     this.#pin.reset();
     this.#pending = null;
+    this.#mbmsApdu.reset();
   }
 
   /** One command APDU → one response APDU, after the injected latency. */
@@ -148,6 +155,8 @@ export class VirtualUsim extends EventEmitter<VirtualUsimEvents> {
       throw e;
     }
     if (cmd.ins !== INS.GET_RESPONSE) this.#pending = null;
+    // A chain or a held MBMS response survives only odd-INS AUTHENTICATE blocks and retrievals.
+    if (cmd.ins !== AUTHENTICATE.INS_ODD) this.#mbmsApdu.reset();
     let out: Uint8Array;
     try {
       out = this.#dispatch(cmd);
@@ -247,26 +256,42 @@ export class VirtualUsim extends EventEmitter<VirtualUsimEvents> {
   }
 
   #authenticate(cmd: DecodedCommandApdu): Uint8Array {
-    if (cmd.p1 !== 0) throw new CardStatus(SW.WRONG_P1P2);
     if (!this.#sel.adf) throw new CardStatus(SW.CONDITIONS_NOT_SATISFIED, 'USIM not selected');
     if (!this.#pin.satisfied) throw new CardStatus(SW.SECURITY_STATUS);
     const odd = cmd.ins === AUTHENTICATE.INS_ODD;
+    if (odd) return this.#mbmsAuthenticate(cmd);
+    if (cmd.p1 !== 0) throw new CardStatus(SW.WRONG_P1P2);
     const data = this.#decodeAuth(() => {
-      if (!odd && cmd.p2 === AUTHENTICATE.P2_3G) {
+      if (cmd.p2 === AUTHENTICATE.P2_3G) {
         const { rand, autn } = decodeAuth3gData(cmd.data);
         return encodeAuth3gResponse(runAka(this.#sub, this.#window, this.faults, rand, autn));
       }
-      if (!odd && cmd.p2 === AUTHENTICATE.P2_GBA) {
+      if (cmd.p2 === AUTHENTICATE.P2_GBA) {
         if (!this.#gba) throw new CardStatus(SW.CONTEXT_NOT_SUPPORTED, 'no GBA on this profile');
         return this.#gba.handle(decodeGbaData(cmd.data));
-      }
-      if (odd && cmd.p2 === AUTHENTICATE.P2_MBMS) {
-        if (!this.#mbms) throw new CardStatus(SW.CONTEXT_NOT_SUPPORTED, 'no MBMS on this profile');
-        return encodeMbmsResponse(this.#mbms.handle(decodeMbmsData(cmd.data)));
       }
       throw new CardStatus(SW.WRONG_P1P2, 'unknown security context');
     });
     return this.#t0(data);
+  }
+
+  /** Odd INS: the MBMS context (P2 85) in chained blocks, and the retrieval of its response (P1 A0 / 20). */
+  #mbmsAuthenticate(cmd: DecodedCommandApdu): Uint8Array {
+    const b = this.mbmsBehaviour;
+    if (cmd.p1 === MBMS_P1.FIRST_RESPONSE_BLOCK || cmd.p1 === MBMS_P1.NEXT_RESPONSE_BLOCK) {
+      const r = this.#mbmsApdu.retrieve(cmd, b.retrievalBlockSize);
+      return encodeResponseApdu(r.data, r.sw);
+    }
+    if (cmd.p2 !== AUTHENTICATE.P2_MBMS) throw new CardStatus(SW.WRONG_P1P2, 'odd INS: only the MBMS context');
+    if (cmd.p1 !== MBMS_P1.FIRST_COMMAND_BLOCK && cmd.p1 !== MBMS_P1.NEXT_COMMAND_BLOCK) throw new CardStatus(SW.WRONG_P1P2);
+    if (!this.#mbms) throw new CardStatus(SW.CONTEXT_NOT_SUPPORTED, 'no MBMS on this profile');
+    const block = this.#mbmsApdu.block(cmd);
+    if (block.kind === 'more') return encodeResponseApdu(new Uint8Array(0), SW.MORE_COMMAND_DATA);
+    const command = parseMbmsCommand(block.object);
+    const data = encodeMbmsOutput(command.mode, this.#mbms.handle(command), b.responseForm);
+    if (data.length === 0 || b.responseDelivery === 'direct') return this.#t0(data);
+    this.#mbmsApdu.hold(data);
+    return encodeResponseApdu(new Uint8Array(0), SW.AUTH_RESPONSE_AVAILABLE);
   }
 
   #decodeAuth(run: () => Uint8Array): Uint8Array {

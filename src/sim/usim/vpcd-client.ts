@@ -22,6 +22,13 @@ export interface VpcdClientOptions {
   logger?: Logger;
   /** Reconnect delays: first, then doubled up to max. */
   backoff?: { initialMs: number; maxMs: number };
+  /** Sees every APDU exactly as it crossed the vpcd socket, and the card's answer (tests read the wire trace). */
+  onApdu?: (e: VpcdApdu) => void;
+}
+
+export interface VpcdApdu {
+  command: Uint8Array;
+  response: Uint8Array;
 }
 
 export interface VpcdClientEvents {
@@ -35,6 +42,7 @@ export class VpcdClient extends EventEmitter<VpcdClientEvents> {
   readonly #port: number;
   readonly #log: Logger | undefined;
   readonly #backoff: { initialMs: number; maxMs: number };
+  readonly #onApdu: ((e: VpcdApdu) => void) | undefined;
   #socket: Socket | null = null;
   #connected = false;
   /** TCP_QUICKACK works here (native addon, Linux); re-armed after every read. */
@@ -55,6 +63,7 @@ export class VpcdClient extends EventEmitter<VpcdClientEvents> {
     this.#log = o.logger?.child({ component: 'sim', part: 'vpcd' });
     this.#backoff = o.backoff ?? { initialMs: 100, maxMs: 2000 };
     this.#retryMs = this.#backoff.initialMs;
+    this.#onApdu = o.onApdu;
   }
 
   get connected(): boolean {
@@ -166,7 +175,9 @@ export class VpcdClient extends EventEmitter<VpcdClientEvents> {
       return;
     }
     try {
-      this.#send(s, await this.#card.transmit(p));
+      const response = await this.#card.transmit(p);
+      this.#onApdu?.({ command: p, response: Uint8Array.from(response) });
+      this.#send(s, response);
     } catch (e) {
       this.#log?.debug({ err: (e as Error).message }, 'APDU not answered');
       s.destroy();

@@ -17,7 +17,7 @@ after(() => rig?.close());
 
 describe('PC/SC: GBA_ME on an AKA-only USIM', { timeout: 60_000 }, () => {
   it('bootstraps with 3G AKA and processes MSK / MTK messages in the terminal', async () => {
-    assert.deepEqual(rig.card.capabilities, { gbaService: false, mbmsService: false, gbaMode: 'gba-me', mikeyOn: 'me' });
+    assert.deepEqual(rig.card.capabilities, { gbaService: false, mbmsService: false, bcastScpService: false, gbaMode: 'gba-me', mikeyOn: 'me' });
     const rand = Buffer.alloc(16, 0x41);
     const g = gbaKeys(rig.sub, 64, rand);
     const boot = await rig.card.bootstrap(rand, g.av.AUTN);

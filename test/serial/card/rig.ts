@@ -1,7 +1,7 @@
 // The PC/SC rig of the serial card tests: a private pcscd with the vpcd reader, the virtual USIM
 // plugged into it as a vpcd client, and the card adapter on the real pcsclite binding.
 import { Card, PcscTransport, type ApduExchange } from '../../../src/card/index.js';
-import { VirtualUsim, VpcdClient, type UsimProfile } from '../../../src/sim/usim/index.js';
+import { VirtualUsim, VpcdClient, type MbmsCardBehaviour, type UsimProfile, type VpcdApdu } from '../../../src/sim/usim/index.js';
 import { testSubscriber, type Subscriber } from '../../../src/sim/subscriber.js';
 import { Pcscd, VPCD_READER } from '../../helpers/pcscd.js';
 
@@ -13,20 +13,23 @@ export interface PcscRig {
   vpcd: VpcdClient;
   /** Every raw APDU exchange (the APDU trace). */
   exchanges: ApduExchange[];
+  /** Every APDU as the virtual card received it on the vpcd socket, with its answer (the wire trace). */
+  wire: VpcdApdu[];
   /** Takes the current virtual card out of the reader and puts a new one in. */
   swapCard(sub: Subscriber, profile?: UsimProfile): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function pcscRig(o: { profile?: UsimProfile; sub?: Partial<Subscriber> } = {}): Promise<PcscRig> {
+export async function pcscRig(o: { profile?: UsimProfile; sub?: Partial<Subscriber>; mbms?: Partial<MbmsCardBehaviour> } = {}): Promise<PcscRig> {
   const pcscd = await Pcscd.start();
   const exchanges: ApduExchange[] = [];
+  const wire: VpcdApdu[] = [];
   let card: Card | null = null;
   let vpcd: VpcdClient | null = null;
   try {
     const plug = async (sub: Subscriber, profile: UsimProfile) => {
-      const usim = new VirtualUsim({ subscriber: sub, profile });
-      const client = new VpcdClient(usim, { backoff: { initialMs: 50, maxMs: 500 } });
+      const usim = new VirtualUsim({ subscriber: sub, profile, ...(o.mbms ? { mbms: o.mbms } : {}) });
+      const client = new VpcdClient(usim, { backoff: { initialMs: 50, maxMs: 500 }, onApdu: (e) => wire.push(e) });
       client.start();
       await client.waitConnected();
       return { usim, client };
@@ -45,6 +48,7 @@ export async function pcscRig(o: { profile?: UsimProfile; sub?: Partial<Subscrib
       sub,
       vpcd,
       exchanges,
+      wire,
       async swapCard(next, profile = 'full') {
         const gone = rig.card.waitFor('absent', 10_000);
         await rig.vpcd.stop();

@@ -12,6 +12,8 @@ for (const [flavour, profile] of [['gba-u', 'full'], ['gba-me', 'aka-only']] as 
     const card = await rig.waitFor('card', (p) => p['state'] === 'ready', 20_000);
     assert.equal(card.payload['gbaMode'], flavour);
     assert.equal(card.payload['reader'], 'Virtual PCD 00 00', 'the card was reached through pcscd + vpcd');
+    const all = profile === 'full';
+    assert.deepEqual(card.payload['services'], { gba: all, mbmsSecurity: all, bcastSmartcardProfile: all }, 'EF_UST services 68 / 69 / 75');
     const gba = await rig.waitFor('gba', (p) => p['state'] === 'bootstrapped', 20_000);
     assert.equal(gba.payload['mode'], flavour);
     await rig.waitFor('registration', (p) => p['state'] === 'registered', 20_000);

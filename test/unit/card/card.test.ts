@@ -69,12 +69,12 @@ describe('Card: bring-up', () => {
     assert.equal(info.imsi, s.sub.imsi);
     assert.equal(info.imsiMasked, '00101********01');
     assert.deepEqual([info.mcc, info.mnc, info.keyDomainId, info.iccid], ['001', '01', toHex(KDID), s.sub.iccid]);
-    assert.deepEqual(info.capabilities, { gbaService: true, mbmsService: true, gbaMode: 'gba-u', mikeyOn: 'card' });
+    assert.deepEqual(info.capabilities, { gbaService: true, mbmsService: true, bcastScpService: true, gbaMode: 'gba-u', mikeyOn: 'card' });
     assert.equal(info.aid.slice(0, 14), 'a0000000871002');
   });
 
   it('an AKA-only card means GBA_ME; the board config may force GBA_ME, and GBA_U on it is an error', async () => {
-    assert.deepEqual((await setup({ profile: 'aka-only' })).card.capabilities, { gbaService: false, mbmsService: false, gbaMode: 'gba-me', mikeyOn: 'me' });
+    assert.deepEqual((await setup({ profile: 'aka-only' })).card.capabilities, { gbaService: false, mbmsService: false, bcastScpService: false, gbaMode: 'gba-me', mikeyOn: 'me' });
     assert.equal((await setup({ gbaMode: 'gba-me' })).card.capabilities!.gbaMode, 'gba-me');
     const bad = await setup({ profile: 'aka-only', gbaMode: 'gba-u', ready: false });
     assert.equal(bad.card.state, 'error');
@@ -129,7 +129,7 @@ describe('Card: GBA_U and the MBMS context on the card, with minimal APDUs', () 
     assert.equal(toHex(gen.result.mtk.reveal()), toHex(MTK));
     assert.equal(toHex(gen.result.salt!.reveal()), toHex(SALT));
     await assert.rejects(s.card.mskUpdate(mskMessage({ muk: g.ksIntNaf, counter: 1, msk: MSK })), KeyFreshnessError);
-    await s.card.deleteMsk(KDID, { keyGroup: 1, keyNumber: 1 });
+    await s.card.deleteMsks(KDID, 1);
     await assert.rejects(s.card.mtkGenerate(mtkMessage({ msk: MSK, counter: 2, mtkId: 3, mtk: MTK })), KeyNotFoundError);
     await s.card.deleteMuk(new TextEncoder().encode('bsm.operator.example'), new TextEncoder().encode(BTID));
     await assert.rejects(s.card.mskUpdate(mskMessage({ muk: g.ksIntNaf, counter: 5, msk: MSK })), KeyNotFoundError);

@@ -69,9 +69,9 @@ describe('ME-side MIKEY (GBA_ME)', () => {
   it('deletes MSKs and MUKs; wipe() forgets everything', () => {
     const m = me();
     m.mskUpdate(mskMessage({ muk: MUK, counter: 1, msk: MSK }));
-    m.deleteMsk(KDID, ID);
+    m.deleteMsks(KDID, ID.keyGroup);
     assert.ok(!m.hasMsk(KDID, ID));
-    assert.throws(() => m.deleteMsk(KDID, ID), KeyNotFoundError);
+    assert.throws(() => m.deleteMsks(KDID, ID.keyGroup), KeyNotFoundError);
     m.deleteMuk(te.encode(BSM_FQDN), te.encode(BTID));
     assert.equal(m.mukCount, 0);
     const n = me();
@@ -113,7 +113,8 @@ describe('ME-side MIKEY (GBA_ME)', () => {
       assert.equal(toHex(mtkUnder(m, id(1, 5), 1).mtk.reveal()), toHex(MTK), 'counters stay per MSK');
       assert.throws(() => mtkUnder(m, id(1, 5), 1), KeyFreshnessError);
       for (const n of [4, 3, 2, 1]) assert.throws(() => mtkUnder(m, id(1, n), 10), KeyNotFoundError, `MSK 1/${n} replaced`);
-      assert.throws(() => m.deleteMsk(KDID, id(1, 4)), KeyNotFoundError);
+      m.deleteMsks(KDID, 1);
+      assert.deepEqual(held(m, 1), [], 'MSK deletion takes the whole key group');
       assert.deepEqual(held(m, 2), [1]);
       assert.equal(toHex(mtkUnder(m, id(2, 1), 1).mtk.reveal()), toHex(MTK), 'the other key group keeps its MSK');
     });

@@ -13,7 +13,7 @@ import {
   decodeMukRecord,
   encodeGbaBp,
   gbaCommand,
-  mbmsCommand,
+  mbmsCommandBlocks,
   readRecord,
   selectFid,
   updateBinary,
@@ -115,7 +115,7 @@ describe('virtual USIM: GBA_U', () => {
     const r = await rig({ profile: 'aka-only' });
     const rand = Buffer.alloc(16, 6);
     assert.equal((await r.run(gbaCommand({ mode: 'bootstrap', rand, autn: akaVector(r.sub, 64, rand).AUTN }))).sw, SW.CONTEXT_NOT_SUPPORTED);
-    assert.equal((await r.run(mbmsCommand({ mode: 'msk-update', mikey: Uint8Array.of(1) }))).sw, SW.CONTEXT_NOT_SUPPORTED);
+    assert.equal((await r.run(mbmsCommandBlocks({ mode: 'msk-update', mikey: Uint8Array.of(1) })[0]!)).sw, SW.CONTEXT_NOT_SUPPORTED);
     assert.equal((await r.run({ ...auth3gCommand(rand, akaVector(r.sub, 64, rand).AUTN), p2: 0x85 })).sw, SW.WRONG_P1P2);
   });
 });

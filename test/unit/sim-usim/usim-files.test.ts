@@ -79,7 +79,8 @@ describe('virtual USIM: file system', () => {
     const full = await rig();
     assert.equal(decodeImsi((await readEf(full, FID.EF_IMSI, 9)).data), full.sub.imsi);
     assert.equal(toHex((await readEf(full, FID.EF_AD, 4)).data), '00000002');
-    assert.equal(toHex((await readEf(full, FID.EF_UST, 10)).data), '00000004000000001800');
+    // services 27 (byte 4 bit 3), 68 + 69 (byte 9 bits 4, 5), 75 OMA BCAST Smart Card Profile (byte 10 bit 3)
+    assert.equal(toHex((await readEf(full, FID.EF_UST, 10)).data), '00000004000000001804');
     const aka = await rig({ profile: 'aka-only' });
     assert.equal(toHex((await readEf(aka, FID.EF_UST, 10)).data), '00000004000000000000');
     assert.equal((await aka.run(selectFid(FID.EF_GBABP, false))).sw, SW.FILE_NOT_FOUND);

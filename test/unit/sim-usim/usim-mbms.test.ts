@@ -4,13 +4,16 @@ import { decodeMikey, macInput } from '../../../src/codec/mikey/index.js';
 import {
   FID,
   SW,
+  concatBytes,
+  decodeCommandApdu,
   decodeMbmsResponse,
   decodeGbaNlRecord,
   decodeMskRecord,
   decodeMukRecord,
   encodeGbaBp,
   gbaCommand,
-  mbmsCommand,
+  mbmsCommandBlocks,
+  mbmsRetrieveCommand,
   readRecord,
   selectFid,
   updateBinary,
@@ -37,7 +40,27 @@ async function gbaDone(r: Rig, naf: Uint8Array = NAF_ID): Promise<Buffer> {
   return deriveKsNaf({ ck: av.CK, ik: av.IK, rand, impi: IMPI, nafId: naf, kind: 'gba-u' });
 }
 
-const mbms = (r: Rig, cmd: MbmsCommand) => r.run(mbmsCommand(cmd));
+/**
+ * The exchange as a terminal must run it (SPEC ยง8): the blocks while the card answers 63 F1, then, on
+ * 62 F3, retrieval while it answers 62 F1. Returns the final data and SW.
+ */
+async function mbms(r: Rig, cmd: MbmsCommand): Promise<{ data: Uint8Array; sw: number }> {
+  let last: { data: Uint8Array; sw: number } = { data: new Uint8Array(0), sw: 0 };
+  for (const block of mbmsCommandBlocks(cmd)) {
+    last = await r.run(block);
+    if (last.sw !== SW.MORE_COMMAND_DATA) break;
+  }
+  if (last.sw !== SW.AUTH_RESPONSE_AVAILABLE) return last;
+  const parts: Uint8Array[] = [];
+  let x: { data: Uint8Array; sw: number };
+  let first = true;
+  do {
+    x = await r.run(mbmsRetrieveCommand(first));
+    first = false;
+    parts.push(x.data);
+  } while (x.sw === SW.MORE_RESPONSE_DATA);
+  return { data: concatBytes(...parts), sw: x.sw };
+}
 const update = (r: Rig, mikey: Uint8Array) => mbms(r, { mode: 'msk-update', mikey });
 const mtk = (r: Rig, mikey: Uint8Array) => mbms(r, { mode: 'mtk-generation', mikey });
 
@@ -54,7 +77,7 @@ describe('virtual USIM: MBMS context, MSK update', () => {
     assert.equal(out.sw, SW.OK);
     assert.deepEqual(decodeMskRecord(await record(r, FID.EF_MSK, 1)), { keyDomainId: Uint8Array.from(KDID), msks: [{ mskId: 0x00010001, tsCounter: 0 }] });
     assert.equal(decodeMukRecord(await record(r, FID.EF_MUK, 1))!.tsCounter, 5);
-    const vraw = decodeMbmsResponse(out.data).verification!;
+    const vraw = decodeMbmsResponse(out.data, 'msk-update').verification!;
     const v = decodeMikey(vraw);
     assert.equal(v.hdr.dataType, 1);
     assert.equal(v.hdr.csbId, MSK_CSB);
@@ -143,7 +166,10 @@ describe('virtual USIM: EF_MSK, two MSKs per Key Domain / Key Group (TS 31.102 ย
     assert.equal(await mtkSw(r, id(1, 5), 1), SW.KEY_FRESHNESS);
     for (const n of [4, 3, 2, 1]) assert.equal(await mtkSw(r, id(1, n), 10), SW.REFERENCE_NOT_FOUND, `MSK 1/${n} replaced`);
     assert.equal(await mtkSw(r, id(2, 1), 1), SW.OK, 'the other key group keeps its MSK');
-    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, mskId: id(1, 4) })).sw, SW.REFERENCE_NOT_FOUND);
+    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, keyGroup: 9 })).sw, SW.REFERENCE_NOT_FOUND, 'no such key group');
+    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, keyGroup: 1 })).sw, SW.OK);
+    for (const n of [5, 6]) assert.equal(await mtkSw(r, id(1, n), 20), SW.REFERENCE_NOT_FOUND, `MSK 1/${n} deleted with its key group`);
+    assert.equal(await mtkSw(r, id(2, 1), 2), SW.OK, 'the other key group stays');
   });
 
   it('the same MSK ID delivered again is replaced in place: the other MSK of the group stays the older one', async () => {
@@ -168,7 +194,7 @@ describe('virtual USIM: EF_MSK, two MSKs per Key Domain / Key Group (TS 31.102 ย
     assert.equal((await store(r, muk, c++, id(1, 1), Buffer.from('00f120', 'hex'))).sw, SW.NO_MEMORY, 'a new Key Domain');
     for (let n = 2; n <= 4; n++) assert.equal((await store(r, muk, c++, id(3, n))).sw, SW.OK, `rotation of a stored key group (${n})`);
     assert.equal((await mskRecords(r)).length, FILE_SIZES.mskRecords);
-    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, mskId: id(2, 1) })).sw, SW.OK);
+    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, keyGroup: 2 })).sw, SW.OK);
     assert.equal((await store(r, muk, c++, id(1, 1), Buffer.from('00f120', 'hex'))).sw, SW.OK, 'the freed record takes the new Key Domain');
     assert.equal(await mtkSw(r, id(3, 4), 1), SW.OK);
     assert.equal(await mtkSw(r, id(4, 1), 1), SW.OK);
@@ -200,13 +226,13 @@ describe('virtual USIM: MBMS context, MTK generation and deletions', () => {
     await update(r, mskMessage({ muk, counter: 1, msk: MSK, range: [1, 100] }));
     const out = await mtk(r, mtkMessage({ msk: MSK, counter: 2, mtkId: 5, mtk: MTK, salt: SALT }));
     assert.equal(out.sw, SW.OK);
-    assert.deepEqual(decodeMbmsResponse(out.data), { mtk: Uint8Array.from(MTK), salt: Uint8Array.from(SALT) });
+    assert.deepEqual(decodeMbmsResponse(out.data, 'mtk-generation'), { form: 'oma-bcast', mtk: Uint8Array.from(MTK), salt: Uint8Array.from(SALT) });
     assert.equal(decodeMskRecord(await record(r, FID.EF_MSK, 1))!.msks[0]!.tsCounter, 2);
     assert.equal((await mtk(r, mtkMessage({ msk: MSK, counter: 2, mtkId: 6, mtk: MTK }))).sw, SW.KEY_FRESHNESS);
     assert.equal((await mtk(r, mtkMessage({ msk: MSK, counter: 3, mtkId: 101, mtk: MTK }))).sw, SW.KEY_FRESHNESS);
     assert.equal((await mtk(r, mtkMessage({ msk: MSK, counter: 4, mtkId: 6, mtk: MTK, badMac: true }))).sw, SW.AUTH_MAC);
-    const plain = decodeMbmsResponse((await mtk(r, mtkMessage({ msk: MSK, counter: 4, mtkId: 6, mtk: MTK }))).data);
-    assert.deepEqual(plain, { mtk: Uint8Array.from(MTK) });
+    const plain = decodeMbmsResponse((await mtk(r, mtkMessage({ msk: MSK, counter: 4, mtkId: 6, mtk: MTK }))).data, 'mtk-generation');
+    assert.deepEqual(plain, { form: 'oma-bcast', mtk: Uint8Array.from(MTK) });
     assert.equal((await mtk(r, mtkMessage({ msk: MSK, counter: 5, mtkId: 6, mtk: MTK, mskId: { keyGroup: 9, keyNumber: 9 } }))).sw, SW.REFERENCE_NOT_FOUND);
   });
 
@@ -214,12 +240,78 @@ describe('virtual USIM: MBMS context, MTK generation and deletions', () => {
     const r = await rig();
     const muk = await gbaDone(r);
     await update(r, mskMessage({ muk, counter: 1, msk: MSK }));
-    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, mskId: { keyGroup: 1, keyNumber: 1 } })).sw, SW.OK);
+    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, keyGroup: 1 })).sw, SW.OK);
     assert.equal(decodeMskRecord(await record(r, FID.EF_MSK, 1)), null);
     assert.equal((await mtk(r, mtkMessage({ msk: MSK, counter: 2, mtkId: 5, mtk: MTK }))).sw, SW.REFERENCE_NOT_FOUND);
-    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, mskId: { keyGroup: 1, keyNumber: 1 } })).sw, SW.REFERENCE_NOT_FOUND);
+    assert.equal((await mbms(r, { mode: 'msk-deletion', keyDomainId: KDID, keyGroup: 1 })).sw, SW.REFERENCE_NOT_FOUND);
     assert.equal((await mbms(r, { mode: 'muk-deletion', idi: te.encode(BSM_FQDN), idr: te.encode(BTID) })).sw, SW.OK);
     assert.equal(decodeMukRecord(await record(r, FID.EF_MUK, 1)), null);
     assert.equal((await update(r, mskMessage({ muk, counter: 9, msk: MSK }))).sw, SW.REFERENCE_NOT_FOUND);
+  });
+});
+
+describe('virtual USIM: MBMS context APDUs, written out by hand (SPEC ยง8)', () => {
+  const raw = (r: Rig, hex: string) => r.run(decodeCommandApdu(Buffer.from(hex, 'hex')));
+  const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+  it('chains a 53 object longer than one APDU: 63 F1 after the first block, the answer after the last', async () => {
+    const r = await rig();
+    const muk = await gbaDone(r);
+    assert.equal((await update(r, mskMessage({ muk, counter: 1, msk: MSK }))).sw, SW.OK);
+    // A TEK+SALT key data with a long salt makes an MTK message longer than one APDU can carry.
+    const salt = Buffer.alloc(200, 0x77);
+    const msg = mtkMessage({ msk: MSK, counter: 2, mtkId: 5, mtk: MTK, salt });
+    const value = msg.length + 1;
+    assert.ok(value > 255 && value < 0x10000, 'needs the 82 length form and two blocks');
+    const object = `5382${value.toString(16).padStart(4, '0')}02${hexOf(msg)}`;
+    const first = await raw(r, `00898085ff${object.slice(0, 510)}`);
+    assert.equal(first.sw, SW.MORE_COMMAND_DATA);
+    const rest = object.slice(510);
+    const last = await raw(r, `00890085${(rest.length / 2).toString(16).padStart(2, '0')}${rest}`);
+    assert.equal(last.sw, SW.OK);
+    assert.equal(hexOf(last.data), `5381e0ae81dd8610${'55'.repeat(16)}8781c8${'77'.repeat(200)}`);
+  });
+
+  it('refuses a next block without a first (69 85), more data than the object holds (67 00), an unknown mode (6A 80)', async () => {
+    const r = await rig();
+    assert.equal((await raw(r, '0089008503010203')).sw, SW.CONDITIONS_NOT_SATISFIED);
+    assert.equal((await raw(r, '00898085065302030101ff')).sw, SW.WRONG_LENGTH);
+    assert.equal((await raw(r, '0089808503530109')).sw, SW.WRONG_DATA);
+    assert.equal((await raw(r, '00898085035401ff')).sw, SW.WRONG_DATA, 'not a 53 object');
+    assert.equal((await raw(r, '0089808103530109')).sw, SW.WRONG_P1P2, 'odd INS only in the MBMS context');
+  });
+
+  it('profile "3gpp" + "retrieve": 62 F3, then P1 A0 / 20 (P2 85 or 00) in 16-byte blocks with 62 F1 between', async () => {
+    const r = await rig();
+    const muk = await gbaDone(r);
+    assert.equal((await update(r, mskMessage({ muk, counter: 1, msk: MSK }))).sw, SW.OK);
+    Object.assign(r.usim.mbmsBehaviour, { responseForm: '3gpp', responseDelivery: 'retrieve', retrievalBlockSize: 16 });
+    const blocks = mbmsCommandBlocks({ mode: 'mtk-generation', mikey: mtkMessage({ msk: MSK, counter: 2, mtkId: 5, mtk: MTK, salt: SALT }) });
+    assert.equal((await r.run(blocks[0]!)).sw, SW.AUTH_RESPONSE_AVAILABLE);
+    const got: { data: string; sw: number }[] = [];
+    for (const hex of ['0089a08500', '0089200000', '0089208500']) {
+      const x = await raw(r, hex);
+      got.push({ data: hexOf(x.data), sw: x.sw });
+    }
+    const want = `5321db10${'55'.repeat(16)}0e${'66'.repeat(14)}`;
+    assert.deepEqual(got, [
+      { data: want.slice(0, 32), sw: SW.MORE_RESPONSE_DATA },
+      { data: want.slice(32, 64), sw: SW.MORE_RESPONSE_DATA },
+      { data: want.slice(64), sw: SW.OK },
+    ]);
+    assert.equal((await raw(r, '0089208500')).sw, SW.CONDITIONS_NOT_SATISFIED, 'nothing left after the last block');
+    assert.equal(hexOf((await raw(r, '0089a08500')).data), want.slice(0, 32), 'P1 A0 starts over');
+    assert.equal((await raw(r, '0089a08100')).sw, SW.WRONG_P1P2, 'retrieval P2 is 85 or 00');
+  });
+
+  it('another command drops a held response: retrieval then gets 69 85', async () => {
+    const r = await rig();
+    const muk = await gbaDone(r);
+    Object.assign(r.usim.mbmsBehaviour, { responseDelivery: 'retrieve' });
+    assert.equal((await update(r, mskMessage({ muk, counter: 1, msk: MSK, v: true }))).sw, SW.OK, 'retrieved by the helper');
+    const again = mbmsCommandBlocks({ mode: 'msk-update', mikey: mskMessage({ muk, counter: 2, msk: MSK, v: true }) });
+    assert.equal((await r.run(again[0]!)).sw, SW.AUTH_RESPONSE_AVAILABLE);
+    await r.run(selectFid(FID.EF_MSK, false));
+    assert.equal((await raw(r, '0089a08500')).sw, SW.CONDITIONS_NOT_SATISFIED);
   });
 });

@@ -14,8 +14,9 @@ const decoders: [string, (b: Uint8Array) => unknown][] = [
   ['decodeGbaData', usim.decodeGbaData],
   ['decodeGbaBootstrapResponse', usim.decodeGbaBootstrapResponse],
   ['decodeGbaNafResponse', usim.decodeGbaNafResponse],
-  ['decodeMbmsData', usim.decodeMbmsData],
-  ['decodeMbmsResponse', usim.decodeMbmsResponse],
+  ['decodeMbmsResponse (MSK update)', (b) => usim.decodeMbmsResponse(b, 'msk-update')],
+  ['decodeMbmsResponse (MTK generation)', (b) => usim.decodeMbmsResponse(b, 'mtk-generation')],
+  ['decodeThreeGppOutput', (b) => usim.decodeThreeGppOutput(b)],
   ['decodeFcp', usim.decodeFcp],
   ['decodeDirRecord', usim.decodeDirRecord],
   ['decodeImsi', usim.decodeImsi],
@@ -30,7 +31,7 @@ const decoders: [string, (b: Uint8Array) => unknown][] = [
 /** Inputs that look like the real thing often enough to get past the first check. */
 const bytes = fc.oneof(
   fc.uint8Array({ maxLength: 64 }),
-  fc.tuple(fc.constantFrom(0x62, 0x61, 0x73, 0xdb, 0xdc, 0xdd, 0xde, 0xa0, 0x80, 0x08), fc.uint8Array({ maxLength: 64 })).map(([t, rest]) =>
+  fc.tuple(fc.constantFrom(0x62, 0x61, 0x53, 0x73, 0xdb, 0xdc, 0xdd, 0xde, 0xa0, 0x80, 0x08), fc.uint8Array({ maxLength: 64 })).map(([t, rest]) =>
     Uint8Array.from([t, rest.length, ...rest]),
   ),
 );

@@ -21,6 +21,9 @@ const TABLE: [number, SwKind, number | undefined][] = [
   [0x6a88, 'reference-not-found', undefined],
   [0x6d00, 'not-supported', undefined],
   [0x6282, 'warning', undefined],
+  [0x63f1, 'more-command-data', undefined],
+  [0x62f3, 'auth-response-available', undefined],
+  [0x62f1, 'more-response-data', undefined],
   [0x6fff, 'unknown', undefined],
 ];
 
