@@ -47,8 +47,34 @@ function words(name: string): string[] {
     .map((w) => w.toLowerCase());
 }
 
+/** What a field name means here; field names are few and repeat, so each is worked out once. */
+interface NameClass {
+  secret: boolean;
+  secretUnlessTek: boolean;
+  identity: boolean;
+}
+const NAME_CACHE = new Map<string, NameClass>();
+const NAME_CACHE_LIMIT = 4096;
+
+function classifyName(name: string): NameClass {
+  let c = NAME_CACHE.get(name);
+  if (c === undefined) {
+    const secret = secretName(name, false);
+    c = { secret, secretUnlessTek: secret && !secretName(name, true), identity: IDENTITY_NAMES.has(words(name).join('')) };
+    // Names come from our own payloads; a cap keeps a hostile payload's keys from growing it without bound.
+    if (NAME_CACHE.size >= NAME_CACHE_LIMIT) NAME_CACHE.clear();
+    NAME_CACHE.set(name, c);
+  }
+  return c;
+}
+
 /** True when a field of this name holds a secret (given whether TEKs are allowed here). */
 export function isSecretName(name: string, allowTek = false): boolean {
+  const c = classifyName(name);
+  return allowTek ? c.secret && !c.secretUnlessTek : c.secret;
+}
+
+function secretName(name: string, allowTek: boolean): boolean {
   const w = words(name);
   if (w.length === 0) return false;
   if (w.some((x) => SECRET_ANYWHERE.has(x))) return true;
@@ -76,8 +102,13 @@ function maskIccid(iccid: string): string {
   return iccid.slice(0, 7) + '*'.repeat(iccid.length - 9) + iccid.slice(-2);
 }
 
+/** The shortest identity the patterns match: an IMSI (15 digits); B-TIDs are told by their '@'. */
+const SHORTEST_IDENTITY = 15;
+
 /** Masks every identity-looking run inside `s`; returns s itself when nothing matched. */
 export function maskIdentities(s: string, mncLength: 2 | 3 = 2): string {
+  // Most strings (states, names, short ids) cannot hold one: skip the regexes.
+  if (s.length < SHORTEST_IDENTITY && !s.includes('@')) return s;
   if (HEX.test(s)) {
     // A hex dump of bytes spelling an identity (e.g. a MUK ID = IDi||IDr with the B-TID inside).
     const text = Buffer.from(s, 'hex').toString('latin1');
@@ -112,7 +143,7 @@ export function sanitize<T = unknown>(payload: unknown, opts: SanitizeOptions = 
 
   // Returns undefined for "drop this value".
   const walk = (v: unknown, path: string, fieldName: string | undefined, depth: number): unknown => {
-    if (typeof v === 'string') return maskString(v, path, fieldName !== undefined && IDENTITY_NAMES.has(words(fieldName).join('')));
+    if (typeof v === 'string') return maskString(v, path, fieldName !== undefined && classifyName(fieldName).identity);
     if (typeof v === 'number') {
       // A 15-digit integer is an IMSI kept as a number.
       if (Number.isInteger(v) && Math.abs(v) >= 1e14) {
