@@ -9,7 +9,8 @@
   4. GStreamer: udpsrc → srtpdec → rtpjpegdepay → jpegdec → appsink. srtpdec asks for keys through its
      `request-key` signal; the answer holds every TEK we have, each under its MKI (MSK ID ‖ MTK ID), so libsrtp
      picks the right one per packet and key rotation is seamless. A new TEK → `clear-keys` → asked again.
-  5. Once a second: a JSON line on stdout and a PNG snapshot of the last decoded frame.
+  5. Once a second: a JSON line on stdout and a PNG snapshot of the last decoded frame; events as they happen
+     (`stkm` asked, `tek` got, `tek-refused`, `first-frame`: the first decoded frame, and again after a gap ≥ 1 s).
 
 Needs Debian packages python3-gst-1.0, gstreamer1.0-plugins-{base,good,bad}, python3-paho-mqtt. See docs/player.md.
 """
@@ -76,7 +77,7 @@ class Player:
         self.key_id = None         # MKI of the last packet that decrypted
         self.in_flight = None      # (mki, marker) of the packet inside srtpdec, until we know its fate
         self.frame = None          # last decoded RGB frame
-        self.first_frame_at = None
+        self.last_frame_at = None  # monotonic time of the last decoded frame
         self.reply_topic = f'{self.base}/player/tek'
 
     # ---- bcastd over MQTT ----
@@ -206,9 +207,9 @@ class Player:
         with self.lock:
             self.frame = (st.get_value('width'), st.get_value('height'), buf.extract_dup(0, buf.get_size()))
             self.stats['decrypted'] += 1
-            first = self.first_frame_at is None
-            if first:
-                self.first_frame_at = time.time()
+            now = time.monotonic()
+            first = self.last_frame_at is None or now - self.last_frame_at >= 1.0   # first, or after a gap
+            self.last_frame_at = now
         if first:
             self.event('first-frame', mki=self.key_id)
         return Gst.FlowReturn.OK
