@@ -37,14 +37,21 @@ export interface Diff {
   compared: number;
 }
 
-/** Compares a and b outside `mask` (x, y, w, h: the clock overlay). */
-export function diffFrames(a: Rgb, b: Rgb, mask: { x: number; y: number; w: number; h: number }, pixelTolerance: number): Diff {
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Compares a and b outside `masks` (the parts that change from frame to frame: clock overlay, noise). */
+export function diffFrames(a: Rgb, b: Rgb, masks: Rect[], pixelTolerance: number): Diff {
   let sum = 0;
   let bad = 0;
   let compared = 0;
   for (let y = 0; y < a.height; y++) {
     for (let x = 0; x < a.width; x++) {
-      if (x >= mask.x && x < mask.x + mask.w && y >= mask.y && y < mask.y + mask.h) continue;
+      if (masks.some((m) => x >= m.x && x < m.x + m.w && y >= m.y && y < m.y + m.h)) continue;
       const i = (y * a.width + x) * 3;
       let worst = 0;
       for (let c = 0; c < 3; c++) {
