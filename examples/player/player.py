@@ -69,6 +69,7 @@ class Player:
         self.base = f'{a.prefix}/{a.device}'
         self.lock = threading.Lock()
         self.keys = {}             # MKI hex → SRTP master key (TEK ‖ salt), oldest first
+        self.dec_keys = set()      # the MKIs srtpdec was last given (a key may be ours but not yet srtpdec's)
         self.ready_msks = set()    # "<kdid>/<mskId>" bcastd says it can decrypt under (traffic topics)
         self.pending = {}          # requestId → (mki, sent at)
         self.asked = {}            # MKI → last time we asked, so one STKM per key is enough
@@ -162,6 +163,7 @@ class Player:
         """srtpdec's question: every key we hold, under its MKI; None = no key yet (it asks again next packet)."""
         with self.lock:
             keys = list(self.keys.items())
+            self.dec_keys = {mki for mki, _ in keys}
         if not keys:
             return None
         s = Gst.Structure.new_empty('application/x-srtp')
@@ -198,7 +200,7 @@ class Player:
             if passed:
                 self.key_id = mki
             elif marker:                      # a frame ends with this packet: the frame is lost
-                self.stats['authFailed' if mki in self.keys else 'droppedNoKey'] += 1
+                self.stats['authFailed' if mki in self.dec_keys else 'droppedNoKey'] += 1
 
     def on_frame(self, sink):
         sample = sink.emit('pull-sample')
