@@ -92,6 +92,23 @@ export function registerDaemonCommands(program: Command, io: CliIo): void {
     async (serviceId: string, o: Common & { mtkId?: string; salt?: boolean }) =>
       io.out(JSON.stringify(await simPost(o, 'controlUrl', '/stkm', { terminal: SIM_TERMINAL, serviceId, ...(o.mtkId ? { mtkId: Number(o.mtkId) } : {}), ...(o.salt ? { salt: true } : {}) }))),
   );
+  withLocation(
+    sim
+      .command('broadcast')
+      .description('put a service on the air (SRTP video + STKMs on loopback, MTK rotating), take it off, or list what is on')
+      .argument('[serviceId]', 'e.g. urn:bcastd:sim:sport (none: list)')
+      .argument('[state]', 'on or off', 'on')
+      .option('--rotate-sec <n>', 'seconds between MTK rotations (default 10)'),
+  ).action(async (serviceId: string | undefined, state: string, o: Common & { rotateSec?: string }) => {
+    if (serviceId === undefined) return io.out(JSON.stringify(await simGet(o, '/broadcast'), null, 2));
+    if (state !== 'on' && state !== 'off') throw new UsageError(`broadcast takes on or off, not '${state}'`);
+    const rotateSec = o.rotateSec === undefined ? undefined : Number(o.rotateSec);
+    if (rotateSec !== undefined && (!Number.isInteger(rotateSec) || rotateSec <= 0)) throw new UsageError('--rotate-sec takes a positive whole number of seconds');
+    io.out(JSON.stringify(await simPost(o, 'controlUrl', '/broadcast', { serviceId, on: state === 'on', ...(rotateSec ? { rotateSec } : {}) })));
+  });
+  withLocation(sim.command('card-fault').description('arm a one-shot fault of the virtual USIM').argument('<fault>', 'wrongMac | sqnOutOfRange | wrongMtk')).action(
+    async (fault: string, o: Common) => io.out(JSON.stringify(await simPost(o, 'controlUrl', '/card-fault', { fault }))),
+  );
   withLocation(sim.command('registrations').description('what the simulated BSM knows of the terminal')).action(async (o: Common) => io.out(JSON.stringify(await simGet(o, '/registrations'), null, 2)));
   withLocation(sim.command('events').description('everything the simulated network saw')).action(async (o: Common) => io.out(JSON.stringify(await simGet(o, '/events'), null, 2)));
 }

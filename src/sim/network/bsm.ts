@@ -156,6 +156,9 @@ export class SimBsm {
     this.#msks.set(serviceId, next);
     return next.keyNumber;
   }
+  serviceIds(): string[] {
+    return this.o.services.map((s) => s.serviceId);
+  }
   service(serviceId: string): SimService | undefined {
     return this.o.services.find((s) => s.serviceId === serviceId);
   }
@@ -172,29 +175,44 @@ export class SimBsm {
    * been sent that MSK.
    */
   stkm(terminal: string, serviceId: string, opts: { mtkId?: number; salt?: boolean } = {}): SimStkm {
+    const tek = randomBytes(TEK_LENGTH);
+    const salt = opts.salt ? randomBytes(TEK_SALT_LENGTH) : null;
+    const made = this.#stkmFor(terminal, serviceId, { ...(opts.mtkId !== undefined ? { mtkId: opts.mtkId } : {}), tek, salt, requireMsk: true });
+    this.o.events.push({ type: 'stkm', terminal: maskId(terminal), keyGroup: made.mskId.keyGroup, keyNumber: made.mskId.keyNumber, mtkId: made.mtkId, counter: made.counter });
+    return { ...made, tek, salt };
+  }
+
+  /**
+   * The STKM the broadcast carries for `terminal` with a given traffic key (the broadcast picks TEK, salt
+   * and MTK ID: they key its SRTP). A terminal that was never sent the current MSK still gets a well-formed
+   * STKM (under a RAND it does not know), as the air carries STKMs for everyone: its card refuses it.
+   */
+  broadcastStkm(terminal: string, serviceId: string, key: { mtkId: number; tek: Buffer; salt: Buffer }): Omit<SimStkm, 'tek' | 'salt'> {
+    return this.#stkmFor(terminal, serviceId, { ...key, requireMsk: false });
+  }
+
+  #stkmFor(terminal: string, serviceId: string, o: { mtkId?: number; tek: Buffer; salt: Buffer | null; requireMsk: boolean }): Omit<SimStkm, 'tek' | 'salt'> {
     const svc = this.service(serviceId);
     const msk = this.#msks.get(serviceId);
     if (!svc || !msk) throw new Error(`unknown service ${serviceId}`);
     const keyDomainId = Buffer.from(svc.keyDomainId, 'hex');
     const mskId = { keyGroup: svc.keyGroup, keyNumber: msk.keyNumber };
     const imsi = this.#imsiOf(terminal);
-    const rand = (imsi ? this.ltkm.mskRand(imsi, keyDomainId, mskId) : undefined) ?? this.ltkm.mskRand(terminal, keyDomainId, mskId);
-    if (!rand) {
+    const sent = (imsi ? this.ltkm.mskRand(imsi, keyDomainId, mskId) : undefined) ?? this.ltkm.mskRand(terminal, keyDomainId, mskId);
+    if (!sent && o.requireMsk) {
       throw new Error(`terminal ${maskId(terminal)} has not been sent the current MSK of ${serviceId} (key number ${msk.keyNumber}): register or request the MSK first`);
     }
+    const rand = sent ?? randomBytes(16);
     const stateKey = `${svc.keyDomainId.toLowerCase()}:${mskId.keyGroup}:${mskId.keyNumber}`;
     const state = this.#stkmState.get(stateKey) ?? { counter: 0, mtkId: 0 };
-    const mtkId = opts.mtkId ?? state.mtkId + 1;
+    const mtkId = o.mtkId ?? state.mtkId + 1;
     if (!Number.isInteger(mtkId) || mtkId < 0 || mtkId > MAX_MTK_ID) {
-      throw new Error(`MTK ID ${mtkId} is outside the MSK's validity range 0-${MAX_MTK_ID}${opts.mtkId === undefined ? ': rotate the MSK' : ''}`);
+      throw new Error(`MTK ID ${mtkId} is outside the MSK's validity range 0-${MAX_MTK_ID}${o.mtkId === undefined ? ': rotate the MSK' : ''}`);
     }
     const counter = state.counter + 1;
     this.#stkmState.set(stateKey, { counter, mtkId });
-    const tek = randomBytes(TEK_LENGTH);
-    const salt = opts.salt ? randomBytes(TEK_SALT_LENGTH) : null;
-    const stkm = buildStkm({ msk: msk.key, mskRand: rand, csbId: randomInt(1, 2 ** 32 - 1), counter, keyDomainId, mskId, mtkId, tek, salt });
-    this.o.events.push({ type: 'stkm', terminal: maskId(terminal), keyGroup: mskId.keyGroup, keyNumber: mskId.keyNumber, mtkId, counter });
-    return { stkm, tek, salt, mtkId, counter, keyDomainId: svc.keyDomainId.toLowerCase(), mskId };
+    const stkm = buildStkm({ msk: msk.key, mskRand: rand, csbId: randomInt(1, 2 ** 32 - 1), counter, keyDomainId, mskId, mtkId, tek: o.tek, salt: o.salt });
+    return { stkm, mtkId, counter, keyDomainId: svc.keyDomainId.toLowerCase(), mskId };
   }
 
   /** Solicited pull to a terminal's latest bootstrap: over UDP to its registered address, or over SMS. */

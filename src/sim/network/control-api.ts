@@ -19,8 +19,16 @@
  *   GET  /at-log                   every AT command the modem received [{seq, ts (ISO), command}]
  * and, when the virtual USIM is attached:
  *   POST /card {present: boolean}  the USIM taken out of its reader / put back
+ *   POST /card-fault {fault}       arm a one-shot USIM fault: wrongMac (the next MIKEY MAC check fails),
+ *        sqnOutOfRange, wrongMtk (the next MTK generation returns a corrupted TEK)
+ * and the broadcast (off until asked; a GStreamer child per service):
+ *   GET  /broadcast                what is on the air: [{serviceId, rtpPort, stkmPort, rotateSec, mtkId, mki, pid}]
+ *   POST /broadcast {serviceId, on: boolean, rotateSec?, rtpPort?, stkmPort?, stkmIntervalMs?}
+ *        SRTP video + STKMs for a service on loopback; 404 unknown service, 503 GStreamer missing
  */
 import { maskId } from '../../gba/identity.js';
+import { USIM_ONE_SHOT_FAULTS, type UsimOneShotFault } from '../usim/faults.js';
+import { BroadcastError, type BroadcastSettings, type SimBroadcast } from './broadcast.js';
 import type { SimBsf } from './bsf.js';
 import type { SimBsm } from './bsm.js';
 import type { EventLog } from './event-log.js';
@@ -42,11 +50,12 @@ export interface SimCardSlot {
   readonly present: boolean;
   remove(): void;
   insert(): void;
+  readonly faults: { arm(f: UsimOneShotFault): void };
 }
 
 export class SimControlApi {
   #http: SimHttpServer | null = null;
-  constructor(private readonly o: { bsf: SimBsf; bsm: SimBsm; faults: Faults; events: EventLog; port: number; radio?: () => SimRadio | undefined; card?: () => SimCardSlot | undefined }) {}
+  constructor(private readonly o: { bsf: SimBsf; bsm: SimBsm; faults: Faults; events: EventLog; broadcast?: SimBroadcast; port: number; radio?: () => SimRadio | undefined; card?: () => SimCardSlot | undefined }) {}
 
   async start(): Promise<string> {
     this.#http = await startHttpServer((r) => this.#handle(r), this.o.port, '127.0.0.1');
@@ -69,6 +78,7 @@ export class SimControlApi {
       if (path === '/verifications') return json(200, this.o.bsm.ltkm.verifications.map((v) => ({ ...v, btid: maskId(v.btid), at: new Date(v.at).toISOString() })));
       if (path === '/events') return json(200, this.o.events.all());
       if (path === '/faults') return json(200, this.o.faults.snapshot());
+      if (path === '/broadcast') return json(200, this.o.broadcast?.list() ?? []);
       if (path === '/at-log') {
         const radio = this.o.radio?.();
         if (!radio) return json(409, { error: 'no simulated modem attached' });
@@ -123,6 +133,16 @@ export class SimControlApi {
       this.o.events.push({ type: 'card', present: body.present });
       return json(200, { present: slot.present });
     }
+    if (path === '/card-fault') {
+      const slot = this.o.card?.();
+      if (!slot) return json(409, { error: 'no virtual USIM attached' });
+      const fault = USIM_ONE_SHOT_FAULTS.find((f) => f === body.fault);
+      if (!fault) return json(400, { error: `fault must be one of ${USIM_ONE_SHOT_FAULTS.join(', ')}` });
+      slot.faults.arm(fault);
+      this.o.events.push({ type: 'card-fault', fault });
+      return json(200, { armed: fault });
+    }
+    if (path === '/broadcast') return this.#broadcast(body);
     const radio = this.o.radio?.();
     if ((path === '/coverage' || path === '/pdp-release' || path === '/sms') && !radio) return json(409, { error: 'no simulated modem attached' });
     if (path === '/coverage' && radio) {
@@ -162,5 +182,26 @@ export class SimControlApi {
       return json(200, { keyNumber: this.o.bsm.rotateMsk(body.serviceId) });
     }
     return json(404, { error: 'unknown path' });
+  }
+
+  async #broadcast(body: Record<string, unknown>): Promise<SimReply> {
+    const b = this.o.broadcast;
+    if (!b) return json(409, { error: 'no broadcast in this world' });
+    if (typeof body.serviceId !== 'string' || !this.o.bsm.service(body.serviceId)) return json(404, { error: 'unknown service' });
+    if (typeof body.on !== 'boolean') return json(400, { error: 'on must be true or false' });
+    if (!body.on) return json(200, { serviceId: body.serviceId, on: false, wasOn: await b.stop(body.serviceId) });
+    const settings: Partial<BroadcastSettings> = {};
+    for (const k of ['rotateSec', 'rtpPort', 'stkmPort', 'stkmIntervalMs'] as const) {
+      const v = body[k];
+      if (v === undefined) continue;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) return json(400, { error: `${k} must be a positive integer` });
+      settings[k] = v;
+    }
+    try {
+      return json(200, { on: true, ...(await b.start(body.serviceId, settings)) });
+    } catch (e) {
+      if (e instanceof BroadcastError) return json(e.code === 'not_installed' ? 503 : e.code === 'bad_settings' ? 400 : 500, { error: e.message, code: e.code });
+      throw e;
+    }
   }
 }

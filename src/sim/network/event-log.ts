@@ -14,6 +14,8 @@ export type NetworkEvent =
   | { type: 'fault'; fault: string }
   | { type: 'radio'; coverage?: boolean; pdpRelease?: string }
   | { type: 'card'; present: boolean }
+  | { type: 'broadcast'; serviceId: string; state: 'on' | 'off' | 'rotate'; mtkId?: number }
+  | { type: 'card-fault'; fault: string }
 
 export type LoggedEvent = NetworkEvent & { ts: string; seq: number };
 

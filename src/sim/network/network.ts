@@ -1,5 +1,6 @@
 /** Starts the whole simulated operator network on loopback: BSF, BSM (+ LTKM UDP), portal, control API. */
 import type { Logger } from 'pino';
+import { SimBroadcast } from './broadcast.js';
 import { SimBsf } from './bsf.js';
 import { SimBsm, type SimService } from './bsm.js';
 import { SimControlApi, type SimCardSlot, type SimRadio } from './control-api.js';
@@ -23,6 +24,8 @@ export interface SimNetworkOptions {
   smsSink?: SmsSink;
   /** The simulated modem's radio controls, for the control API (the sim board attaches it). */
   radio?: () => SimRadio | undefined;
+  /** First UDP port of the broadcast (two per service: RTP, STKM); default 18090. */
+  broadcastPortBase?: number;
   /** The virtual USIM's slot, for POST /card. */
   card?: () => SimCardSlot | undefined;
   logger: Logger;
@@ -33,6 +36,8 @@ export interface SimNetwork {
   bsm: SimBsm;
   portal: SimPortal;
   control: SimControlApi;
+  /** Off until asked (control API): it costs a GStreamer child per service. */
+  broadcast: SimBroadcast;
   faults: Faults;
   events: EventLog;
   urls: { bsf: string; bsm: string; portal: string; control: string };
@@ -57,8 +62,9 @@ export async function startSimNetwork(o: SimNetworkOptions): Promise<SimNetwork>
     logger,
     ...(o.smsSink ? { smsSink: o.smsSink } : {}),
   });
+  const broadcast = new SimBroadcast({ bsm, terminals: () => o.subscribers.map((s) => s.imsi), events, logger, ...(o.broadcastPortBase !== undefined ? { portBase: o.broadcastPortBase } : {}) });
   const portal = new SimPortal({ bsm, events, port: o.ports?.portal ?? 0, logger });
-  const control = new SimControlApi({ bsf, bsm, faults, events, port: o.ports?.control ?? 0, ...(o.radio ? { radio: o.radio } : {}), ...(o.card ? { card: o.card } : {}) });
+  const control = new SimControlApi({ bsf, bsm, faults, events, broadcast, port: o.ports?.control ?? 0, ...(o.radio ? { radio: o.radio } : {}), ...(o.card ? { card: o.card } : {}) });
   const started: Array<{ close(): Promise<void> }> = [];
   try {
     await bsf.start();
@@ -78,11 +84,13 @@ export async function startSimNetwork(o: SimNetworkOptions): Promise<SimNetwork>
     bsm,
     portal,
     control,
+    broadcast,
     faults,
     events,
     urls: { bsf: bsf.url, bsm: bsm.url, portal: portal.url, control: control.url },
     close: async () => {
       await control.close();
+      await broadcast.close();
       await portal.close();
       await bsm.close();
       await bsf.close();

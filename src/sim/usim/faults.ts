@@ -8,7 +8,10 @@ export interface UsimFaultSettings {
   latencyMs: number;
 }
 
-type OneShot = 'wrongMac' | 'sqnOutOfRange';
+/** One-shot faults, by the name the control API takes. */
+export const USIM_ONE_SHOT_FAULTS = ['wrongMac', 'sqnOutOfRange', 'wrongMtk'] as const;
+export type UsimOneShotFault = (typeof USIM_ONE_SHOT_FAULTS)[number];
+type OneShot = UsimOneShotFault;
 
 export class UsimFaults {
   readonly settings: UsimFaultSettings = { latencyMs: 0 };
@@ -21,6 +24,14 @@ export class UsimFaults {
   /** The next AUTN's SQN is treated as out of range: the card answers a synchronisation failure. */
   rejectNextSqn(): void {
     this.#armed.add('sqnOutOfRange');
+  }
+  /** The next MTK generation returns a corrupted TEK (as a faulty card would): the player cannot decrypt. */
+  corruptNextMtk(): void {
+    this.#armed.add('wrongMtk');
+  }
+  /** Arms a one-shot fault by name. */
+  arm(f: UsimOneShotFault): void {
+    this.#armed.add(f);
   }
   /** Consumes an armed fault; true when it was armed. */
   take(f: OneShot): boolean {

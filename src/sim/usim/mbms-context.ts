@@ -252,7 +252,9 @@ export class MbmsContext {
       if (msk.range && (info.mtkId < msk.range.from || info.mtkId > msk.range.to)) throw new CardStatus(SW.KEY_FRESHNESS, 'MTK ID outside the MSK validity');
       const kd = this.#openKeyData(kemacOf(msg), keys, msg.hdr.csbId, counter);
       this.#setMskCounter(entry.rec, mskId, counter);
-      return { mtk: Uint8Array.from(kd.key), ...(kd.salt ? { salt: Uint8Array.from(kd.salt) } : {}) };
+      const mtk = Uint8Array.from(kd.key);
+      if (this.faults.take('wrongMtk')) mtk[0] = mtk[0]! ^ 0xff; // fault injection: a TEK that decrypts nothing
+      return { mtk, ...(kd.salt ? { salt: Uint8Array.from(kd.salt) } : {}) };
     } finally {
       for (const k of Object.values(keys)) k.fill(0);
     }
