@@ -11,13 +11,15 @@
  * published every 10 s as on the shipped sim board. The simulated world (BSF, BSM, SMSC, portal, the virtual
  * USIM behind pcscd + vpcd) runs in its own process (sim.process child), so the daemon's CPU and RSS are its
  * own, as on a real board; the world's and pcscd's CPU are reported beside them. Env: BENCH_DAEMON_RUNS (default 200), BENCH_DAEMON_TRIGGERS
- * (default 200), BENCH_DAEMON_IDLE_S (default 30), BENCH_DAEMON_WRITES_S (default 60).
+ * (default 200), BENCH_DAEMON_IDLE_S (default 30), BENCH_DAEMON_WRITES_S (default 60); the slow-board profile (a CPU quota on
+ * the daemon): BENCH_DAEMON_SLOWDOWN (default 4), BENCH_DAEMON_SLOW_RUNS (40), BENCH_DAEMON_SLOW_TRIGGERS (50).
  */
 import { watch, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emit, environment, type Figure } from './lib/report.js';
 import { OPEN_GATE, startBenchRig } from './lib/daemon-rig.js';
+import { cpuQuota } from './lib/cpu-quota.js';
 import { cpuMs, childrenOf, percentile, rssKb, voluntarySwitches } from './lib/proc.js';
 import { cpuByArea } from './lib/cpu-profile.js';
 import { KEY_DOMAIN, KEY_GROUP, TERMINAL, pause, type SimEvent, type SystemRig } from '../test/serial/system/harness.js';
@@ -27,6 +29,10 @@ const RUNS = Number(process.env['BENCH_DAEMON_RUNS'] ?? 200);
 const TRIGGERS = Number(process.env['BENCH_DAEMON_TRIGGERS'] ?? 200);
 const IDLE_S = Number(process.env['BENCH_DAEMON_IDLE_S'] ?? 30);
 const WRITES_S = Number(process.env['BENCH_DAEMON_WRITES_S'] ?? 60);
+/** The slow-board profile: how many times slower than this machine, and its (smaller) run counts. */
+const SLOWDOWN = Number(process.env['BENCH_DAEMON_SLOWDOWN'] ?? 4);
+const SLOW_RUNS = Number(process.env['BENCH_DAEMON_SLOW_RUNS'] ?? 40);
+const SLOW_TRIGGERS = Number(process.env['BENCH_DAEMON_SLOW_TRIGGERS'] ?? 50);
 const SPORT = 'urn:bcastd:sim:sport';
 const GATE = 'terminal.triggerRateLimit opened: perMinute 1e6, burst 1e4, minIntervalMs 0, settleMs 0';
 
@@ -360,7 +366,56 @@ try {
       shares: Object.fromEntries(areas.slice(0, 12).map((a) => [a.area, Math.round(a.share * 1000) / 10])),
     });
   }
+
+  await slowBoard();
 } finally {
   await close();
   rmSync(profDir, { recursive: true, force: true });
+}
+
+/**
+ * The slow-board profile: the same daemon under a CPU quota of 1/SLOWDOWN of one core (bench/lib/cpu-quota.ts),
+ * the simulated world and pcscd left at full speed. Start → ready, purchase → key and CPU per trigger again.
+ */
+async function slowBoard(): Promise<void> {
+  const quota = cpuQuota({ name: 'bcastd-slow-board', slowdown: SLOWDOWN, shimDir: profDir });
+  if (!quota) {
+    figure('slow-board', 0, 'not measured', null, { why: 'the cgroup v1 cpu controller (/sys/fs/cgroup/cpu) is not there or not writable' });
+    return;
+  }
+  const restart = async (): Promise<number> => {
+    await rig.signal('SIGTERM');
+    await rig.reapOrphans();
+    Object.assign(process.env, quota.env);
+    const t0 = Date.now();
+    await rig.startDaemon();
+    quota.release(pid(rig));
+    await rig.waitFor('status', (p) => p['state'] === 'ready', 30_000, { since: t0 });
+    return Date.now() - t0;
+  };
+  const profile = { slowdown: SLOWDOWN, how: quota.description };
+  try {
+    const starts: number[] = [];
+    for (let i = 0; i < 3; i++) starts.push(await restart());
+    figure('slow-board-start-to-ready', percentile(starts, 50), 'ms', null, { runs: starts, ...profile });
+    for (const via of ['sms', 'udp'] as const) {
+      for (let i = 0; i < 3; i++) await purchase(rig, via);
+      const runs: PurchaseRun[] = [];
+      for (let i = 0; i < SLOW_RUNS; i++) runs.push(await purchase(rig, via));
+      const e2e = runs.map((r) => r.keyAt - r.t0);
+      figure(`slow-board-purchase-to-key-p50-${via}`, percentile(e2e, 50), 'ms', null, { runs: SLOW_RUNS, ...profile });
+      figure(`slow-board-purchase-to-key-p99-${via}`, percentile(e2e, 99), 'ms', null, { runs: SLOW_RUNS, max: Math.max(...e2e), ...profile });
+    }
+    const slow = await pulls(rig, KEY_GROUP.movies, SLOW_TRIGGERS, (p) => p['type'] === 'msk-requested');
+    figure('slow-board-cpu-per-trigger', slow.cpu.daemon / SLOW_TRIGGERS, 'ms CPU', null, {
+      triggers: SLOW_TRIGGERS,
+      wallMsPerTrigger: r1(slow.wallMs / SLOW_TRIGGERS),
+      note: 'CPU time is the same work as on the full-speed run; the quota shows in wall time',
+      ...profile,
+    });
+  } finally {
+    for (const k of Object.keys(quota.env)) delete process.env[k];
+    await rig.signal('SIGTERM');
+    quota.close();
+  }
 }

@@ -211,8 +211,8 @@ export class SystemRig {
     delete env['NODE_TEST_CONTEXT'];
     delete env['BCASTD_STATE_DIR'];
     const startedAt = Date.now();
-    // The launcher exec()s node (same PID), with this test's node and the shipped V8 settings.
-    const child = spawn(bcastdBin, ['--board', this.boardFile, '--log-format', 'json'], { cwd: repoRoot, env: { ...env, BCASTD_NODE: process.execPath }, stdio: ['ignore', fd, fd] });
+    // The launcher exec()s node (same PID), with this test's node (or BCASTD_NODE: a bench's shim) and the shipped V8 settings.
+    const child = spawn(bcastdBin, ['--board', this.boardFile, '--log-format', 'json'], { cwd: repoRoot, env: { ...env, BCASTD_NODE: env['BCASTD_NODE'] ?? process.execPath }, stdio: ['ignore', fd, fd] });
     closeSync(fd);
     const run: DaemonRun = {
       child,
