@@ -45,6 +45,7 @@ const DROP_REASONS: Record<LtkmDropReason, LtkmRejectReason> = {
   source: 'source',
   malformed: 'malformed',
   unexpected: 'unsupported',
+  'keyless-v-set': 'keyless-v-set',
   mac: 'mac',
   replay: 'replay',
   'no-muk': 'no-keys',
