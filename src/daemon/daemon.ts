@@ -27,6 +27,7 @@ import { Secret } from '../crypto/index.js';
 import { CommandRouter, HealthReporter, MqttPublisher, startLocalBroker, stopStaleBroker, type LocalBroker } from '../mqtt/index.js';
 import { StateStore } from '../store/state-store.js';
 import { Terminal } from '../terminal/terminal.js';
+import { configuredServiceIds } from '../terminal/service-ids.js';
 import { WDP_PORT } from '../codec/wsp/ports.js';
 import type { LtkmRejectReason } from '../terminal/ports.js';
 
@@ -255,7 +256,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
         logger: log('terminal'),
       },
       {
-        services: config.terminal.services,
+        services: configuredServiceIds(config.terminal.services),
         rateLimit: config.terminal.triggerRateLimit,
         retry: { baseMs: retry.baseMs, maxMs: retry.maxMs },
         deregisterTimeoutMs: DEREGISTER_TIMEOUT_MS,

@@ -168,8 +168,20 @@ const PlayerExchange = Section(
 const Terminal = Section(
   {
     services: Defaulted(
-      Type.Array(Type.String({ minLength: 1, pattern: '^\\S+$', description: 'An MBMS User Service ID.', [EXPECTED]: 'a service id without spaces' }), { minItems: 1, uniqueItems: true, description: 'MBMS User Service IDs to register for; "urn:allServices" registers for every service bought.' }),
-      ['urn:allServices'],
+      Type.Array(
+        Strict(
+          {
+            globalPurchaseItemId: Type.String({ minLength: 1, pattern: '^\\S+$', description: 'GlobalPurchaseItemID of the purchased item (Service Guide Purchase Item fragment).', [EXPECTED]: 'a non-empty id without spaces' }),
+            purchaseDataReference: Type.String({ minLength: 1, pattern: '^\\S+$', description: 'PurchaseDataReference of the purchase (Service Guide Purchase Data fragment).', [EXPECTED]: 'a non-empty reference without spaces' }),
+          },
+          { description: 'One purchased item; its MBMS User Service ID is GlobalPurchaseItemID || PurchaseDataReference (CR 5.1.6.7: the two strings concatenated, no separator).' },
+        ),
+        {
+          uniqueItems: true,
+          description: 'The services to register for at power-up, on regained coverage, on a trigger message and at B-TID renewal, as GlobalPurchaseItemID || PurchaseDataReference pairs. Empty (the default): register for "urn:allServices". A Key Group 0 solicited pull always registers for exactly "urn:allServices" and leaves this list in force.',
+        },
+      ),
+      [],
     ),
     keyDomainId: Type.Optional(Pattern('^[0-9A-Fa-f]{6}$', '6 hex digits (3 bytes)', { description: 'Key Domain ID, 3 bytes in hex; absent: MCC||MNC of the USIM home network.' })),
     triggerRateLimit: Section(

@@ -26,7 +26,7 @@ test('documented defaults are applied to a minimal real board', () => {
     retry: { baseMs: 2000, maxMs: 300000, maxAttempts: 0 },
   });
   assert.deepEqual(c.terminal, {
-    services: ['urn:allServices'],
+    services: [],
     triggerRateLimit: { perMinute: 6, burst: 3, minIntervalMs: 2000, settleMs: 1000 },
     playerExchange: { enabled: false, allowRemoteBroker: false },
   });
@@ -143,4 +143,18 @@ test('unknown board name: did-you-mean, or the list of boards', () => {
   assert.equal(missing.message, '/nonexistent/board.yaml: cannot read the board config (no such file)');
   const dir = configError(() => loadBoardConfig(BOARD_DIR + '/'));
   assert.match(dir.message, /cannot read the board config \(EISDIR\)$/);
+});
+
+test('terminal.services: GlobalPurchaseItemID || PurchaseDataReference pairs become the service IDs; none → urn:allServices', async () => {
+  const { configuredServiceIds } = await import('../../../src/terminal/service-ids.js');
+  const c = parseBoardConfig(
+    `${MINIMAL_REAL}terminal:\n  services:\n    - {globalPurchaseItemId: "urn:oma:bcast:op:gpi:sport", purchaseDataReference: ":pd:monthly"}\n    - {globalPurchaseItemId: "urn:oma:bcast:op:gpi:news", purchaseDataReference: "pd7"}\n`,
+    'pairs.yaml',
+    { env: {} },
+  );
+  assert.deepEqual(configuredServiceIds(c.terminal.services), ['urn:oma:bcast:op:gpi:sport:pd:monthly', 'urn:oma:bcast:op:gpi:newspd7']);
+  assert.deepEqual(configuredServiceIds(parseBoardConfig(MINIMAL_REAL, 'minimal.yaml', { env: {} }).terminal.services), ['urn:allServices']);
+  // Half a pair, or the old plain-string form, is refused with the path of the bad item.
+  assert.throws(() => parseBoardConfig(`${MINIMAL_REAL}terminal:\n  services:\n    - {globalPurchaseItemId: a}\n`, 'half.yaml', { env: {} }), /\/terminal\/services\/0.*purchaseDataReference/);
+  assert.throws(() => parseBoardConfig(`${MINIMAL_REAL}terminal:\n  services: [urn:allServices]\n`, 'old.yaml', { env: {} }), /\/terminal\/services\/0/);
 });
