@@ -34,6 +34,8 @@ import type { LtkmRejectReason } from '../terminal/ports.js';
 const MODEM_READY_TIMEOUT_MS = 60_000;
 const CARD_READY_TIMEOUT_MS = 30_000;
 const DEREGISTER_TIMEOUT_MS = 10_000;
+/** How long an LTKM that found no MUK before the first registration waits for GBA (and the registration). */
+const KEYS_READY_TIMEOUT_MS = 60_000;
 const SIM_BROKER_PORT = 1883;
 
 export interface RunningDaemon {
@@ -210,7 +212,8 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     // LTKMs: checked and stored by the USIM in GBA_U, by the card adapter's ME side in GBA_ME.
     let terminal: Terminal | null = null;
     const listener = new LtkmListener({
-      processor: cardLtkmProcessor(card),
+      // An LTKM before bring-up (a pull by SMS read at start) waits for the card, and for GBA when it found no MUK.
+      processor: cardLtkmProcessor(card, { cardReadyTimeoutMs: CARD_READY_TIMEOUT_MS, keysReady: () => (terminal ? terminal.whenReady(KEYS_READY_TIMEOUT_MS) : Promise.resolve(false)) }),
       port: config.network.ltkmPort,
       bindAddress: config.network.ltkmBind === 'loopback' ? '127.0.0.1' : config.network.ltkmBind === 'pdp' ? '0.0.0.0' : config.network.ltkmBind,
       ...(isSim ? { allowedSources: ['127.0.0.1'] } : {}),

@@ -130,6 +130,27 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     return this.phaseValue;
   }
 
+  /**
+   * Resolves true when the terminal first becomes ready (GBA has run, registered) within timeoutMs, false when
+   * it is ready already (nothing new to wait for), stopping, or the time runs out.
+   */
+  whenReady(timeoutMs: number): Promise<boolean> {
+    if (this.phaseValue === 'ready' || this.stopping) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (v: boolean) => {
+        this.timers.clearTimeout(timer);
+        this.off('phase', onPhase);
+        resolve(v);
+      };
+      const onPhase = (p: TerminalPhase) => {
+        if (p === 'ready') done(true);
+        else if (p === 'stopping') done(false);
+      };
+      const timer = this.timers.setTimeout(() => done(false), timeoutMs);
+      this.on('phase', onPhase);
+    });
+  }
+
   get registrationState(): Readonly<PersistedRegistration> {
     return this.registration;
   }
