@@ -28,6 +28,8 @@ const INITIAL_SUBSCRIPTION = ['urn:bcastd:sim:news'];
 
 /** `<state dir>/sim-at-log.jsonl`: every AT command the simulated modem received, one JSON object a line. */
 export const SIM_AT_LOG = 'sim-at-log.jsonl';
+/** `<state dir>/sim-events.jsonl`: the simulated network's event log (no key material), one event a line. */
+export const SIM_EVENT_LOG = 'sim-events.jsonl';
 
 export interface SimWorld {
   modem: SimModem;
@@ -138,6 +140,10 @@ export async function startSimWorld(config: BoardConfig, logger: Logger): Promis
       logger: log,
     });
     closers.push(() => network.close());
+    // Kept on disk too, like the AT log: it outlives the daemon's shutdown (de-registration, then AT+CGACT=0).
+    const eventFile = join(config.stateDir, SIM_EVENT_LOG);
+    writeFileSync(eventFile, '', { mode: 0o600 });
+    network.events.subscribe((e) => appendFileSync(eventFile, JSON.stringify(e) + '\n'));
     own.info({ portal: network.urls.portal, control: network.urls.control, card: card.path }, 'simulated world up');
     return { modem, usim, network, subscriber, cardPath: card.path, close: closeAll };
   } catch (err) {
