@@ -150,7 +150,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
         const { startSimWorld } = await import('./sim-world.js');
         const local = await startSimWorld(config, log('sim'));
         closers.push(['sim world', () => local.close()]);
-        world = { modemPath: local.modem.path, cardPath: local.cardPath, urls: { control: local.network.urls.control, portal: local.network.urls.portal }, usim: local.usim };
+        world = { modemPath: local.modem.path, cardPath: local.cardPath, urls: { control: local.network.urls.control, portal: local.network.urls.portal }, ...(local.usim ? { usim: local.usim } : {}) };
       }
     }
 

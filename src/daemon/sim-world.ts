@@ -8,6 +8,7 @@ import type { BoardConfig } from './config/index.js';
 import { pcscliteLoadable } from './pcsclite-loadable.js';
 import { keyDomainIdFromPlmn, plmnFromImsi } from '../gba/index.js';
 import { maskCommand } from '../modem/index.js';
+import { maskId } from '../gba/index.js';
 import { PDP_RELEASE_VARIANTS, startSimModem, type PdpReleaseVariant, type SimModem } from '../sim/modem/index.js';
 import { startSimNetwork, type SimNetwork } from '../sim/network/index.js';
 import { WapPushSmsGateway } from '../sim/network/wap-push-sms.js';
@@ -33,7 +34,8 @@ export const SIM_EVENT_LOG = 'sim-events.jsonl';
 
 export interface SimWorld {
   modem: SimModem;
-  usim: VirtualUsim;
+  /** Its own virtual USIM; null with sim.card "external" (the card in the reader is someone else's). */
+  usim: VirtualUsim | null;
   network: SimNetwork;
   subscriber: Subscriber;
   /** How the card is reached: 'pcsc' (through pcscd + vpcd) or 'in-process'. */
@@ -113,9 +115,12 @@ export async function startSimWorld(config: BoardConfig, logger: Logger): Promis
     writeFileSync(atLogFile, '', { mode: 0o600 });
     modem.on('command', (e) => appendFileSync(atLogFile, JSON.stringify({ seq: e.seq, ts: new Date(e.ts).toISOString(), command: maskCommand(e.command) }) + '\n'));
 
-    const usim = new VirtualUsim({ subscriber, profile: sim.profile === 'aka-only' ? 'aka-only' : 'full', logger: log });
-    const card = await attachCard(sim, usim, log, config.stateDir);
+    // Bring your own card: no virtual USIM here; the daemon finds the card in the reader card.readerPattern matches.
+    const external = sim.card === 'external';
+    const usim = external ? null : new VirtualUsim({ subscriber, profile: sim.profile === 'aka-only' ? 'aka-only' : 'full', logger: log });
+    const card = usim ? await attachCard(sim, usim, log, config.stateDir) : { path: 'pcsc' as const, close: async () => {} };
     closers.push(card.close);
+    if (external) own.info({ readerPattern: config.card.readerPattern, imsi: maskId(subscriber.imsi) }, 'external card: the simulated network serves the subscriber of sim.subscriberFile');
 
     const gateway = new WapPushSmsGateway();
     const network = await startSimNetwork({
@@ -136,7 +141,7 @@ export async function startSimWorld(config: BoardConfig, logger: Logger): Promis
         deliverSms: (pdus) => void modem.smsc.deliver(pdus),
         atLog: () => modem.atLog,
       }),
-      card: () => usim,
+      card: () => usim ?? undefined,
       logger: log,
     });
     closers.push(() => network.close());

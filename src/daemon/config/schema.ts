@@ -213,7 +213,13 @@ const Log = Section(
 
 export const SimSchema = Strict(
   {
-    subscriberFile: Type.Optional(AbsPath({ description: 'JSON file with the virtual subscriber (IMSI, K, OPc, …); absent: the built-in test subscriber.' })),
+    card: Defaulted(
+      StringEnum(['virtual', 'external'] as const, {
+        description: 'The USIM of the simulated world: "virtual" (its own virtual USIM) or "external" (bring your own card: whatever USIM sits in the reader card.readerPattern matches, a real one or another virtual card on vpcd; the world starts no card of its own, and its BSF/BSM take that card\'s IMSI, K and OPc from subscriberFile, which is then required).',
+      }),
+      'virtual',
+    ),
+    subscriberFile: Type.Optional(AbsPath({ description: 'JSON file with the subscriber {imsi, k, opc (or op), sqn?, amf?, mncLength?, iccid?, pin?} (hex strings), readable by its owner only (mode 0600: it holds K); absent: the built-in test subscriber. With card "external" it must describe the card in the reader.' })),
     profile: Defaulted(StringEnum(['full', 'aka-only'] as const, { description: 'Virtual USIM: "full" supports GBA_U and MBMS contexts, "aka-only" only 3G AKA (forces GBA_ME).' }), 'full'),
     useVpcd: Defaulted(Type.Unsafe<'auto' | boolean>({ enum: ['auto', true, false], description: 'Plug the virtual USIM into pcscd through vpcd: true, false (in-process card), or "auto" (when pcscd and vpcd are installed).', [EXPECTED]: '"auto", true or false' }), 'auto'),
     process: Defaulted(StringEnum(['child', 'in-process'] as const, { description: 'Where the simulated world runs: "child" (its own process, so the daemon measures and behaves as on a real board; needs PC/SC, else in-process) or "in-process".' }), 'child'),

@@ -71,7 +71,7 @@ test('deviceIdFrom: MQTT-safe, lower case, accents folded, bounded', () => {
 
 test('the sim board gets a sim section with defaults, and BSF/BSM URLs pointing at it', () => {
   const c = parseBoardConfig(MINIMAL_SIM, 'sim-min.yaml', { env: {} });
-  assert.deepEqual(c.sim, { profile: 'full', useVpcd: 'auto', process: 'child', vpcdPort: 35963, bsfPort: 18080, bsmPort: 18081, portalPort: 18082, controlPort: 18083 });
+  assert.deepEqual(c.sim, { card: 'virtual', profile: 'full', useVpcd: 'auto', process: 'child', vpcdPort: 35963, bsfPort: 18080, bsmPort: 18081, portalPort: 18082, controlPort: 18083 });
   assert.equal(c.network.bsfUrl, 'http://127.0.0.1:18080');
   assert.equal(c.network.bsmUrl, 'http://127.0.0.1:18081');
   assert.equal(c.mqtt.url, undefined, 'no URL: the sim board starts its embedded broker');
@@ -157,4 +157,12 @@ test('terminal.services: GlobalPurchaseItemID || PurchaseDataReference pairs bec
   // Half a pair, or the old plain-string form, is refused with the path of the bad item.
   assert.throws(() => parseBoardConfig(`${MINIMAL_REAL}terminal:\n  services:\n    - {globalPurchaseItemId: a}\n`, 'half.yaml', { env: {} }), /\/terminal\/services\/0.*purchaseDataReference/);
   assert.throws(() => parseBoardConfig(`${MINIMAL_REAL}terminal:\n  services: [urn:allServices]\n`, 'old.yaml', { env: {} }), /\/terminal\/services\/0/);
+});
+
+test('sim.card external needs the subscriber file (the card\'s IMSI, K, OPc) and a PC/SC card', () => {
+  assert.equal(parseBoardConfig(MINIMAL_SIM, 'sim.yaml', { env: {} }).sim!.card, 'virtual');
+  assert.throws(() => parseBoardConfig(`${MINIMAL_SIM}sim: {card: external}\n`, 'ext.yaml', { env: {} }), /\/sim\/card .*subscriberFile/);
+  assert.throws(() => parseBoardConfig(`${MINIMAL_SIM}card: {transport: in-process}\nsim: {card: external, subscriberFile: /etc/bcastd/card.json}\n`, 'ext.yaml', { env: {} }), /\/card\/transport/);
+  const c = parseBoardConfig(`${MINIMAL_SIM}sim: {card: external, subscriberFile: /etc/bcastd/card.json}\n`, 'ext.yaml', { env: {} });
+  assert.equal(c.sim!.card, 'external');
 });
