@@ -50,7 +50,7 @@ export type LtkmFlowStep =
   | { step: 'checked'; purpose: 'solicited-pull' | 'ltkm'; ok: boolean; reason?: string; durationMs: number; via: 'udp' | 'sms' }
   | { step: 'verification-sent'; to: string; bytes: number };
 
-export type LtkmDropReason = 'source' | 'malformed' | 'unexpected' | 'mac' | 'replay' | 'no-muk' | 'error' | 'overload';
+export type LtkmDropReason = 'source' | 'malformed' | 'unexpected' | 'keyless-v-set' | 'mac' | 'replay' | 'no-muk' | 'error' | 'overload';
 
 export interface LtkmListenerStats {
   received: number;
@@ -76,7 +76,7 @@ export class LtkmListener {
     verificationsSent: 0,
     waiting: 0,
     peakWaiting: 0,
-    dropped: { source: 0, malformed: 0, unexpected: 0, mac: 0, replay: 0, 'no-muk': 0, error: 0, overload: 0 },
+    dropped: { source: 0, malformed: 0, unexpected: 0, 'keyless-v-set': 0, mac: 0, replay: 0, 'no-muk': 0, error: 0, overload: 0 },
   };
   /** Datagrams are processed one at a time, in arrival order (the counter check depends on it). */
   #queue: Promise<void> = Promise.resolve();
@@ -184,13 +184,20 @@ export class LtkmListener {
   async #process(raw: Uint8Array, from: LtkmSource, counted = false): Promise<void> {
     if (!counted) this.#stats.received++;
     let info: MbmsInfo;
+    let vSet: boolean;
     try {
-      info = describeMbms(decodeMikey(raw));
+      const msg = decodeMikey(raw);
+      vSet = msg.hdr.v;
+      info = describeMbms(msg);
     } catch (e) {
       if (isDecodeError(e)) return this.#drop('malformed', from, `malformed MIKEY: ${e.message}`);
       throw e;
     }
     if (info.kind !== 'msk') return this.#drop('unexpected', from, `a ${info.kind} message, not an MSK message`);
+    // SPEC §3.3 [R]: a pull has V clear. Key-less with V set is neither a pull nor a key: never acted on.
+    if (vSet && info.mskId?.keyNumber === 0 && info.kemac?.encrDataLength === 0) {
+      return this.#drop('keyless-v-set', from, `key-less MSK message (Key Number 0, empty KEMAC) with the V bit set: not a solicited pull (key group ${info.mskId.keyGroup})`);
+    }
     const purpose = info.solicitedPull ? 'solicited-pull' : 'ltkm';
     this.o.onFlow?.({ step: 'received', purpose, via: from.via, from: from.via === 'udp' ? `${from.address}:${from.port}` : from.address, bytes: raw.length });
     const started = performance.now();

@@ -42,17 +42,37 @@ export function gbaCard(card: Card): GbaCard {
   };
 }
 
+export interface LtkmReadiness {
+  /** How long an LTKM that arrives before the card is ready (an SMS read at start) waits for it. */
+  cardReadyTimeoutMs: number;
+  /**
+   * Resolves true once keys the ME did not have yet may now exist (GBA has run since), false when there is nothing
+   * to wait for: an LTKM that found no MUK is then tried once more instead of being dropped.
+   */
+  keysReady?(): Promise<boolean>;
+}
+
 /** MSK messages (and key-less solicited pulls) are checked and stored by the USIM (GBA_U) or the ME side of the
- * card adapter (GBA_ME). */
-export function cardLtkmProcessor(card: Card): LtkmProcessor {
+ * card adapter (GBA_ME). One that arrives before the card (or GBA) is ready waits for it, bounded, not dropped. */
+export function cardLtkmProcessor(card: Card, readiness?: LtkmReadiness): LtkmProcessor {
+  const update = async (raw: Uint8Array) => {
+    const r = await card.mskUpdate(raw);
+    return {
+      ...(r.verification ? { verification: r.verification } : {}),
+      stored: r.stored ? { keyDomainId: r.keyDomainId, mskId: { ...r.mskId } } : null,
+    };
+  };
   return {
     processMskMessage: async (raw) => {
       try {
-        const r = await card.mskUpdate(raw);
-        return {
-          ...(r.verification ? { verification: r.verification } : {}),
-          stored: r.stored ? { keyDomainId: r.keyDomainId, mskId: { ...r.mskId } } : null,
-        };
+        // A failed wait falls through: the card's own error then says why the message was not processed.
+        if (readiness && card.state !== 'ready') await card.waitFor('ready', readiness.cardReadyTimeoutMs).catch(() => undefined);
+        try {
+          return await update(raw);
+        } catch (err) {
+          if (err instanceof KeyNotFoundError && readiness?.keysReady && (await readiness.keysReady())) return await update(raw);
+          throw err;
+        }
       } catch (err) {
         if (err instanceof CardAuthError) throw new LtkmRejected('mac', err.message);
         if (err instanceof KeyFreshnessError) throw new LtkmRejected('replay', err.message);

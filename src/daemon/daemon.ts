@@ -27,12 +27,15 @@ import { Secret } from '../crypto/index.js';
 import { CommandRouter, HealthReporter, MqttPublisher, startLocalBroker, stopStaleBroker, type LocalBroker } from '../mqtt/index.js';
 import { StateStore } from '../store/state-store.js';
 import { Terminal } from '../terminal/terminal.js';
+import { configuredServiceIds } from '../terminal/service-ids.js';
 import { WDP_PORT } from '../codec/wsp/ports.js';
 import type { LtkmRejectReason } from '../terminal/ports.js';
 
 const MODEM_READY_TIMEOUT_MS = 60_000;
 const CARD_READY_TIMEOUT_MS = 30_000;
 const DEREGISTER_TIMEOUT_MS = 10_000;
+/** How long an LTKM that found no MUK before the first registration waits for GBA (and the registration). */
+const KEYS_READY_TIMEOUT_MS = 60_000;
 const SIM_BROKER_PORT = 1883;
 
 export interface RunningDaemon {
@@ -45,6 +48,7 @@ const DROP_REASONS: Record<LtkmDropReason, LtkmRejectReason> = {
   source: 'source',
   malformed: 'malformed',
   unexpected: 'unsupported',
+  'keyless-v-set': 'keyless-v-set',
   mac: 'mac',
   replay: 'replay',
   'no-muk': 'no-keys',
@@ -146,7 +150,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
         const { startSimWorld } = await import('./sim-world.js');
         const local = await startSimWorld(config, log('sim'));
         closers.push(['sim world', () => local.close()]);
-        world = { modemPath: local.modem.path, cardPath: local.cardPath, urls: { control: local.network.urls.control, portal: local.network.urls.portal }, usim: local.usim };
+        world = { modemPath: local.modem.path, cardPath: local.cardPath, urls: { control: local.network.urls.control, portal: local.network.urls.portal }, ...(local.usim ? { usim: local.usim } : {}) };
       }
     }
 
@@ -208,7 +212,8 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     // LTKMs: checked and stored by the USIM in GBA_U, by the card adapter's ME side in GBA_ME.
     let terminal: Terminal | null = null;
     const listener = new LtkmListener({
-      processor: cardLtkmProcessor(card),
+      // An LTKM before bring-up (a pull by SMS read at start) waits for the card, and for GBA when it found no MUK.
+      processor: cardLtkmProcessor(card, { cardReadyTimeoutMs: CARD_READY_TIMEOUT_MS, keysReady: () => (terminal ? terminal.whenReady(KEYS_READY_TIMEOUT_MS) : Promise.resolve(false)) }),
       port: config.network.ltkmPort,
       bindAddress: config.network.ltkmBind === 'loopback' ? '127.0.0.1' : config.network.ltkmBind === 'pdp' ? '0.0.0.0' : config.network.ltkmBind,
       ...(isSim ? { allowedSources: ['127.0.0.1'] } : {}),
@@ -254,7 +259,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
         logger: log('terminal'),
       },
       {
-        services: config.terminal.services,
+        services: configuredServiceIds(config.terminal.services),
         rateLimit: config.terminal.triggerRateLimit,
         retry: { baseMs: retry.baseMs, maxMs: retry.maxMs },
         deregisterTimeoutMs: DEREGISTER_TIMEOUT_MS,

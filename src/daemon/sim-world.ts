@@ -8,6 +8,7 @@ import type { BoardConfig } from './config/index.js';
 import { pcscliteLoadable } from './pcsclite-loadable.js';
 import { keyDomainIdFromPlmn, plmnFromImsi } from '../gba/index.js';
 import { maskCommand } from '../modem/index.js';
+import { maskId } from '../gba/index.js';
 import { PDP_RELEASE_VARIANTS, startSimModem, type PdpReleaseVariant, type SimModem } from '../sim/modem/index.js';
 import { startSimNetwork, type SimNetwork } from '../sim/network/index.js';
 import { WapPushSmsGateway } from '../sim/network/wap-push-sms.js';
@@ -28,10 +29,13 @@ const INITIAL_SUBSCRIPTION = ['urn:bcastd:sim:news'];
 
 /** `<state dir>/sim-at-log.jsonl`: every AT command the simulated modem received, one JSON object a line. */
 export const SIM_AT_LOG = 'sim-at-log.jsonl';
+/** `<state dir>/sim-events.jsonl`: the simulated network's event log (no key material), one event a line. */
+export const SIM_EVENT_LOG = 'sim-events.jsonl';
 
 export interface SimWorld {
   modem: SimModem;
-  usim: VirtualUsim;
+  /** Its own virtual USIM; null with sim.card "external" (the card in the reader is someone else's). */
+  usim: VirtualUsim | null;
   network: SimNetwork;
   subscriber: Subscriber;
   /** How the card is reached: 'pcsc' (through pcscd + vpcd) or 'in-process'. */
@@ -111,9 +115,12 @@ export async function startSimWorld(config: BoardConfig, logger: Logger): Promis
     writeFileSync(atLogFile, '', { mode: 0o600 });
     modem.on('command', (e) => appendFileSync(atLogFile, JSON.stringify({ seq: e.seq, ts: new Date(e.ts).toISOString(), command: maskCommand(e.command) }) + '\n'));
 
-    const usim = new VirtualUsim({ subscriber, profile: sim.profile === 'aka-only' ? 'aka-only' : 'full', logger: log });
-    const card = await attachCard(sim, usim, log, config.stateDir);
+    // Bring your own card: no virtual USIM here; the daemon finds the card in the reader card.readerPattern matches.
+    const external = sim.card === 'external';
+    const usim = external ? null : new VirtualUsim({ subscriber, profile: sim.profile === 'aka-only' ? 'aka-only' : 'full', logger: log });
+    const card = usim ? await attachCard(sim, usim, log, config.stateDir) : { path: 'pcsc' as const, close: async () => {} };
     closers.push(card.close);
+    if (external) own.info({ readerPattern: config.card.readerPattern, imsi: maskId(subscriber.imsi) }, 'external card: the simulated network serves the subscriber of sim.subscriberFile');
 
     const gateway = new WapPushSmsGateway();
     const network = await startSimNetwork({
@@ -134,10 +141,14 @@ export async function startSimWorld(config: BoardConfig, logger: Logger): Promis
         deliverSms: (pdus) => void modem.smsc.deliver(pdus),
         atLog: () => modem.atLog,
       }),
-      card: () => usim,
+      card: () => usim ?? undefined,
       logger: log,
     });
     closers.push(() => network.close());
+    // Kept on disk too, like the AT log: it outlives the daemon's shutdown (de-registration, then AT+CGACT=0).
+    const eventFile = join(config.stateDir, SIM_EVENT_LOG);
+    writeFileSync(eventFile, '', { mode: 0o600 });
+    network.events.subscribe((e) => appendFileSync(eventFile, JSON.stringify(e) + '\n'));
     own.info({ portal: network.urls.portal, control: network.urls.control, card: card.path }, 'simulated world up');
     return { modem, usim, network, subscriber, cardPath: card.path, close: closeAll };
   } catch (err) {

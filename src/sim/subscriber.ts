@@ -4,9 +4,10 @@
  *   { "imsi": "001010000000001", "k": "<32 hex>", "opc": "<32 hex>" (or "op"), "sqn": "<12 hex>",
  *     "amf": "8000", "mncLength": 2, "iccid": "<18-20 digits>", "pin": "1234" | null }
  * `sqn` is the highest SQN used so far: the card starts its freshness window there and the network
- * hands out SQNs above it. Written atomically (temp file, fsync, rename, fsync of the directory).
+ * hands out SQNs above it (absent: 0; a real card's SQN further on is caught up by AKA re-synchronisation).
+ * The file holds K: `loadSubscriber` refuses one that group or others may read (mode 0600 expected). Written atomically (temp file, fsync, rename, fsync of the directory).
  */
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { computeOpc } from '../crypto/index.js';
 
@@ -73,7 +74,8 @@ export function subscriberFromJson(value: unknown, source = 'subscriber'): Subsc
   const k = hexField(o, 'k', 16, source);
   const opc = o.opc === undefined && o.op !== undefined ? computeOpc(k, hexField(o, 'op', 16, source)) : hexField(o, 'opc', 16, source);
   let sqn: number;
-  if (typeof o.sqn === 'number' && Number.isSafeInteger(o.sqn) && o.sqn >= 0 && o.sqn < 2 ** 48) sqn = o.sqn;
+  if (o.sqn === undefined) sqn = 0;
+  else if (typeof o.sqn === 'number' && Number.isSafeInteger(o.sqn) && o.sqn >= 0 && o.sqn < 2 ** 48) sqn = o.sqn;
   else if (typeof o.sqn === 'string' && /^[0-9a-fA-F]{12}$/.test(o.sqn)) sqn = parseInt(o.sqn, 16);
   else throw new SubscriberFileError(source, 'sqn', '12 hex digits or a 48-bit number');
   const amf = o.amf === undefined ? Buffer.from(DEFAULT_SUBSCRIBER.amf) : hexField(o, 'amf', 2, source);
@@ -106,6 +108,8 @@ export function testSubscriber(over: Partial<Subscriber> = {}): Subscriber {
 }
 
 export async function loadSubscriber(path: string): Promise<Subscriber> {
+  const mode = (await stat(path)).mode & 0o777;
+  if ((mode & 0o077) !== 0) throw new SubscriberFileError(path, '(file mode)', `readable by its owner only, it holds K (mode is ${mode.toString(8)}; chmod 600)`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));

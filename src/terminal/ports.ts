@@ -59,6 +59,7 @@ export type LtkmRejectReason =
   | 'replay' // T counter not fresher than the stored one
   | 'not-bcast' // WAP push for another application
   | 'unsupported' // content type or MIKEY kind the terminal does not act on
+  | 'keyless-v-set' // Key Number 0 and empty KEMAC but the V bit set: not a solicited pull (SPEC §3.3 [R])
   | 'no-keys' // no MUK yet (GBA has not run)
   | 'source' // a datagram from an address that is not the BSM's
   | 'port' // an SMS datagram to another application port than WAP push (2948)

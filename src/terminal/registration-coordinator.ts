@@ -2,6 +2,7 @@
 // merged into the pending one (services and key groups united, triggers kept for the record). Starts are paced
 // by the RequestGate, so a flood of solicited pulls costs the BSM at most one extra request.
 import { EventEmitter } from 'node:events';
+import { ALL_SERVICES } from '../codec/index.js';
 import type { BsmAction, Trigger } from './triggers.js';
 import type { RequestGate } from './request-gate.js';
 
@@ -31,9 +32,14 @@ export interface CoordinatorEvents {
   deferred: [delayMs: number];
 }
 
-type SlotKey = 'deregister' | 'register' | `msk:${string}`;
+type SlotKey = 'deregister' | 'register' | 'register-all' | `msk:${string}`;
 
-const slotOf = (a: BsmAction): SlotKey => (a.type === 'msk-request' ? `msk:${a.keyDomainId}` : a.type);
+/** The CR's Key Group 0 registration: a body of exactly urn:allServices. */
+export const isAllServices = (services: readonly string[]): boolean => services.length === 1 && services[0] === ALL_SERVICES;
+
+// A urn:allServices registration has a slot of its own: it is never merged with service IDs into one body.
+const slotOf = (a: BsmAction): SlotKey =>
+  a.type === 'msk-request' ? `msk:${a.keyDomainId}` : a.type === 'register' && isAllServices(a.services) ? 'register-all' : a.type;
 
 const union = <T>(a: T[], b: T[]): T[] => [...new Set([...a, ...b])];
 
@@ -63,6 +69,9 @@ export class RegistrationCoordinator extends EventEmitter<CoordinatorEvents> {
   /** Queues the action; returns whether it starts a new pending job or was folded into an existing one. */
   submit(trigger: Trigger, action: BsmAction): 'queued' | 'coalesced' | 'refused' {
     if (this.closed) return 'refused';
+    if (action.type === 'register' && action.services.includes(ALL_SERVICES) && !isAllServices(action.services)) {
+      throw new RangeError(`${ALL_SERVICES} is registered alone, never with other service IDs`);
+    }
     if (action.type === 'deregister') {
       // De-registration supersedes registrations and key requests nobody will wait for.
       for (const key of [...this.pending.keys()]) if (key !== 'deregister') this.pending.delete(key);
@@ -103,6 +112,14 @@ export class RegistrationCoordinator extends EventEmitter<CoordinatorEvents> {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Drops the pending jobs (they never reached the BSM); the one in flight goes on. */
+  dropPending(): void {
+    this.pending.clear();
+    if (this.wakeTimer !== null) this.timers.clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    if (!this.busy) this.flushIdle();
+  }
+
   /** Stops starting jobs and drops the pending ones; the one in flight finishes. */
   close(): void {
     this.closed = true;
@@ -113,7 +130,7 @@ export class RegistrationCoordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   private next(): [SlotKey, PendingJob] | undefined {
-    for (const key of ['deregister', 'register'] as const) {
+    for (const key of ['deregister', 'register', 'register-all'] as const) {
       const job = this.pending.get(key);
       if (job) return [key, job];
     }

@@ -32,11 +32,18 @@ export interface ModemPort {
 }
 
 export interface TerminalOptions {
+  /**
+   * MBMS User Service IDs of power-up, coverage, trigger-message and renewal registrations (the board's
+   * configured list, see service-ids.ts): either specific IDs or exactly [urn:allServices].
+   */
   services: string[];
   rateLimit: { perMinute: number; burst: number; minIntervalMs: number; settleMs?: number };
   /** Backoff of the bring-up and of failed registrations. */
   retry: { baseMs: number; maxMs: number };
-  /** How long shutdown waits for de-registration before releasing the PDP context anyway. */
+  /**
+   * How long shutdown waits, in all, for a registration in flight and then the de-registration before it
+   * releases the PDP context anyway.
+   */
   deregisterTimeoutMs: number;
   now?: () => number;
   timers?: Timers;
@@ -69,6 +76,8 @@ interface TerminalEvents {
 }
 
 const BRING_UP_STEPS = ['modem', 'card', 'pdp', 'gba'] as const;
+/** Triggers (solicited pulls above all) held while the terminal is not up yet; beyond this the oldest goes. */
+const MAX_HELD = 32;
 /** A waiting BSM request starts once no trigger joined it for this long (at most ten times that). */
 const SETTLE_MS_DEFAULT = 1000;
 
@@ -84,6 +93,9 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   private registerFailures = 0;
   private retryTimer: unknown = null;
   private stopping = false;
+  /** Bring-up has completed: triggers are acted on. Before that they are held, in order (not dropped). */
+  private up = false;
+  private held: Array<{ what: string; act: () => void }> = [];
   private readonly now: () => number;
   private readonly timers: Timers;
   private readonly random: () => number;
@@ -116,6 +128,27 @@ export class Terminal extends EventEmitter<TerminalEvents> {
 
   get phase(): TerminalPhase {
     return this.phaseValue;
+  }
+
+  /**
+   * Resolves true when the terminal first becomes ready (GBA has run, registered) within timeoutMs, false when
+   * it is ready already (nothing new to wait for), stopping, or the time runs out.
+   */
+  whenReady(timeoutMs: number): Promise<boolean> {
+    if (this.phaseValue === 'ready' || this.stopping) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (v: boolean) => {
+        this.timers.clearTimeout(timer);
+        this.off('phase', onPhase);
+        resolve(v);
+      };
+      const onPhase = (p: TerminalPhase) => {
+        if (p === 'ready') done(true);
+        else if (p === 'stopping') done(false);
+      };
+      const timer = this.timers.setTimeout(() => done(false), timeoutMs);
+      this.on('phase', onPhase);
+    });
   }
 
   get registrationState(): Readonly<PersistedRegistration> {
@@ -166,7 +199,26 @@ export class Terminal extends EventEmitter<TerminalEvents> {
       return;
     }
     this.bringUpAttempt = 0;
+    if (this.stopping) return;
+    this.up = true;
     this.trigger(trigger, { type: 'register', services: [...this.opts.services] });
+    // What arrived before the terminal was up (a pull by SMS read at start, a command) is acted on now.
+    const held = this.held;
+    this.held = [];
+    if (held.length) this.log.info({ held: held.map((h) => h.what) }, 'acting on triggers held until the terminal was up');
+    for (const h of held) h.act();
+  }
+
+  /** Keeps `act` until bring-up completes (bounded: the oldest is dropped, with a rejection). */
+  private hold(what: string, act: () => void): void {
+    this.held.push({ what, act });
+    this.log.info({ what, phase: this.phaseValue }, 'the terminal is not up yet: held until it is');
+    this.deps.publish.event('trigger-held', { what, phase: this.phaseValue, waiting: this.held.length });
+    if (this.held.length > MAX_HELD) {
+      const dropped = this.held.shift()!;
+      this.log.warn({ what: dropped.what, max: MAX_HELD }, 'too many triggers held before the terminal is up: the oldest is dropped');
+      this.rejected('overload', `${dropped.what}: more than ${MAX_HELD} triggers held before the terminal was up`, 'terminal');
+    }
   }
 
   private backoff(attempt: number): number {
@@ -177,6 +229,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   /** Records a trigger and queues its BSM action (coalesced, rate limited). */
   private trigger(trigger: Trigger, action: BsmAction): void {
     if (this.stopping) return;
+    if (!this.up) return this.hold(`${trigger.kind} → ${action.type}`, () => this.trigger(trigger, action));
     this.counters.triggers[trigger.kind]++;
     this.deps.publish.event('trigger', { kind: trigger.kind, source: trigger.source ?? null, action: action.type });
     this.coordinator.submit(trigger, action);
@@ -194,9 +247,11 @@ export class Terminal extends EventEmitter<TerminalEvents> {
       const refused = results.filter((r) => r.status !== 200);
       if (ok.length === 0) throw new Error(`BSM refused registration: ${refused.map((r) => `${r.serviceId} ${r.status}`).join(', ') || 'no service status'}`);
       this.counters.registrations++;
+      // What the BSM holds for us: everything registered since the last de-registration (shutdown undoes it all).
+      const before = this.registration.state === 'registered' ? this.registration.services : [];
       this.registration = {
         state: 'registered',
-        services: ok,
+        services: [...new Set([...before, ...ok])],
         registeredAt: new Date(this.now()).toISOString(),
         lastTrigger: { kind: last.kind, at: new Date(last.at).toISOString(), ...(last.source ? { source: last.source } : {}) },
       };
@@ -253,7 +308,16 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     this.trigger({ kind: 'renewal', at: this.now(), source: 'gba-lifetime' }, { type: 'register', services: this.servicesToRenew() });
   }
 
+  /**
+   * Power-up, coverage, trigger-message and renewal registrations use the configured list, whatever a Key Group 0
+   * pull (urn:allServices) or a command registered in between (CR: the configured services are not replaced).
+   */
   private servicesToRenew(): string[] {
+    return [...this.opts.services];
+  }
+
+  /** Everything the BSM may hold for this terminal (what shutdown and `deregister` undo). */
+  private registeredServices(): string[] {
     return this.registration.state === 'registered' && this.registration.services.length ? [...this.registration.services] : [...this.opts.services];
   }
 
@@ -279,9 +343,16 @@ export class Terminal extends EventEmitter<TerminalEvents> {
 
   /** A solicited pull the card or ME has MAC- and replay-checked. */
   solicitedPull(pull: { keyDomainId: string | null; keyGroup: number }, source: string): void {
+    this.deps.publish.event('solicited-pull', { keyDomainId: pull.keyDomainId ?? this.cardInfo?.homeKeyDomainId ?? null, keyGroup: pull.keyGroup, source, ...(this.up ? {} : { held: true }) });
+    const at = this.now();
+    // Before bring-up the home key domain may not be known yet: the whole pull waits, not only its request.
+    if (!this.up && !this.stopping) return this.hold(`solicited-pull key group ${pull.keyGroup}`, () => this.actOnPull(pull, source, at));
+    this.actOnPull(pull, source, at);
+  }
+
+  private actOnPull(pull: { keyDomainId: string | null; keyGroup: number }, source: string, at: number): void {
     const keyDomainId = pull.keyDomainId ?? this.cardInfo?.homeKeyDomainId ?? null;
-    this.deps.publish.event('solicited-pull', { keyDomainId, keyGroup: pull.keyGroup, source });
-    const trigger: Trigger = { kind: 'solicited-pull', at: this.now(), source };
+    const trigger: Trigger = { kind: 'solicited-pull', at, source };
     if (pull.keyGroup === 0) {
       // Key Group 0: register for all services, no LTKM request — re-registering when already registered.
       this.trigger(trigger, { type: 'register', services: [ALL_SERVICES] });
@@ -321,11 +392,14 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   command(name: 'register' | 'deregister' | 'pull' | 'bootstrap', args: { services?: string[]; keyDomainId?: string; keyGroup?: number } = {}): { accepted: true; action: string } {
     const trigger: Trigger = { kind: 'command', at: this.now(), source: 'command' };
     switch (name) {
-      case 'register':
-        this.trigger(trigger, { type: 'register', services: args.services?.length ? args.services : [...this.opts.services] });
+      case 'register': {
+        const services = args.services?.length ? [...new Set(args.services)] : [...this.opts.services];
+        if (services.includes(ALL_SERVICES) && services.length > 1) throw new Error(`${ALL_SERVICES} is registered alone, never with other service IDs`);
+        this.trigger(trigger, { type: 'register', services });
         return { accepted: true, action: 'register' };
+      }
       case 'deregister':
-        this.trigger(trigger, { type: 'deregister', services: args.services?.length ? args.services : this.servicesToRenew() });
+        this.trigger(trigger, { type: 'deregister', services: args.services?.length ? args.services : this.registeredServices() });
         return { accepted: true, action: 'deregister' };
       case 'pull': {
         const keyDomainId = args.keyDomainId ?? this.cardInfo?.homeKeyDomainId;
@@ -345,20 +419,36 @@ export class Terminal extends EventEmitter<TerminalEvents> {
 
   // ---- shutdown ----
 
-  /** De-registers (bounded wait), then releases the PDP context; the PDP context is kept until then. */
+  /**
+   * CR change 3: the PDP context of a registered terminal is released only after De-registration. A registration
+   * already sent may make the terminal registered, so it is waited for first; then whatever the BSM may hold is
+   * de-registered; then the context goes. Both waits share one bound (deregisterTimeoutMs).
+   */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.setPhase('stopping');
+    this.stopping = true;
     if (this.retryTimer !== null) this.timers.clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    if (this.registration.state === 'registered') {
-      this.coordinator.submit({ kind: 'command', at: this.now(), source: 'shutdown' }, { type: 'deregister', services: [...this.registration.services] });
-    }
-    this.stopping = true;
-    const idle = this.coordinator.idle();
+    this.held = [];
     let timer: unknown;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = this.timers.setTimeout(() => resolve('timeout'), this.opts.deregisterTimeoutMs)));
-    const outcome = await Promise.race([idle.then(() => 'done' as const), timedOut]);
+    const deadline = new Promise<'timeout'>((resolve) => (timer = this.timers.setTimeout(() => resolve('timeout'), this.opts.deregisterTimeoutMs)));
+    const bounded = (p: Promise<void>) => Promise.race([p.then(() => 'done' as const), deadline]);
+    // Requests not yet started never reached the BSM: dropped. The one in flight is waited for.
+    this.coordinator.dropPending();
+    const inFlight = this.coordinator.snapshot().inFlight;
+    let outcome: 'done' | 'timeout' = 'done';
+    if (inFlight) {
+      this.log.info({ action: inFlight.action.type }, 'stopping: waiting for the BSM request in flight before de-registering');
+      outcome = await bounded(this.coordinator.idle());
+    }
+    // A registration still unanswered may have reached the BSM: its services are de-registered too.
+    const unanswered = outcome === 'timeout' && inFlight?.action.type === 'register' ? inFlight.action.services : [];
+    const services = [...new Set([...(this.registration.state === 'registered' ? this.registration.services : []), ...unanswered])];
+    if (services.length) {
+      this.coordinator.submit({ kind: 'command', at: this.now(), source: 'shutdown' }, { type: 'deregister', services });
+      outcome = await bounded(this.coordinator.idle());
+    }
     this.timers.clearTimeout(timer);
     if (outcome === 'timeout') this.log.warn({ timeoutMs: this.opts.deregisterTimeoutMs }, 'de-registration did not finish in time; releasing the PDP context anyway');
     this.coordinator.close();

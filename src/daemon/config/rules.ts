@@ -33,6 +33,11 @@ export function complete(c: BoardConfig): Problem[] {
 
   if (c.sim !== undefined && !isSim) problem('/sim', 'key', 'no sim section on a real board', `is only used with modem profile "sim" (this board's is "${c.modem.profile}")`);
   if (c.card.transport === 'in-process' && !isSim) problem('/card/transport', 'value', '"pcsc" or "auto"', `"in-process" is the simulated USIM, only for modem profile "sim"`);
+  if (c.sim?.card === 'external') {
+    // The simulated network must know the card's secrets; the card itself is in a PC/SC reader.
+    if (c.sim.subscriberFile === undefined) problem('/sim/card', 'value', 'a subscriberFile with the card\'s IMSI, K and OPc', 'is "external": /sim/subscriberFile must name the card\'s IMSI, K and OPc');
+    if (c.card.transport === 'in-process') problem('/card/transport', 'value', '"pcsc" or "auto"', 'is "in-process", but sim.card "external" is a card in a PC/SC reader');
+  }
   if (c.sim !== undefined) {
     // The simulated BSF/BSM listen on loopback; point the clients at them unless told otherwise.
     if (c.network.bsfUrl === undefined && c.sim.bsfPort !== 0) c.network.bsfUrl = `http://127.0.0.1:${c.sim.bsfPort}`;

@@ -168,8 +168,20 @@ const PlayerExchange = Section(
 const Terminal = Section(
   {
     services: Defaulted(
-      Type.Array(Type.String({ minLength: 1, pattern: '^\\S+$', description: 'An MBMS User Service ID.', [EXPECTED]: 'a service id without spaces' }), { minItems: 1, uniqueItems: true, description: 'MBMS User Service IDs to register for; "urn:allServices" registers for every service bought.' }),
-      ['urn:allServices'],
+      Type.Array(
+        Strict(
+          {
+            globalPurchaseItemId: Type.String({ minLength: 1, pattern: '^\\S+$', description: 'GlobalPurchaseItemID of the purchased item (Service Guide Purchase Item fragment).', [EXPECTED]: 'a non-empty id without spaces' }),
+            purchaseDataReference: Type.String({ minLength: 1, pattern: '^\\S+$', description: 'PurchaseDataReference of the purchase (Service Guide Purchase Data fragment).', [EXPECTED]: 'a non-empty reference without spaces' }),
+          },
+          { description: 'One purchased item; its MBMS User Service ID is GlobalPurchaseItemID || PurchaseDataReference (CR 5.1.6.7: the two strings concatenated, no separator).' },
+        ),
+        {
+          uniqueItems: true,
+          description: 'The services to register for at power-up, on regained coverage, on a trigger message and at B-TID renewal, as GlobalPurchaseItemID || PurchaseDataReference pairs. Empty (the default): register for "urn:allServices". A Key Group 0 solicited pull always registers for exactly "urn:allServices" and leaves this list in force.',
+        },
+      ),
+      [],
     ),
     keyDomainId: Type.Optional(Pattern('^[0-9A-Fa-f]{6}$', '6 hex digits (3 bytes)', { description: 'Key Domain ID, 3 bytes in hex; absent: MCC||MNC of the USIM home network.' })),
     triggerRateLimit: Section(
@@ -201,7 +213,13 @@ const Log = Section(
 
 export const SimSchema = Strict(
   {
-    subscriberFile: Type.Optional(AbsPath({ description: 'JSON file with the virtual subscriber (IMSI, K, OPc, …); absent: the built-in test subscriber.' })),
+    card: Defaulted(
+      StringEnum(['virtual', 'external'] as const, {
+        description: 'The USIM of the simulated world: "virtual" (its own virtual USIM) or "external" (bring your own card: whatever USIM sits in the reader card.readerPattern matches, a real one or another virtual card on vpcd; the world starts no card of its own, and its BSF/BSM take that card\'s IMSI, K and OPc from subscriberFile, which is then required).',
+      }),
+      'virtual',
+    ),
+    subscriberFile: Type.Optional(AbsPath({ description: 'JSON file with the subscriber {imsi, k, opc (or op), sqn?, amf?, mncLength?, iccid?, pin?} (hex strings), readable by its owner only (mode 0600: it holds K); absent: the built-in test subscriber. With card "external" it must describe the card in the reader.' })),
     profile: Defaulted(StringEnum(['full', 'aka-only'] as const, { description: 'Virtual USIM: "full" supports GBA_U and MBMS contexts, "aka-only" only 3G AKA (forces GBA_ME).' }), 'full'),
     useVpcd: Defaulted(Type.Unsafe<'auto' | boolean>({ enum: ['auto', true, false], description: 'Plug the virtual USIM into pcscd through vpcd: true, false (in-process card), or "auto" (when pcscd and vpcd are installed).', [EXPECTED]: '"auto", true or false' }), 'auto'),
     process: Defaulted(StringEnum(['child', 'in-process'] as const, { description: 'Where the simulated world runs: "child" (its own process, so the daemon measures and behaves as on a real board; needs PC/SC, else in-process) or "in-process".' }), 'child'),

@@ -311,7 +311,12 @@ export class SimBsm {
     nonce.highestNc = nc;
     const ctx = { btid: auth.username, imsi: keys.imsi, muk: keys.muk, address: req.remoteAddress };
     try {
-      if (type === BSM_REQUEST_TYPE.register) return this.#register(ctx, parseRegisterRequest(req.body));
+      if (type === BSM_REQUEST_TYPE.register) {
+        const reply = this.#register(ctx, parseRegisterRequest(req.body));
+        // Fault: registered (and logged), but the answer is late, so the terminal has a registration in flight.
+        if (this.o.faults.settings.registerDelayMs > 0) await sleep(this.o.faults.settings.registerDelayMs);
+        return reply;
+      }
       if (type === BSM_REQUEST_TYPE.deregister) return this.#deregister(ctx, parseDeregisterRequest(req.body));
       return this.#mskRequest(ctx, parseMskRequest(req.body));
     } catch (e) {

@@ -4,7 +4,7 @@
  *   GET  /verifications            verification messages the BSM checked
  *   GET  /events                   the event log
  *   GET  /faults                   armed faults
- *   POST /faults {fault, times?} | {delayMs} | {clear: true}
+ *   POST /faults {fault, times?} | {delayMs} | {registerDelayMs} | {clear: true}
  *   POST /expire {terminal}        B-TID expiry: the BSM stops accepting the terminal's B-TID
  *   POST /pull {terminal, keyGroup?, via?: 'udp'|'sms'}   solicited pull
  *   POST /rotate {serviceId}       next MSK of a service
@@ -96,6 +96,7 @@ export class SimControlApi {
     if (path === '/faults') {
       if (body.clear === true) this.o.faults.clear();
       if (typeof body.delayMs === 'number' && body.delayMs >= 0) this.o.faults.setDelay(body.delayMs);
+      if (typeof body.registerDelayMs === 'number' && body.registerDelayMs >= 0) this.o.faults.setRegisterDelay(body.registerDelayMs);
       if (body.fault !== undefined) {
         if (!isCountedFault(body.fault)) return json(400, { error: `unknown fault ${String(body.fault)}` });
         const times = typeof body.times === 'number' && Number.isInteger(body.times) && body.times > 0 ? body.times : 1;

@@ -22,11 +22,18 @@ export type LoggedEvent = NetworkEvent & { ts: string; seq: number };
 export class EventLog {
   readonly #events: LoggedEvent[] = [];
   readonly #waiters = new Set<() => void>();
+  readonly #listeners = new Set<(e: LoggedEvent) => void>();
   constructor(private readonly now: () => number = Date.now) {}
 
   push(e: NetworkEvent): void {
-    this.#events.push({ ...e, ts: new Date(this.now()).toISOString(), seq: this.#events.length + 1 });
+    const logged = { ...e, ts: new Date(this.now()).toISOString(), seq: this.#events.length + 1 } as LoggedEvent;
+    this.#events.push(logged);
+    for (const l of this.#listeners) l(logged);
     for (const w of [...this.#waiters]) w();
+  }
+  /** Calls `fn` with every event from now on (e.g. to keep the log on disk). */
+  subscribe(fn: (e: LoggedEvent) => void): void {
+    this.#listeners.add(fn);
   }
   all(): LoggedEvent[] {
     return [...this.#events];

@@ -151,7 +151,9 @@ export class LtkmSender {
     const csbId = randomInt(1, 2 ** 32 - 1);
     const rand = randomBytes(16);
     const keys = deriveMikeyKeys(t.muk.reveal(), csbId, rand);
-    const msg = buildSolicitedPull({ csbId, counter, rand, idi: this.o.fqdn, idr: t.btid, keyDomainId, keyGroup });
+    const pull = buildSolicitedPull({ csbId, counter, rand, idi: this.o.fqdn, idr: t.btid, keyDomainId, keyGroup });
+    // Fault: the same key-less message with V set, which a terminal must reject (SPEC §3.3 [R]).
+    const msg = this.o.faults.take('vBitPull') ? { ...pull, hdr: { ...pull.hdr, v: true } } : pull;
     const raw = this.#protect(msg, keys.authKey);
     for (const k of Object.values(keys)) k.fill(0);
     return { raw, counter };

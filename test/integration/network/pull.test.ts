@@ -63,3 +63,63 @@ test('solicited pull over SMS: WSP push `<TID> 06 03 D2 AF 93 <MIKEY>` through t
   assert.equal(w.listener.stats().dropped.replay, 1);
   assert.equal(w.pulls.length, 1);
 });
+
+for (const gbaU of [true, false]) {
+  test(`${gbaU ? 'GBA_U' : 'GBA_ME'}: a key-less message with the V bit set is rejected as such (UDP and SMS), never a pull, no verification sent`, async (t) => {
+    const pushes: Uint8Array[] = [];
+    const w = await startWorld({ gbaU, smsSink: { deliverWapPush: async (b) => void pushes.push(b) } });
+    t.after(w.close);
+    await w.bsm.register(['urn:svc:news']);
+    await w.until(() => w.stored.length === 1 && w.net.bsm.ltkm.verifications.length === 1);
+    const verifications = w.net.bsm.ltkm.verifications.length;
+    w.net.faults.inject('vBitPull', 2);
+    assert.equal((await post(`${w.net.urls.control}/pull`, { terminal: IMSI, keyGroup: 0 })).status, 200);
+    await w.until(() => w.listener.stats().dropped['keyless-v-set'] === 1);
+    assert.equal((await post(`${w.net.urls.control}/pull`, { terminal: IMSI, keyGroup: 0x0202, via: 'sms' })).status, 200);
+    const wsp = decodeWspPush(pushes[0]!);
+    assert.equal(decodeMikey(wsp.body).hdr.v, true, 'the fault sent V set');
+    await w.listener.handle(wsp.body, { address: 'smsc', port: 0, via: 'sms' });
+    assert.equal(w.listener.stats().dropped['keyless-v-set'], 2);
+    assert.deepEqual(w.rejected, ['keyless-v-set', 'keyless-v-set']);
+    assert.deepEqual(w.pulls, []);
+    assert.equal(w.listener.stats().solicitedPulls, 0);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(w.net.bsm.ltkm.verifications.length, verifications, 'no verification message answered it');
+    // The next, well-formed pull is acted on: the rejection consumed nothing the BSM relies on.
+    assert.equal((await post(`${w.net.urls.control}/pull`, { terminal: IMSI, keyGroup: 0 })).status, 200);
+    await w.until(() => w.pulls.length === 1);
+  });
+}
+
+test('a pull that arrives while the card is not ready waits for it (bounded) and is then checked and acted on, not dropped', async (t) => {
+  const { cardLtkmProcessor } = await import('../../../src/daemon/card-wiring.js');
+  const pushes: Uint8Array[] = [];
+  const w = await startWorld({ gbaU: true, smsSink: { deliverWapPush: async (b) => void pushes.push(b) } });
+  t.after(w.close);
+  await w.bsm.register(['urn:svc:news']);
+  await w.until(() => w.stored.length === 1);
+  assert.equal((await post(`${w.net.urls.control}/pull`, { terminal: IMSI, keyGroup: 0, via: 'sms' })).status, 200);
+  const raw = decodeWspPush(pushes[0]!).body;
+  w.usim.remove();
+  await w.until(() => w.card.state !== 'ready');
+  const processor = cardLtkmProcessor(w.card, { cardReadyTimeoutMs: 5000 });
+  let outcome: unknown = 'pending';
+  const processing = processor.processMskMessage(raw).then((r) => (outcome = r), (e: unknown) => (outcome = e));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(outcome, 'pending', 'it waits for the card instead of being rejected');
+  w.usim.insert();
+  await processing;
+  assert.deepEqual(outcome, { stored: null }, `the card checked the pull once it was back: ${String(outcome)}`);
+});
+
+test('without a card the wait is bounded: the pull is then rejected with the card error, once', async (t) => {
+  const { cardLtkmProcessor } = await import('../../../src/daemon/card-wiring.js');
+  const w = await startWorld({ gbaU: true });
+  t.after(w.close);
+  w.usim.remove();
+  await w.until(() => w.card.state !== 'ready');
+  const started = Date.now();
+  const processor = cardLtkmProcessor(w.card, { cardReadyTimeoutMs: 200 });
+  await assert.rejects(processor.processMskMessage(Uint8Array.of(1, 2, 3)));
+  assert.ok(Date.now() - started >= 190, 'it waited for the card first');
+});

@@ -26,7 +26,7 @@ test('documented defaults are applied to a minimal real board', () => {
     retry: { baseMs: 2000, maxMs: 300000, maxAttempts: 0 },
   });
   assert.deepEqual(c.terminal, {
-    services: ['urn:allServices'],
+    services: [],
     triggerRateLimit: { perMinute: 6, burst: 3, minIntervalMs: 2000, settleMs: 1000 },
     playerExchange: { enabled: false, allowRemoteBroker: false },
   });
@@ -71,7 +71,7 @@ test('deviceIdFrom: MQTT-safe, lower case, accents folded, bounded', () => {
 
 test('the sim board gets a sim section with defaults, and BSF/BSM URLs pointing at it', () => {
   const c = parseBoardConfig(MINIMAL_SIM, 'sim-min.yaml', { env: {} });
-  assert.deepEqual(c.sim, { profile: 'full', useVpcd: 'auto', process: 'child', vpcdPort: 35963, bsfPort: 18080, bsmPort: 18081, portalPort: 18082, controlPort: 18083 });
+  assert.deepEqual(c.sim, { card: 'virtual', profile: 'full', useVpcd: 'auto', process: 'child', vpcdPort: 35963, bsfPort: 18080, bsmPort: 18081, portalPort: 18082, controlPort: 18083 });
   assert.equal(c.network.bsfUrl, 'http://127.0.0.1:18080');
   assert.equal(c.network.bsmUrl, 'http://127.0.0.1:18081');
   assert.equal(c.mqtt.url, undefined, 'no URL: the sim board starts its embedded broker');
@@ -143,4 +143,26 @@ test('unknown board name: did-you-mean, or the list of boards', () => {
   assert.equal(missing.message, '/nonexistent/board.yaml: cannot read the board config (no such file)');
   const dir = configError(() => loadBoardConfig(BOARD_DIR + '/'));
   assert.match(dir.message, /cannot read the board config \(EISDIR\)$/);
+});
+
+test('terminal.services: GlobalPurchaseItemID || PurchaseDataReference pairs become the service IDs; none → urn:allServices', async () => {
+  const { configuredServiceIds } = await import('../../../src/terminal/service-ids.js');
+  const c = parseBoardConfig(
+    `${MINIMAL_REAL}terminal:\n  services:\n    - {globalPurchaseItemId: "urn:oma:bcast:op:gpi:sport", purchaseDataReference: ":pd:monthly"}\n    - {globalPurchaseItemId: "urn:oma:bcast:op:gpi:news", purchaseDataReference: "pd7"}\n`,
+    'pairs.yaml',
+    { env: {} },
+  );
+  assert.deepEqual(configuredServiceIds(c.terminal.services), ['urn:oma:bcast:op:gpi:sport:pd:monthly', 'urn:oma:bcast:op:gpi:newspd7']);
+  assert.deepEqual(configuredServiceIds(parseBoardConfig(MINIMAL_REAL, 'minimal.yaml', { env: {} }).terminal.services), ['urn:allServices']);
+  // Half a pair, or the old plain-string form, is refused with the path of the bad item.
+  assert.throws(() => parseBoardConfig(`${MINIMAL_REAL}terminal:\n  services:\n    - {globalPurchaseItemId: a}\n`, 'half.yaml', { env: {} }), /\/terminal\/services\/0.*purchaseDataReference/);
+  assert.throws(() => parseBoardConfig(`${MINIMAL_REAL}terminal:\n  services: [urn:allServices]\n`, 'old.yaml', { env: {} }), /\/terminal\/services\/0/);
+});
+
+test('sim.card external needs the subscriber file (the card\'s IMSI, K, OPc) and a PC/SC card', () => {
+  assert.equal(parseBoardConfig(MINIMAL_SIM, 'sim.yaml', { env: {} }).sim!.card, 'virtual');
+  assert.throws(() => parseBoardConfig(`${MINIMAL_SIM}sim: {card: external}\n`, 'ext.yaml', { env: {} }), /\/sim\/card .*subscriberFile/);
+  assert.throws(() => parseBoardConfig(`${MINIMAL_SIM}card: {transport: in-process}\nsim: {card: external, subscriberFile: /etc/bcastd/card.json}\n`, 'ext.yaml', { env: {} }), /\/card\/transport/);
+  const c = parseBoardConfig(`${MINIMAL_SIM}sim: {card: external, subscriberFile: /etc/bcastd/card.json}\n`, 'ext.yaml', { env: {} });
+  assert.equal(c.sim!.card, 'external');
 });

@@ -151,15 +151,15 @@ const cases: Case[] = [
   },
   {
     name: 'repeated list item',
-    text: `${REAL}${NET}terminal:\n  services: [urn:allServices, urn:allServices]\n`,
+    text: `${REAL}${NET}terminal:\n  services: [{globalPurchaseItemId: a, purchaseDataReference: b}, {globalPurchaseItemId: a, purchaseDataReference: b}]\n`,
     message: `${SRC}:9:13: /terminal/services must not repeat an item (items 0 and 1 are equal)`,
     path: '/terminal/services', line: 9, col: 13, expected: 'a list without repeats',
   },
   {
     name: 'list item located by index',
-    text: `${REAL}${NET}terminal:\n  services:\n    - urn:allServices\n    - bad id\n`,
-    message: `${SRC}:11:7: /terminal/services/1 must be a service id without spaces (got "bad id")`,
-    path: '/terminal/services/1', line: 11, col: 7, expected: 'a service id without spaces',
+    text: `${REAL}${NET}terminal:\n  services:\n    - {globalPurchaseItemId: a, purchaseDataReference: b}\n    - globalPurchaseItemId: bad id\n      purchaseDataReference: b\n`,
+    message: `${SRC}:11:29: /terminal/services/1/globalPurchaseItemId must be a non-empty id without spaces (got "bad id")`,
+    path: '/terminal/services/1/globalPurchaseItemId', line: 11, col: 29, expected: 'a non-empty id without spaces',
   },
   {
     name: 'unset environment variable',

@@ -34,7 +34,7 @@ test('credentials in URLs, secret-named fields at any depth, keys and identities
     '  username: field-tester-7',
     '  passwordFile: /etc/bcastd/mqtt-password',
     '  tls: { ca: /etc/ssl/ca.pem, cert: /etc/ssl/me.pem, key: /etc/ssl/me.key }',
-    'terminal: { services: [urn:svc:1] }',
+    'terminal: { services: [{ globalPurchaseItemId: "urn:svc:", purchaseDataReference: "1" }] }',
     'stateDir: /var/lib/bcastd',
     'sim: { subscriberFile: /etc/bcastd/subscriber.json }',
   ].join('\n');

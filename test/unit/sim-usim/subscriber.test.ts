@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -62,7 +62,15 @@ describe('subscriber file', () => {
       assert.throws(() => subscriberFromJson(obj, 'x.json'), (e: unknown) => e instanceof SubscriberFileError && e.field === field && e.message.startsWith('x.json'));
     }
     const path = join(dir, 'broken.json');
-    await writeFile(path, '{ nope');
+    await writeFile(path, '{ nope', { mode: 0o600 });
     await assert.rejects(loadSubscriber(path), (e: unknown) => e instanceof SubscriberFileError && e.field === '(root)');
+  });
+
+  it('refuses a file group or others may read (it holds K); sqn may be left out (0)', async () => {
+    const path = join(dir, 'open.json');
+    await writeFile(path, JSON.stringify({ imsi: '001010000000009', k: set1!.K, opc: set1!.OPc }), { mode: 0o644 });
+    await assert.rejects(loadSubscriber(path), (e: unknown) => e instanceof SubscriberFileError && e.field === '(file mode)' && /chmod 600/.test(e.message));
+    await chmod(path, 0o600);
+    assert.equal((await loadSubscriber(path)).sqn, 0);
   });
 });

@@ -28,10 +28,18 @@ function rig(over: Partial<TerminalOptions> = {}) {
   const handedToIntake: Array<[Uint8Array, string]> = [];
   let registerResult: (services: string[]) => ServiceResult[] = (s) => s.map((serviceId) => ({ serviceId, status: 200 }));
   let pdpActive = false;
+  /** Set by a test to hold the card's readiness or the BSM's answer to registrations until it resolves them. */
+  const hooks: { cardWait?: Promise<void>; registerWait?: Promise<void> } = {};
   const terminal = new Terminal(
     {
       modem: { ready: async () => void calls.push('modem') },
-      card: { ready: async () => (calls.push('card'), { homeKeyDomainId: KDID, gbaMode: 'gba-u' as const }) },
+      card: {
+        ready: async () => {
+          await hooks.cardWait;
+          calls.push('card');
+          return { homeKeyDomainId: KDID, gbaMode: 'gba-u' as const };
+        },
+      },
       pdp: {
         ensureActive: async () => {
           if (failures.pdp > 0) {
@@ -54,6 +62,8 @@ function rig(over: Partial<TerminalOptions> = {}) {
       bsm: {
         register: async (services) => {
           calls.push(`register:${services.join(',')}`);
+          await hooks.registerWait;
+          if (hooks.registerWait) calls.push('register-answered');
           if (failures.register > 0) {
             failures.register--;
             throw new Error('BSM 503');
@@ -96,7 +106,7 @@ function rig(over: Partial<TerminalOptions> = {}) {
     for (let i = 0; i < 10; i++) await flush();
   };
   return {
-    clock, terminal, calls, published, cleared, events, statuses, saved, failures, settle, handedToIntake,
+    clock, terminal, calls, published, cleared, events, statuses, saved, failures, settle, handedToIntake, hooks,
     setRegisterResult: (f: typeof registerResult) => void (registerResult = f),
   };
 }
@@ -279,4 +289,106 @@ test('MSK rotation keeps the two newest MSKs of a key group; the superseded one 
   assert.equal(r.published.get(`traffic/${KDID}/00070003`)!['ready'], true);
   // The superseded MSK's topic is said to be not ready, then removed: retained topics do not pile up.
   assert.deepEqual(r.cleared, [`traffic/${KDID}/00070001`]);
+});
+
+/** A promise and its resolver. */
+function gate(): { wait: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const wait = new Promise<void>((r) => (open = r));
+  return { wait, open };
+}
+
+const CONFIGURED = ['urn:oma:bcast:op:gpi:sport:pd:1', 'urn:oma:bcast:op:gpi:news:pd:2'];
+
+test('Key Group 0 pull registers with exactly urn:allServices, never merged with the configured IDs, and the configured list stays in force', async () => {
+  const r = rig({ services: CONFIGURED, rateLimit: { perMinute: 60, burst: 5, minIntervalMs: 0, settleMs: 0 } });
+  const answer = gate();
+  r.hooks.registerWait = answer.wait;
+  r.terminal.start();
+  await r.settle();
+  // The power-up registration is in flight: a KG0 pull and a coverage trigger arrive meanwhile.
+  r.terminal.solicitedPull({ keyDomainId: KDID, keyGroup: 0 }, 'sms');
+  r.terminal.connectivityRestored('coverage regained');
+  answer.open();
+  await r.settle();
+  r.clock.advance(10_000);
+  await r.settle();
+  const bodies = r.calls.filter((c) => c.startsWith('register:'));
+  // Power-up, then the waiting coverage registration (configured list) and the KG0 one, each a body of its own.
+  assert.deepEqual(bodies, [`register:${CONFIGURED.join(',')}`, `register:${CONFIGURED.join(',')}`, 'register:urn:allServices']);
+  assert.ok(bodies.every((b) => b === 'register:urn:allServices' || !b.includes('urn:allServices')), `no mixed body: ${bodies.join(' | ')}`);
+  assert.equal(bodies.filter((b) => b === 'register:urn:allServices').length, 1);
+  // After the KG0 registration, coverage regained registers the configured list again, not urn:allServices.
+  r.hooks.registerWait = undefined;
+  r.terminal.connectivityRestored('coverage regained');
+  r.clock.advance(10_000);
+  await r.settle();
+  assert.equal(r.calls.filter((c) => c.startsWith('register:')).at(-1), `register:${CONFIGURED.join(',')}`);
+  // What the BSM holds is everything registered: shutdown de-registers both the configured IDs and urn:allServices.
+  await r.terminal.stop();
+  const dereg = r.calls.find((c) => c.startsWith('deregister:'))!;
+  assert.deepEqual(new Set(dereg.slice('deregister:'.length).split(',')), new Set([...CONFIGURED, 'urn:allServices']));
+});
+
+test('a register command mixing urn:allServices with other IDs is refused, not sent', async () => {
+  const r = rig({ services: CONFIGURED });
+  r.terminal.start();
+  await r.settle();
+  assert.throws(() => r.terminal.command('register', { services: ['urn:allServices', 'urn:x'] }), /registered alone/);
+  await r.settle();
+  assert.equal(r.calls.filter((c) => c.startsWith('register:')).length, 1);
+});
+
+test('shutdown while a registration is in flight: waits for it, de-registers, then releases the PDP context', async () => {
+  const r = rig({ services: CONFIGURED });
+  const answer = gate();
+  r.hooks.registerWait = answer.wait;
+  r.terminal.start();
+  await r.settle();
+  assert.equal(r.calls.at(-1), `register:${CONFIGURED.join(',')}`);
+  assert.equal(r.saved.registration, null, 'not registered yet: the BSM has not answered');
+  const stopped = r.terminal.stop();
+  await r.settle();
+  assert.ok(!r.calls.includes('pdp-release'), 'the context is kept while the registration is unanswered');
+  answer.open();
+  await stopped;
+  assert.deepEqual(r.calls.slice(-3), ['register-answered', `deregister:${CONFIGURED.join(',')}`, 'pdp-release']);
+  assert.equal(r.statuses.at(-1), 'offline');
+});
+
+test('shutdown with a registration that never answers: bounded, still de-registers its services, then releases', async () => {
+  const r = rig({ services: CONFIGURED, deregisterTimeoutMs: 5000 });
+  r.hooks.registerWait = new Promise(() => {});
+  r.terminal.start();
+  await r.settle();
+  const stopped = r.terminal.stop();
+  await r.settle();
+  r.clock.advance(5000);
+  await stopped;
+  // The de-registration waits behind the hung request (one in flight at a time): the bound ends the wait.
+  assert.equal(r.calls.at(-1), 'pdp-release');
+  assert.equal(r.statuses.at(-1), 'offline');
+});
+
+test('a pull that arrives before the terminal is up is held, then acted on once it is (not dropped)', async () => {
+  const r = rig({ services: CONFIGURED, rateLimit: { perMinute: 60, burst: 5, minIntervalMs: 0, settleMs: 0 } });
+  const card = gate();
+  r.hooks.cardWait = card.wait;
+  r.terminal.start();
+  await r.settle();
+  assert.equal(r.terminal.phase, 'card');
+  r.terminal.solicitedPull({ keyDomainId: null, keyGroup: 0x0202 }, 'sms'); // home key domain: not known yet
+  r.terminal.solicitedPull({ keyDomainId: KDID, keyGroup: 0 }, 'sms');
+  await r.settle();
+  assert.deepEqual(r.calls, ['modem'], 'nothing reaches the BSM before bring-up');
+  assert.equal(r.events.filter(([t]) => t === 'trigger-held').length, 2);
+  assert.equal(r.terminal.counters.rejected['malformed'] ?? 0, 0);
+  card.open();
+  await r.settle();
+  r.clock.advance(10_000);
+  await r.settle();
+  assert.deepEqual(r.calls.slice(0, 4), ['modem', 'card', 'pdp-up', `register:${CONFIGURED.join(',')}`]);
+  assert.ok(r.calls.includes(`msk:${KDID}:${0x0202}`), `held KG 0x0202 pull requested with the home domain: ${r.calls.join(' | ')}`);
+  assert.ok(r.calls.includes('register:urn:allServices'), `held KG0 pull registered: ${r.calls.join(' | ')}`);
+  assert.equal(r.terminal.counters.triggers['solicited-pull'], 2);
 });
