@@ -384,7 +384,7 @@ async function slowBoard(): Promise<void> {
     return;
   }
   const restart = async (): Promise<number> => {
-    await rig.signal('SIGTERM');
+    if (rig.pid !== undefined) await rig.signal('SIGTERM');
     await rig.reapOrphans();
     Object.assign(process.env, quota.env);
     const t0 = Date.now();
@@ -415,7 +415,7 @@ async function slowBoard(): Promise<void> {
     });
   } finally {
     for (const k of Object.keys(quota.env)) delete process.env[k];
-    await rig.signal('SIGTERM');
+    if (rig.pid !== undefined) await rig.signal('SIGTERM');
     quota.close();
   }
 }

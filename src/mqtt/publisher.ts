@@ -69,6 +69,8 @@ interface Outgoing {
   topic: string;
   body: Buffer;
   retain: boolean;
+  /** Default 1. Events go at 0: telemetry a live watcher sees or not, as zigbee2mqtt sends its own. */
+  qos?: 0 | 1;
   properties?: IClientPublishOptions['properties'];
 }
 
@@ -78,6 +80,8 @@ export class MqttPublisher {
   readonly #o: MqttPublisherOptions;
   readonly #log: Logger;
   readonly #retained = new Map<string, Buffer>();
+  /** Per retained topic, its last content without `ts`: an unchanged state is not published again. */
+  readonly #retainedContent = new Map<string, string>();
   readonly #queue: Outgoing[] = [];
   readonly #subs = new Map<string, MessageHandler>();
   readonly #activity = new Set<() => void>();
@@ -192,7 +196,10 @@ export class MqttPublisher {
   publishState(topic: Topic | StateTopicName, payload: JsonObject): void {
     const t = typeof topic === 'string' ? this.topics.state(topic) : topic;
     if (!t.spec.retained) throw new MqttError('not_retained', `${t.path} is not a retained topic; use publishEvent`);
-    const body = this.#encode(t.full, payload, false);
+    const { content, body } = this.#encodeParts(t.full, payload, false);
+    // The broker (and #retained, for reconnects) already holds this state; only its time would change.
+    if (this.#retainedContent.get(t.full) === content && this.#retained.has(t.full)) return;
+    this.#retainedContent.set(t.full, content);
     this.#retained.set(t.full, body);
     this.#send({ topic: t.full, body, retain: true });
   }
@@ -201,13 +208,14 @@ export class MqttPublisher {
   clearState(topic: Topic): void {
     if (!topic.spec.retained) throw new MqttError('not_retained', `${topic.path} is not a retained topic`);
     this.#retained.delete(topic.full);
+    this.#retainedContent.delete(topic.full);
     this.#send({ topic: topic.full, body: Buffer.alloc(0), retain: true });
   }
 
   /** A timestamped event on `events` (not retained); queued while offline. */
   publishEvent(event: JsonObject): void {
     const t = this.topics.topic('events');
-    this.#send({ topic: t.full, body: this.#encode(t.full, event, false), retain: false });
+    this.#send({ topic: t.full, body: this.#encode(t.full, event, false), retain: false, qos: 0 });
   }
 
   /** The retained `status`: { state, reason?, ts }. */
@@ -255,14 +263,21 @@ export class MqttPublisher {
   }
 
   #encode(topic: string, payload: JsonObject, allowTek: boolean): Buffer {
+    return this.#encodeParts(topic, payload, allowTek).body;
+  }
+
+  /** The sanitized JSON without `ts` (to compare states) and the body with it (ts last, added when absent). */
+  #encodeParts(topic: string, payload: JsonObject, allowTek: boolean): { content: string; body: Buffer } {
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw new MqttError('payload_invalid', `payload for ${topic} must be a JSON object`);
-    const withTs = { ...payload, ts: typeof payload['ts'] === 'string' ? payload['ts'] : new Date().toISOString() };
-    const { value, removed } = sanitize<JsonObject>(withTs, { allowTek, ...(this.#o.mncLength !== undefined ? { mncLength: this.#o.mncLength } : {}) });
+    const { ts, ...rest } = payload;
+    const { value, removed } = sanitize<JsonObject>(rest, { allowTek, ...(this.#o.mncLength !== undefined ? { mncLength: this.#o.mncLength } : {}) });
     if (removed.length > 0) {
       this.#counters.sanitized++;
       this.#log.warn({ topic, removed }, 'secret fields removed before publishing');
     }
-    return Buffer.from(JSON.stringify(value));
+    const content = JSON.stringify(value);
+    const stamp = JSON.stringify(typeof ts === 'string' ? ts : new Date().toISOString());
+    return { content, body: Buffer.from(`${content.slice(0, -1)}${content.length > 2 ? ',' : ''}"ts":${stamp}}`) };
   }
 
   /** Called on every outgoing publication: the daemon is doing real work (see util/loop-lag). */
@@ -285,7 +300,7 @@ export class MqttPublisher {
   }
 
   #publish(m: Outgoing): void {
-    const opts: IClientPublishOptions = { qos: 1, retain: m.retain, ...(m.properties !== undefined ? { properties: m.properties } : {}) };
+    const opts: IClientPublishOptions = { qos: m.qos ?? 1, retain: m.retain, ...(m.properties !== undefined ? { properties: m.properties } : {}) };
     this.#client!.publish(m.topic, m.body, opts, (err) => {
       if (err) {
         this.#counters.dropped++;
