@@ -24,7 +24,7 @@ import { GbaClient, createHttpTransport, maskId } from '../gba/index.js';
 import { Modem } from '../modem/index.js';
 import { sdNotify, secureAllocator, secureMemoryAvailable } from '../native/index.js';
 import { Secret } from '../crypto/index.js';
-import { CommandRouter, HealthReporter, MqttPublisher, startLocalBroker, stopStaleBroker, type LocalBroker } from '../mqtt/index.js';
+import { CommandRouter, HealthReporter, MqttPublisher, createBrokerAccounts, startLocalBroker, stopStaleBroker, type BrokerAccounts, type LocalBroker } from '../mqtt/index.js';
 import { StateStore } from '../store/state-store.js';
 import { Terminal } from '../terminal/terminal.js';
 import { WDP_PORT } from '../codec/wsp/ports.js';
@@ -105,13 +105,19 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
 
     // MQTT first, so that every later step is visible.
     let broker: LocalBroker | null = null;
+    let accounts: BrokerAccounts | null = null;
     if (!config.mqtt.url) {
       // A previous bcastd killed without its shutdown left its broker running on our port: stop that one first.
       const previous = await readRuntimeInfo(config.stateDir);
       if (previous?.brokerPid !== undefined && previous.pid !== process.pid && (await stopStaleBroker(previous.brokerPid))) {
         daemonLog.warn({ pid: previous.brokerPid }, 'stopped the local MQTT broker a previous, killed bcastd left behind');
       }
-      broker = await startLocalBroker({ port: SIM_BROKER_PORT, logger: log('mqtt') }).catch(() => startLocalBroker({ logger: log('mqtt') }));
+      // One generated login per role, in a private runtime dir; anonymous clients get nothing.
+      const acc = await createBrokerAccounts();
+      accounts = acc;
+      closers.push(['broker accounts', () => acc.remove()]);
+      const roles = { logins: acc.logins, topicPrefix: config.mqtt.topicPrefix, deviceId: config.deviceId };
+      broker = await startLocalBroker({ roles, port: SIM_BROKER_PORT, logger: log('mqtt') }).catch(() => startLocalBroker({ roles, logger: log('mqtt') }));
       closers.push(['broker', () => broker!.close()]);
     }
     const mqtt = new MqttPublisher({
@@ -120,6 +126,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       deviceId: config.deviceId,
       logger: log('mqtt'),
       ...(broker ? { url: broker.url } : {}),
+      ...(accounts ? { login: accounts.logins.bcastd } : {}),
       playerExchange: config.terminal.playerExchange.enabled,
     });
     await mqtt.start();
@@ -344,6 +351,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       node: process.version,
     });
 
+    const testerCredentials = accounts?.credentialFiles.tester ?? config.mqtt.testerCredentials;
     const runtimeInfo: RuntimeInfo = {
       pid: process.pid,
       deviceId: config.deviceId,
@@ -353,6 +361,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       startedAt: new Date().toISOString(),
       ...(world ? { sim: { controlUrl: world.urls.control, portalUrl: world.urls.portal, ...(world.pid !== undefined ? { pid: world.pid } : {}) } } : {}),
       ...(broker && broker.pid !== process.pid ? { brokerPid: broker.pid } : {}),
+      ...(testerCredentials ? { testerCredentials } : {}),
     };
     await writeRuntimeInfo(config.stateDir, runtimeInfo);
     closers.push(['runtime file', () => removeRuntimeInfo(config.stateDir)]);
@@ -376,7 +385,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     await modem.start();
     await card.start();
     t.start();
-    daemonLog.info({ board: config.board.name, deviceId: config.deviceId, mqtt: mqtt.url }, 'bcastd started');
+    daemonLog.info({ board: config.board.name, deviceId: config.deviceId, mqtt: mqtt.url, ...(testerCredentials ? { testerCredentials } : {}) }, 'bcastd started');
     if (world) {
       daemonLog.info(`watch it: npx bcastctl watch    buy a service out of band: npx bcastctl sim purchase ${'urn:bcastd:sim:sport'}`);
     }

@@ -22,6 +22,8 @@ export interface MqttPublisherOptions {
   logger: Logger;
   /** Broker URL overriding config.url (e.g. the local broker the sim board started). */
   url?: string;
+  /** Login overriding config.username/passwordFile (the `bcastd` account of the local broker). */
+  login?: { username: string; password: string };
   /** Events and responses held while disconnected; the oldest are dropped beyond it. */
   queueLimit?: number;
   /** Reconnect delay: doubles from minMs up to maxMs, each with up to 50 % jitter off. */
@@ -124,8 +126,8 @@ export class MqttPublisher {
   async start(): Promise<void> {
     if (this.#client !== undefined) return;
     const c = this.#o.config;
-    let password: string | undefined;
-    if (c.passwordFile !== undefined) {
+    let password: string | undefined = this.#o.login?.password;
+    if (password === undefined && c.passwordFile !== undefined) {
       try {
         password = (await readFile(c.passwordFile)).toString('utf8').replace(/\r?\n$/, '');
       } catch (e) {
@@ -156,7 +158,7 @@ export class MqttPublisher {
       resubscribe: false, // ours: see #onConnect
       queueQoSZero: false,
       will: { topic: this.topics.state('status').full, payload: Buffer.from(LWT_PAYLOAD), qos: 1, retain: true },
-      ...(c.username !== undefined ? { username: c.username } : {}),
+      ...(this.#o.login !== undefined ? { username: this.#o.login.username } : c.username !== undefined ? { username: c.username } : {}),
       ...(password !== undefined ? { password } : {}),
       ...(this.#tls ?? {}),
     };

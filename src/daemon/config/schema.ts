@@ -145,10 +145,12 @@ const MqttTls = Strict(
 
 const Mqtt = Section(
   {
-    url: Type.Optional(Type.String({ format: 'uri', pattern: '^(mqtt|mqtts|ws|wss)://', description: 'Broker URL. Absent: the sim board starts an embedded broker; other boards use mqtt://127.0.0.1:1883 (the board\'s mosquitto).', [EXPECTED]: 'an mqtt://, mqtts://, ws:// or wss:// URL' })),
+    // No user:password@ in the URL (it would show up wherever the URL does): the login is username + passwordFile.
+    url: Type.Optional(Type.String({ format: 'uri', pattern: '^(mqtt|mqtts|ws|wss|mqtt\\+unix)://[^@/]*(/|$)', description: 'Broker URL, without a login in it (use username and passwordFile). mqtt+unix:///path reaches a unix-socket listener. Absent: the sim board starts a local broker; other boards use mqtt://127.0.0.1:1883 (the board\'s mosquitto).', [EXPECTED]: 'an mqtt://, mqtts://, ws://, wss:// or mqtt+unix:// URL without user:password@' })),
     clientId: Derived(Type.String({ minLength: 1, maxLength: 128, description: 'MQTT client id; absent: "bcastd-<deviceId>".' })),
     username: Type.Optional(Type.String({ description: 'Broker user name.' })),
     passwordFile: Type.Optional(AbsPath({ description: 'File holding the broker password (kept out of the config; e.g. a systemd credential).' })),
+    testerCredentials: Type.Optional(AbsPath({ description: 'JSON file {"username","password"} of the broker\'s tester account (written by packaging/mosquitto/bcastd-mqtt-accounts); logged at start so that bcastctl finds it. The sim board\'s local broker makes its own.' })),
     tls: Type.Optional(MqttTls),
     topicPrefix: Defaulted(Pattern('^[^/#+\\u0000]+(/[^/#+\\u0000]+)*$', 'a topic prefix without wildcards or leading/trailing "/"', { description: 'Topic prefix; topics are <topicPrefix>/<deviceId>/….' }), 'bcastd/v1'),
     healthIntervalMs: Defaulted(Millis({ minimum: 1000, description: 'Period in ms of the health topic.' }), 60000),
