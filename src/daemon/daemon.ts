@@ -217,8 +217,9 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     const listener = new LtkmListener({
       processor: cardLtkmProcessor(card),
       port: config.network.ltkmPort,
-      bindAddress: config.network.ltkmBind === 'loopback' ? '127.0.0.1' : config.network.ltkmBind === 'pdp' ? '0.0.0.0' : config.network.ltkmBind,
-      ...(isSim ? { allowedSources: ['127.0.0.1'] } : {}),
+      // "pdp": the PDP context's own address once it has one (re-bound when it changes), never every interface.
+      bindAddress: config.network.ltkmBind === 'loopback' ? '127.0.0.1' : config.network.ltkmBind === 'pdp' ? null : config.network.ltkmBind,
+      allowedSources: config.network.ltkmSources,
       onSolicitedPull: (p) => terminal?.solicitedPull({ keyDomainId: p.keyDomainId, keyGroup: p.keyGroup }, p.from.via),
       onKeyStored: (s, from) => terminal?.keyStored({ keyDomainId: s.keyDomainId, keyGroup: s.mskId.keyGroup, keyNumber: s.mskId.keyNumber }, from.via),
       onRejected: (reason, detail, from) => terminal?.rejected(DROP_REASONS[reason], detail, from.via),
@@ -229,8 +230,15 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       },
       logger: log('bsm'),
     });
-    await listener.start();
+    if (config.network.ltkmSources.length === 0) daemonLog.warn('network.ltkmSources is empty: LTKM datagrams are accepted from any source that reaches the port');
+    if (listener.bindAddress !== null) await listener.start();
     closers.push(['ltkm listener', () => listener.stop()]);
+    if (config.network.ltkmBind === 'pdp') {
+      modem.on('pdp', (e) => {
+        const address = e.state === 'active' ? (e.address?.ipv4 ?? e.address?.ipv6 ?? null) : null;
+        if (address !== listener.bindAddress) void listener.rebind(address).catch((err: unknown) => daemonLog.error({ err: (err as Error).message, address }, 'LTKM listener could not bind the PDP address'));
+      });
+    }
 
     terminal = new Terminal(
       {

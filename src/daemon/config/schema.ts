@@ -126,6 +126,10 @@ const Network = Strict(
       ),
       'pdp',
     ),
+    ltkmSources: Defaulted(
+      Type.Array(Pattern('^([0-9]{1,3}(\\.[0-9]{1,3}){3}(/([0-9]|[12][0-9]|3[0-2]))?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))?)$', 'an IPv4 or IPv6 address or CIDR', {}), { maxItems: 64, description: 'Sources LTKM datagrams may come from (the BSM), as addresses or CIDRs; others are dropped before any decoding, counted and logged once per source per minute. Empty: any source (a warning at start).' }),
+      [],
+    ),
     httpTimeoutMs: Defaulted(Millis({ minimum: 1, description: 'Timeout in ms of one HTTP request to the BSF or BSM.' }), 30000),
     retry: Retry,
   },
