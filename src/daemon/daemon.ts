@@ -22,7 +22,7 @@ import { BsmClient, LtkmListener, credentialsFromGba, type LtkmDropReason } from
 import { Card, openCardTransport } from '../card/index.js';
 import { GbaClient, createHttpTransport, maskId } from '../gba/index.js';
 import { Modem } from '../modem/index.js';
-import { sdNotify, secureAllocator, secureMemoryAvailable } from '../native/index.js';
+import { protectFromDumps, sdNotify, secureAllocator, secureMemoryAvailable } from '../native/index.js';
 import { Secret } from '../crypto/index.js';
 import { CommandRouter, HealthReporter, MqttPublisher, createBrokerAccounts, startLocalBroker, stopStaleBroker, type BrokerAccounts, type LocalBroker } from '../mqtt/index.js';
 import { StateStore } from '../store/state-store.js';
@@ -78,6 +78,12 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
   const logLevels = new LogLevels(root, levels);
   const log = (component: string) => logLevels.logger(component, !SELF_BINDING.has(component));
   const daemonLog = log('daemon');
+  // No core dump and no ptrace of a process about to hold keys (PR_SET_DUMPABLE 0 as the addon loads).
+  try {
+    if (!protectFromDumps()) daemonLog.warn('the process is still dumpable: a crash could write key material to a core file');
+  } catch (err) {
+    daemonLog.warn({ err: (err as Error).message }, 'cannot make the process non-dumpable (native addon missing): rely on LimitCORE=0');
+  }
   // Key material held in the ME (GBA_ME keys, MUKs, MSKs): locked, non-dumpable memory, zeroed when freed.
   if (secureMemoryAvailable()) {
     Secret.setAllocator(secureAllocator((s) => daemonLog.warn({ secureMemory: s }, 'key memory could not be locked (RLIMIT_MEMLOCK; raise LimitMEMLOCK or grant CAP_IPC_LOCK): keys may be swapped out')));
