@@ -43,13 +43,13 @@ export function complete(c: BoardConfig): Problem[] {
   if (gpio?.resetLine !== undefined && gpio.resetLine === gpio.powerLine) problem('/modem/gpio/powerLine', 'value', 'a line other than resetLine', `must differ from /modem/gpio/resetLine (both ${gpio.resetLine})`);
 
   const px = c.terminal.playerExchange;
+  if (px.enabled && !px.allowRemoteBroker && c.mqtt.url !== undefined && !isLoopbackUrl(c.mqtt.url)) {
+    problem('/terminal/playerExchange/enabled', 'value', 'false, or allowRemoteBroker: true', `would send TEKs to the non-loopback broker ${new URL(c.mqtt.url).host}; set allowRemoteBroker: true to allow it`);
+  }
   // TEKs only to an authenticated player: the broker must know who is who (the local broker bcastd starts does).
   const brokerAuthenticates = c.mqtt.url === undefined || (c.mqtt.username !== undefined && c.mqtt.passwordFile !== undefined) || c.mqtt.tls?.cert !== undefined;
   if (px.enabled && !brokerAuthenticates) {
     problem('/terminal/playerExchange/enabled', 'value', 'false, or a broker login (mqtt.username + mqtt.passwordFile, or mqtt.tls.cert)', `would hand TEKs to whoever subscribes on a broker that takes anonymous clients; give bcastd a broker account (roles: packaging/mosquitto/)`);
-  }
-  if (px.enabled && !px.allowRemoteBroker && c.mqtt.url !== undefined && !isLoopbackUrl(c.mqtt.url)) {
-    problem('/terminal/playerExchange/enabled', 'value', 'false, or allowRemoteBroker: true', `would send TEKs to the non-loopback broker ${new URL(c.mqtt.url).host}; set allowRemoteBroker: true to allow it`);
   }
   return problems;
 }
