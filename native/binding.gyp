@@ -12,7 +12,8 @@
         "src/sd_notify.c",
         "src/gpio.c",
         "src/secure_memory.c",
-        "src/tcp.c"
+        "src/tcp.c",
+        "src/process.c"
       ],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
       "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fvisibility=hidden"],

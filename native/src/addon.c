@@ -4,6 +4,8 @@
 #include "common.h"
 
 static napi_value init(napi_env env, napi_value exports) {
+  /* First: no core dump or ptrace of a process that will hold keys. */
+  if (bcastd_register_process(env, exports) != napi_ok) return NULL;
   if (bcastd_register_fd(env, exports) != napi_ok) return NULL;
   if (bcastd_register_pty(env, exports) != napi_ok) return NULL;
   if (bcastd_register_sd_notify(env, exports) != napi_ok) return NULL;

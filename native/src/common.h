@@ -35,6 +35,7 @@ napi_status bcastd_register_sd_notify(napi_env env, napi_value exports);
 napi_status bcastd_register_gpio(napi_env env, napi_value exports);
 napi_status bcastd_register_secure_memory(napi_env env, napi_value exports);
 napi_status bcastd_register_tcp(napi_env env, napi_value exports);
+napi_status bcastd_register_process(napi_env env, napi_value exports);
 
 #define BCASTD_CALL(env, call, ret)      \
   do {                                   \

@@ -11,6 +11,7 @@
  * the modem has already acknowledged them and delivers them at SMS pace.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { BlockList, isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
 import { decodeMikey, describeMbms, isDecodeError, type MbmsInfo } from '../codec/index.js';
 import { LtkmRejected, type LtkmProcessor, type StoredMsk } from './ltkm-port.js';
@@ -26,9 +27,9 @@ export interface LtkmListenerOptions {
   processor: LtkmProcessor;
   /** network.ltkmPort (board config; 0 = any free port). */
   port: number;
-  /** Resolved network.ltkmBind: the PDP address, 127.0.0.1 or an IP. */
-  bindAddress: string;
-  /** BSM addresses LTKMs may come from; empty = any. */
+  /** Resolved network.ltkmBind: the PDP address, 127.0.0.1 or an IP; null: not listening until rebind(). */
+  bindAddress: string | null;
+  /** network.ltkmSources: CIDRs (or plain addresses) LTKMs may come from; empty = any. */
   allowedSources?: readonly string[];
   onSolicitedPull(pull: { keyDomainId: string | null; keyGroup: number; info: MbmsInfo; from: LtkmSource }): void;
   onKeyStored?(stored: StoredMsk, from: LtkmSource): void;
@@ -65,6 +66,21 @@ export interface LtkmListenerStats {
 }
 
 const DEFAULT_MAX_QUEUED = 256;
+const STRANGER_LOG_MS = 60_000;
+const MAX_STRANGERS = 1024;
+
+/** network.ltkmSources as Node's BlockList (used as an allow-list); null when empty (any source). */
+export function sourceList(cidrs: readonly string[]): BlockList | null {
+  if (cidrs.length === 0) return null;
+  const list = new BlockList();
+  for (const c of cidrs) {
+    const [addr, bits] = c.split('/') as [string, string | undefined];
+    const type = isIPv6(addr) ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(addr, type);
+    else list.addSubnet(addr, Number(bits), type);
+  }
+  return list;
+}
 
 export class LtkmListener {
   #socket: Socket | null = null;
@@ -84,26 +100,43 @@ export class LtkmListener {
   /** The overload burst going on: datagrams dropped since it began. */
   #burst: { dropped: number; since: number } | null = null;
 
+  /** null: any source. */
+  readonly #sources: BlockList | null;
+  /** When each refused source was last logged (once per source per minute; bounded). */
+  readonly #strangers = new Map<string, number>();
+  #bindAddress: string | null;
+
   constructor(private readonly o: LtkmListenerOptions) {
     this.#log = o.logger.child({ component: 'bsm', part: 'ltkm' });
     this.#maxQueued = o.maxQueued ?? DEFAULT_MAX_QUEUED;
+    this.#sources = sourceList(o.allowedSources ?? []);
+    this.#bindAddress = o.bindAddress;
+  }
+
+  /** The address the socket is bound to now (null while there is none, e.g. no PDP address yet). */
+  get bindAddress(): string | null {
+    return this.#bindAddress;
   }
 
   stats(): LtkmListenerStats {
     return { ...this.#stats, dropped: { ...this.#stats.dropped } };
   }
 
+  /** Binds bindAddress (see rebind() for a listener that waits for its address). */
   async start(): Promise<{ address: string; port: number }> {
-    const family = this.o.bindAddress.includes(':') ? 'udp6' : 'udp4';
+    if (this.#bindAddress === null) throw new Error('the LTKM listener has no address to bind yet: rebind() it once there is one');
+    const family = isIPv6(this.#bindAddress) ? 'udp6' : 'udp4';
     const s = createSocket(family);
     s.on('message', (msg, rinfo) => {
+      // Strangers are dropped here, before any queueing or decoding.
+      if (this.#sources && !this.#sources.check(rinfo.address, rinfo.family === 'IPv6' ? 'ipv6' : 'ipv4')) return this.#stranger(rinfo);
       if (this.#stats.waiting >= this.#maxQueued) return this.#overload(rinfo);
       this.#enqueue(() => this.#onDatagram(msg, rinfo)).catch((e: unknown) => this.#log.error({ err: e }, 'LTKM datagram processing failed'));
     });
     s.on('error', (e) => this.#log.error({ err: e }, 'LTKM socket error'));
     await new Promise<void>((resolve, reject) => {
       s.once('error', reject);
-      s.bind(this.o.port, this.o.bindAddress, () => {
+      s.bind(this.o.port, this.#bindAddress!, () => {
         s.off('error', reject);
         resolve();
       });
@@ -112,6 +145,36 @@ export class LtkmListener {
     const a = s.address();
     this.#log.info({ address: a.address, port: a.port }, 'LTKM listener up');
     return { address: a.address, port: a.port };
+  }
+
+  /** Moves the socket to a new address (the PDP context got another one); null closes it until the next. */
+  async rebind(address: string | null): Promise<{ address: string; port: number } | null> {
+    if (address === this.#bindAddress && (this.#socket !== null || address === null)) return this.#socket ? this.#socket.address() : null;
+    const old = this.#socket;
+    this.#socket = null;
+    if (old) await new Promise<void>((resolve) => old.close(() => resolve()));
+    this.#bindAddress = address;
+    if (address === null) {
+      this.#log.info('LTKM listener closed until its address (the PDP context) is back');
+      return null;
+    }
+    return this.start();
+  }
+
+  /** A datagram from outside network.ltkmSources: counted, logged once per source per minute. */
+  #stranger(rinfo: RemoteInfo): void {
+    this.#stats.received++;
+    this.#stats.dropped.source++;
+    const now = Date.now();
+    const last = this.#strangers.get(rinfo.address);
+    if (last !== undefined && now - last < STRANGER_LOG_MS) return;
+    if (this.#strangers.size >= MAX_STRANGERS) for (const [a, t] of this.#strangers) if (now - t >= STRANGER_LOG_MS) this.#strangers.delete(a);
+    if (this.#strangers.size >= MAX_STRANGERS) return;
+    this.#strangers.set(rinfo.address, now);
+    const from: LtkmSource = { address: rinfo.address, port: rinfo.port, via: 'udp' };
+    const why = `from ${rinfo.address}, outside network.ltkmSources`;
+    this.#log.warn({ reason: 'source', from: `udp:${rinfo.address}:${rinfo.port}` }, `LTKM dropped: ${why} (logged once a minute per source)`);
+    this.o.onRejected?.('source', why, from);
   }
 
   async stop(): Promise<void> {
@@ -169,9 +232,7 @@ export class LtkmListener {
 
   async #onDatagram(msg: Buffer, rinfo: RemoteInfo): Promise<void> {
     const from: LtkmSource = { address: rinfo.address, port: rinfo.port, via: 'udp' };
-    const allowed = this.o.allowedSources ?? [];
     this.#stats.received++;
-    if (allowed.length > 0 && !allowed.includes(rinfo.address)) return this.#drop('source', from, `from ${rinfo.address}, not a BSM address`);
     await this.#process(msg, from, true);
   }
 

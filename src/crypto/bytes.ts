@@ -31,3 +31,14 @@ export function expectLength(name: string, bytes: Uint8Array, length: number): v
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
   if (bytes.length !== length) throw new RangeError(`${name} must be ${length} bytes, got ${bytes.length}`);
 }
+
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+
+/** Lower-case hex ASCII of `bytes` written into `dst` at `offset` (no JS string of the bytes is ever made). */
+export function hexInto(bytes: Uint8Array, dst: Buffer, offset: number): number {
+  for (let i = 0; i < bytes.length; i++) {
+    dst[offset + 2 * i] = HEX_DIGITS[bytes[i]! >> 4]!;
+    dst[offset + 2 * i + 1] = HEX_DIGITS[bytes[i]! & 15]!;
+  }
+  return offset + 2 * bytes.length;
+}

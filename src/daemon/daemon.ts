@@ -22,9 +22,9 @@ import { BsmClient, LtkmListener, credentialsFromGba, type LtkmDropReason } from
 import { Card, openCardTransport } from '../card/index.js';
 import { GbaClient, createHttpTransport, maskId } from '../gba/index.js';
 import { Modem } from '../modem/index.js';
-import { sdNotify, secureAllocator, secureMemoryAvailable } from '../native/index.js';
+import { protectFromDumps, sdNotify, secureAllocator, secureMemoryAvailable } from '../native/index.js';
 import { Secret } from '../crypto/index.js';
-import { CommandRouter, HealthReporter, MqttPublisher, startLocalBroker, stopStaleBroker, type LocalBroker } from '../mqtt/index.js';
+import { CommandRouter, HealthReporter, MqttPublisher, createBrokerAccounts, startLocalBroker, stopStaleBroker, type BrokerAccounts, type LocalBroker } from '../mqtt/index.js';
 import { StateStore } from '../store/state-store.js';
 import { Terminal } from '../terminal/terminal.js';
 import { configuredServiceIds } from '../terminal/service-ids.js';
@@ -82,6 +82,12 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
   const logLevels = new LogLevels(root, levels);
   const log = (component: string) => logLevels.logger(component, !SELF_BINDING.has(component));
   const daemonLog = log('daemon');
+  // No core dump and no ptrace of a process about to hold keys (PR_SET_DUMPABLE 0 as the addon loads).
+  try {
+    if (!protectFromDumps()) daemonLog.warn('the process is still dumpable: a crash could write key material to a core file');
+  } catch (err) {
+    daemonLog.warn({ err: (err as Error).message }, 'cannot make the process non-dumpable (native addon missing): rely on LimitCORE=0');
+  }
   // Key material held in the ME (GBA_ME keys, MUKs, MSKs): locked, non-dumpable memory, zeroed when freed.
   if (secureMemoryAvailable()) {
     Secret.setAllocator(secureAllocator((s) => daemonLog.warn({ secureMemory: s }, 'key memory could not be locked (RLIMIT_MEMLOCK; raise LimitMEMLOCK or grant CAP_IPC_LOCK): keys may be swapped out')));
@@ -109,13 +115,19 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
 
     // MQTT first, so that every later step is visible.
     let broker: LocalBroker | null = null;
+    let accounts: BrokerAccounts | null = null;
     if (!config.mqtt.url) {
       // A previous bcastd killed without its shutdown left its broker running on our port: stop that one first.
       const previous = await readRuntimeInfo(config.stateDir);
       if (previous?.brokerPid !== undefined && previous.pid !== process.pid && (await stopStaleBroker(previous.brokerPid))) {
         daemonLog.warn({ pid: previous.brokerPid }, 'stopped the local MQTT broker a previous, killed bcastd left behind');
       }
-      broker = await startLocalBroker({ port: SIM_BROKER_PORT, logger: log('mqtt') }).catch(() => startLocalBroker({ logger: log('mqtt') }));
+      // One generated login per role, in a private runtime dir; anonymous clients get nothing.
+      const acc = await createBrokerAccounts();
+      accounts = acc;
+      closers.push(['broker accounts', () => acc.remove()]);
+      const roles = { logins: acc.logins, topicPrefix: config.mqtt.topicPrefix, deviceId: config.deviceId };
+      broker = await startLocalBroker({ roles, port: SIM_BROKER_PORT, logger: log('mqtt') }).catch(() => startLocalBroker({ roles, logger: log('mqtt') }));
       closers.push(['broker', () => broker!.close()]);
     }
     const mqtt = new MqttPublisher({
@@ -124,6 +136,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       deviceId: config.deviceId,
       logger: log('mqtt'),
       ...(broker ? { url: broker.url } : {}),
+      ...(accounts ? { login: accounts.logins.bcastd } : {}),
       playerExchange: config.terminal.playerExchange.enabled,
     });
     await mqtt.start();
@@ -215,8 +228,9 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       // An LTKM before bring-up (a pull by SMS read at start) waits for the card, and for GBA when it found no MUK.
       processor: cardLtkmProcessor(card, { cardReadyTimeoutMs: CARD_READY_TIMEOUT_MS, keysReady: () => (terminal ? terminal.whenReady(KEYS_READY_TIMEOUT_MS) : Promise.resolve(false)) }),
       port: config.network.ltkmPort,
-      bindAddress: config.network.ltkmBind === 'loopback' ? '127.0.0.1' : config.network.ltkmBind === 'pdp' ? '0.0.0.0' : config.network.ltkmBind,
-      ...(isSim ? { allowedSources: ['127.0.0.1'] } : {}),
+      // "pdp": the PDP context's own address once it has one (re-bound when it changes), never every interface.
+      bindAddress: config.network.ltkmBind === 'loopback' ? '127.0.0.1' : config.network.ltkmBind === 'pdp' ? null : config.network.ltkmBind,
+      allowedSources: config.network.ltkmSources,
       onSolicitedPull: (p) => terminal?.solicitedPull({ keyDomainId: p.keyDomainId, keyGroup: p.keyGroup }, p.from.via),
       onKeyStored: (s, from) => terminal?.keyStored({ keyDomainId: s.keyDomainId, keyGroup: s.mskId.keyGroup, keyNumber: s.mskId.keyNumber }, from.via),
       onRejected: (reason, detail, from) => terminal?.rejected(DROP_REASONS[reason], detail, from.via),
@@ -227,8 +241,15 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       },
       logger: log('bsm'),
     });
-    await listener.start();
+    if (config.network.ltkmSources.length === 0) daemonLog.warn('network.ltkmSources is empty: LTKM datagrams are accepted from any source that reaches the port');
+    if (listener.bindAddress !== null) await listener.start();
     closers.push(['ltkm listener', () => listener.stop()]);
+    if (config.network.ltkmBind === 'pdp') {
+      modem.on('pdp', (e) => {
+        const address = e.state === 'active' ? (e.address?.ipv4 ?? e.address?.ipv6 ?? null) : null;
+        if (address !== listener.bindAddress) void listener.rebind(address).catch((err: unknown) => daemonLog.error({ err: (err as Error).message, address }, 'LTKM listener could not bind the PDP address'));
+      });
+    }
 
     terminal = new Terminal(
       {
@@ -349,6 +370,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       node: process.version,
     });
 
+    const testerCredentials = accounts?.credentialFiles.tester ?? config.mqtt.testerCredentials;
     const runtimeInfo: RuntimeInfo = {
       pid: process.pid,
       deviceId: config.deviceId,
@@ -358,6 +380,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       startedAt: new Date().toISOString(),
       ...(world ? { sim: { controlUrl: world.urls.control, portalUrl: world.urls.portal, ...(world.pid !== undefined ? { pid: world.pid } : {}) } } : {}),
       ...(broker && broker.pid !== process.pid ? { brokerPid: broker.pid } : {}),
+      ...(testerCredentials ? { testerCredentials } : {}),
     };
     await writeRuntimeInfo(config.stateDir, runtimeInfo);
     closers.push(['runtime file', () => removeRuntimeInfo(config.stateDir)]);
@@ -381,7 +404,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     await modem.start();
     await card.start();
     t.start();
-    daemonLog.info({ board: config.board.name, deviceId: config.deviceId, mqtt: mqtt.url }, 'bcastd started');
+    daemonLog.info({ board: config.board.name, deviceId: config.deviceId, mqtt: mqtt.url, ...(testerCredentials ? { testerCredentials } : {}) }, 'bcastd started');
     if (world) {
       daemonLog.info(`watch it: npx bcastctl watch    buy a service out of band: npx bcastctl sim purchase ${'urn:bcastd:sim:sport'}`);
     }

@@ -1,19 +1,30 @@
 /**
  * The local broker of the zero-install `sim` board (no mqtt.url configured): Debian's mosquitto (MQTT 5) on
- * loopback, with a generated conf in a temp dir, started and stopped by PID; without mosquitto, npm aedes
- * inside the process (MQTT 3.1.1) unless `fallback: false`.
+ * loopback, with a generated conf, hashed password file and role ACL in a private dir, started and stopped by
+ * PID; without mosquitto, npm aedes inside the process (MQTT 3.1.1) with the same roles, unless `fallback: false`.
+ * Either way anonymous clients are refused.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chown, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
+import type { BrokerLogin } from './broker-accounts.js';
 import { startEmbeddedBroker } from './embedded-broker.js';
 import { BrokerUnavailableError } from './errors.js';
+import { writeMosquittoAuth } from './mosquitto-auth.js';
+import { mosquittoAcl, type Role } from './roles.js';
+
+/** Who may do what on the local broker: one login per role, the ACL built for this device's topics. */
+export interface BrokerRoles {
+  logins: Readonly<Record<Role, BrokerLogin>>;
+  topicPrefix: string;
+  deviceId: string;
+}
 
 export interface LocalBrokerOptions {
+  roles: BrokerRoles;
   /** Loopback port; 0 or absent: a free ephemeral port. */
   port?: number;
   logger?: Logger;
@@ -78,12 +89,12 @@ const accepts = (port: number) =>
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function startLocalBroker(opts: LocalBrokerOptions = {}): Promise<LocalBroker> {
+export async function startLocalBroker(opts: LocalBrokerOptions): Promise<LocalBroker> {
   const bin = findMosquitto(opts.candidates, opts.pathEnv);
   if (bin === undefined && opts.fallback !== false) {
     const port = opts.port !== undefined && opts.port !== 0 ? opts.port : await freePort();
     if (await accepts(port)) throw new BrokerUnavailableError(`cannot start the embedded broker: 127.0.0.1:${port} is already in use`);
-    const embedded = await startEmbeddedBroker(port, opts.logger);
+    const embedded = await startEmbeddedBroker(port, opts.roles, opts.logger);
     return { url: embedded.url, port: embedded.port, pid: process.pid, bin: 'aedes (embedded)', protocolVersion: 4, close: embedded.close };
   }
   if (bin === undefined) {
@@ -92,14 +103,18 @@ export async function startLocalBroker(opts: LocalBrokerOptions = {}): Promise<L
   const port = opts.port !== undefined && opts.port !== 0 ? opts.port : await freePort();
   // Someone else's listener would answer our readiness probe: refuse a taken port up front.
   if (await accepts(port)) throw new BrokerUnavailableError(`cannot start mosquitto: 127.0.0.1:${port} is already in use`);
-  const dir = await mkdtemp(join(tmpdir(), 'bcastd-broker-'));
+  const auth = await writeMosquittoAuth(bin, opts.roles.logins, mosquittoAcl(opts.roles.topicPrefix, opts.roles.deviceId));
+  const dir = auth.dir;
   const conf = join(dir, 'mosquitto.conf');
   const logFile = join(dir, 'mosquitto.log');
-  // Started as root, mosquitto drops to its own user: it must still reach its log.
-  await chmod(dir, 0o755);
-  await writeFile(logFile, '');
-  await chmod(logFile, 0o666);
-  await writeFile(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', `log_dest file ${logFile}`, ''].join('\n'));
+  await writeFile(logFile, '', { mode: 0o600 });
+  await writeFile(
+    conf,
+    [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${auth.passwordFile}`, `acl_file ${auth.aclFile}`, 'persistence false', `log_dest file ${logFile}`, ''].join('\n'),
+    { mode: 0o600 },
+  );
+  // Started as root, mosquitto drops to its own user before it opens its log: hand that user its files.
+  if (auth.owner) for (const p of [conf, logFile]) await chown(p, auth.owner.uid, auth.owner.gid);
 
   // Its own process group: a Ctrl-C on the terminal must not take the broker down before bcastd has published
   // its final status through it; bcastd stops it by PID.

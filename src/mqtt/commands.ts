@@ -15,6 +15,7 @@ export type CommandHandler = (name: string, args: JsonObject) => Promise<unknown
 /** Error codes of command responses (handlers may add their own through CommandError). */
 export const COMMAND_ERRORS = {
   malformed: 'malformed_request',
+  responseTopic: 'response_topic_refused',
   unknown: 'unknown_command',
   timeout: 'timeout',
   failed: 'failed',
@@ -27,6 +28,8 @@ export interface CommandCounters {
   failed: number;
   malformed: number;
   unknown: number;
+  /** Requests whose MQTT 5 response topic lies outside the reply area (refused, not run). */
+  refused: number;
 }
 
 export interface CommandResponse {
@@ -49,7 +52,7 @@ export interface CommandRouterOptions {
 export class CommandRouter {
   readonly #o: CommandRouterOptions;
   readonly #handlers = new Map<string, CommandHandler>();
-  readonly #counters: CommandCounters = { received: 0, succeeded: 0, failed: 0, malformed: 0, unknown: 0 };
+  readonly #counters: CommandCounters = { received: 0, succeeded: 0, failed: 0, malformed: 0, unknown: 0, refused: 0 };
   #started = false;
 
   constructor(opts: CommandRouterOptions) {
@@ -89,6 +92,15 @@ export class CommandRouter {
       log.warn({ command: name, reason: parsed.reason }, 'malformed MQTT command');
       return reply({ ok: false, error: { code: COMMAND_ERRORS.malformed, message: parsed.reason } });
     }
+    // The answer is published with the daemon's rights: never onto its own state, keys, the player's topics or a
+    // command (a reply onto cmd/deregister would be obeyed), nor outside the device (the broker's ACL refuses it).
+    const responseTopic = packet.properties?.responseTopic;
+    const why = responseTopic === undefined ? undefined : responseTopicProblem(this.#o.publisher.topics, responseTopic);
+    if (why !== undefined) {
+      this.#counters.refused++;
+      log.warn({ command: name, responseTopic: responseTopic!.slice(0, 256), reason: why }, 'MQTT command refused: response topic not allowed');
+      return this.#reply(name, undefined, { command: name, ok: false, error: { code: COMMAND_ERRORS.responseTopic, message: why }, ...(transaction !== undefined ? { transaction } : {}) });
+    }
     const handler = this.#handlers.get(name);
     if (handler === undefined) {
       this.#counters.unknown++;
@@ -119,13 +131,13 @@ export class CommandRouter {
     }
   }
 
-  #reply(name: string, packet: IPublishPacket, body: CommandResponse): void {
+  /** To the request's response topic (already checked), else the shared `cmd/<name>/response`. */
+  #reply(name: string, packet: IPublishPacket | undefined, body: CommandResponse): void {
     const pub = this.#o.publisher;
-    const responseTopic = packet.properties?.responseTopic;
-    const usable = responseTopic !== undefined && responseTopic !== '' && !/[+#\u0000]/.test(responseTopic);
+    const responseTopic = packet?.properties?.responseTopic;
     try {
-      if (usable) {
-        const correlationData = packet.properties?.correlationData;
+      if (responseTopic !== undefined) {
+        const correlationData = packet?.properties?.correlationData;
         pub.publishReply(responseTopic, body as unknown as JsonObject, correlationData !== undefined ? { correlationData } : undefined);
       } else {
         pub.publishReply(pub.topics.cmdResponse(name).full, body as unknown as JsonObject);
@@ -135,6 +147,17 @@ export class CommandRouter {
       this.#o.logger.debug({ command: name, err: (e as Error).message }, 'MQTT command response not sent');
     }
   }
+}
+
+/** Why a requester's response topic may not carry the answer, or undefined when it lies in the reply area. */
+export function responseTopicProblem(topics: MqttPublisher['topics'], topic: string): string | undefined {
+  if (topic === '' || /[+#\u0000]/.test(topic)) return 'the response topic is empty or has wildcards';
+  const base = `${topics.base}/`;
+  if (!topic.startsWith(base)) return `the response topic must lie under ${base}cmd/<name>/response`;
+  const rest = topic.slice(base.length).split('/');
+  if (rest[0] === 'cmd' && rest.length >= 3 && rest[2] === 'response') return undefined;
+  const where = rest[0] === 'player' ? "the player's topics" : rest[0] === 'cmd' ? 'a command topic' : "the device's state topics";
+  return `the response topic is inside ${where}; answers go to ${base}cmd/<name>/response[/…]`;
 }
 
 type Parsed = { ok: true; args: JsonObject; transaction: string | number | undefined } | { ok: false; reason: string };

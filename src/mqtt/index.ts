@@ -18,3 +18,5 @@ export type { MqttTlsSettings, TlsConnectOptions, TlsOption } from './tls.js';
 export { describeConnectFailure } from './connect-errors.js';
 export type { ConnectFailure, ConnectFailureKind } from './connect-errors.js';
 export type { ConnectErrorState } from './publisher.js';
+export { createBrokerAccounts, readCredentialFile, assertPrivate, type BrokerAccounts, type BrokerLogin } from './broker-accounts.js';
+export { ROLES, ROLE_GRANTS, mosquittoAcl, type Role, type Grant } from './roles.js';

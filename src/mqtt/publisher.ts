@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { MqttConfig } from '../daemon/config/index.js';
 import { describeConnectFailure, isTlsUrl, type ConnectFailure, type ConnectFailureKind } from './connect-errors.js';
 import { MqttError } from './errors.js';
+import { hexInto } from '../crypto/index.js';
 import { sanitize } from './sanitize.js';
 import { clientCertCn, loadTlsOptions, type TlsConnectOptions } from './tls.js';
 import { DEFAULT_TOPIC_PREFIX, DeviceTopics, LWT_PAYLOAD, type StateTopicName, type Topic } from './topics.js';
@@ -22,6 +23,8 @@ export interface MqttPublisherOptions {
   logger: Logger;
   /** Broker URL overriding config.url (e.g. the local broker the sim board started). */
   url?: string;
+  /** Login overriding config.username/passwordFile (the `bcastd` account of the local broker). */
+  login?: { username: string; password: string };
   /** Events and responses held while disconnected; the oldest are dropped beyond it. */
   queueLimit?: number;
   /** Reconnect delay: doubles from minMs up to maxMs, each with up to 50 % jitter off. */
@@ -129,8 +132,8 @@ export class MqttPublisher {
   async start(): Promise<void> {
     if (this.#client !== undefined) return;
     const c = this.#o.config;
-    let password: string | undefined;
-    if (c.passwordFile !== undefined) {
+    let password: string | undefined = this.#o.login?.password;
+    if (password === undefined && c.passwordFile !== undefined) {
       try {
         password = (await readFile(c.passwordFile)).toString('utf8').replace(/\r?\n$/, '');
       } catch (e) {
@@ -161,7 +164,7 @@ export class MqttPublisher {
       resubscribe: false, // ours: see #onConnect
       queueQoSZero: false,
       will: { topic: this.topics.state('status').full, payload: Buffer.from(LWT_PAYLOAD), qos: 1, retain: true },
-      ...(c.username !== undefined ? { username: c.username } : {}),
+      ...(this.#o.login !== undefined ? { username: this.#o.login.username } : c.username !== undefined ? { username: c.username } : {}),
       ...(password !== undefined ? { password } : {}),
       ...(this.#tls ?? {}),
     };
@@ -223,11 +226,40 @@ export class MqttPublisher {
     this.publishState('status', reason === undefined ? { state } : { state, reason });
   }
 
-  /** The player exchange (only when enabled): the one place a TEK may be published. */
-  publishPlayer(payload: JsonObject): void {
+  /**
+   * The player exchange (only when enabled): the one place a TEK may be published, on `player/tek` or a response
+   * topic below it (only the player role reads there). Key bytes are spliced into the JSON as hex ASCII straight
+   * from their Buffers, never as JS strings; the payload is zeroed once sent, and never queued while offline.
+   */
+  publishPlayer(topic: string, payload: JsonObject, keys: Readonly<Record<string, Uint8Array | null>> = {}, properties?: IClientPublishOptions['properties']): boolean {
     if (this.#o.playerExchange !== true) throw new MqttError('not_enabled', 'the player exchange is not enabled on this board');
-    const t = this.topics.topic('playerTek');
-    this.#send({ topic: t.full, body: this.#encode(t.full, payload, true), retain: false });
+    const tek = this.topics.topic('playerTek').full;
+    if (topic !== tek && !topic.startsWith(`${tek}/`)) throw new MqttError('topic_invalid', `TEK replies go only below ${tek}`);
+    if (!this.#connected || this.#client === undefined) return false;
+    const head = this.#encode(topic, payload, false);
+    const fields = Object.entries(keys);
+    let size = head.length;
+    for (const [name, bytes] of fields) size += name.length + (bytes === null ? 8 : bytes.length * 2 + 6);
+    const body = Buffer.alloc(size);
+    let at = head.copy(body, 0, 0, head.length - 1);
+    for (const [name, bytes] of fields) {
+      at += body.write(`,"${name}":`, at, 'latin1');
+      if (bytes === null) at += body.write('null', at, 'latin1');
+      else {
+        body[at++] = 0x22;
+        at = hexInto(bytes, body, at);
+        body[at++] = 0x22;
+      }
+    }
+    body[at++] = 0x7d;
+    const sent = body.subarray(0, at);
+    const opts: IClientPublishOptions = { qos: 1, retain: false, ...(properties !== undefined ? { properties } : {}) };
+    this.#client.publish(topic, sent, opts, (err) => {
+      body.fill(0);
+      if (err) this.#counters.dropped++;
+      else this.#counters.published++;
+    });
+    return true;
   }
 
   /** A non-retained reply (command responses); same sanitizing and queueing as events. */

@@ -58,6 +58,8 @@ export interface NativeExports {
   secureIsLocked: (buf: Uint8Array) => boolean;
   secureMemoryStats: () => SecureMemoryStats;
   tcpQuickAck: (fd: number) => void;
+  /** prctl(PR_GET_DUMPABLE); loading the addon has set it to 0 (native/src/process.c). */
+  isDumpable: () => boolean;
   tcpQuickAckGet: (fd: number) => boolean;
 }
 

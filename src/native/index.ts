@@ -21,3 +21,4 @@ export { sdNotify } from './sd-notify.js';
 export { GpioLine, gpioChipPath, nativeGpioBackend, type GpioBackend, type GpioLineOptions } from './gpio.js';
 export { allocSecure, isSecureLocked, secureAllocator, secureMemoryAvailable, secureMemoryStats, wipeSecure } from './secure-memory.js';
 export { enableQuickAck, socketFd, tcpQuickAck, tcpQuickAckGet } from './tcp.js';
+export { protectFromDumps } from './process.js';

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import pino from 'pino';
-import { describeConnectFailure, loadTlsOptions, type MqttTlsSettings } from '../../mqtt/index.js';
+import { describeConnectFailure, loadTlsOptions, type BrokerLogin, type MqttTlsSettings } from '../../mqtt/index.js';
 import { UsageError } from '../io.js';
 
 export interface BrokerCliOptions {
@@ -25,6 +25,8 @@ export interface BrokerAuth {
   tls?: MqttTlsSettings;
   username?: string;
   passwordFile?: string;
+  /** From the tester credentials file the daemon names (used only when no --username/--password-file). */
+  password?: string;
 }
 
 /** Adds --board/--broker/--device (single or repeatable) and the TLS/login options. */
@@ -42,8 +44,15 @@ export function withBrokerOptions(cmd: Command, device: 'one' | 'many' = 'one'):
     .option('--password-file <file>', 'file holding the broker password (default: mqtt.passwordFile)');
 }
 
-/** Merges the command line over the board config's broker settings. */
-export function brokerAuth(o: BrokerCliOptions, config: BrokerAuth): BrokerAuth {
+/**
+ * Merges the command line over the board config's broker settings. A tester login (the daemon's
+ * testerCredentials file) replaces the board config's login, and the command line replaces both.
+ */
+export function brokerAuth(o: BrokerCliOptions, config: BrokerAuth, tester?: BrokerLogin): BrokerAuth {
+  if (tester && o.username === undefined && o.passwordFile === undefined) {
+    const { username: _u, passwordFile: _p, ...rest } = brokerAuth(o, config);
+    return { ...rest, username: tester.username, password: tester.password };
+  }
   const base = config.tls ?? {};
   const tlsGiven = o.ca !== undefined || o.cert !== undefined || o.key !== undefined || o.servername !== undefined || o.insecure === true;
   const tls: MqttTlsSettings | undefined = config.tls || tlsGiven
@@ -73,7 +82,8 @@ export async function brokerConnectOptions(url: string, auth: BrokerAuth | undef
     }
   }
   if (auth?.username) out['username'] = auth.username;
-  if (auth?.passwordFile) {
+  if (auth?.password !== undefined) out['password'] = auth.password;
+  else if (auth?.passwordFile) {
     try {
       out['password'] = (await readFile(auth.passwordFile)).toString('utf8').replace(/\r?\n$/, '');
     } catch (e) {

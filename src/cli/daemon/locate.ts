@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadBoardConfig } from '../../daemon/config/index.js';
 import { RUNTIME_FILE, type RuntimeInfo } from '../../daemon/runtime-file.js';
+import { readCredentialFile, type BrokerLogin } from '../../mqtt/index.js';
 import { UsageError } from '../io.js';
 import { brokerAuth, type BrokerAuth, type BrokerCliOptions } from './broker-options.js';
 
@@ -31,11 +32,21 @@ export async function locateDaemon(o: LocateOptions): Promise<DaemonLocation> {
   if (!mqttUrl) {
     throw new UsageError(`no running bcastd found for board ${config.board.name} (no ${join(config.stateDir, RUNTIME_FILE)}): start it with npm start, or give --broker`);
   }
+  // The tester's login: named by the running daemon (npm start's local broker) or by the board config.
+  const testerFile = runtime?.testerCredentials ?? config.mqtt.testerCredentials;
+  let tester: BrokerLogin | undefined;
+  if (testerFile !== undefined && o.username === undefined && o.passwordFile === undefined) {
+    try {
+      tester = await readCredentialFile(testerFile);
+    } catch (e) {
+      throw new UsageError(`cannot use the tester login ${testerFile}: ${(e as Error).message} (give --username and --password-file)`);
+    }
+  }
   return {
     mqttUrl,
     topicPrefix: runtime?.topicPrefix ?? config.mqtt.topicPrefix,
     deviceId: o.device ?? runtime?.deviceId ?? config.deviceId,
     ...(runtime?.sim ? { sim: runtime.sim } : {}),
-    auth: brokerAuth(o, { ...(config.mqtt.tls ? { tls: config.mqtt.tls } : {}), ...(config.mqtt.username ? { username: config.mqtt.username } : {}), ...(config.mqtt.passwordFile ? { passwordFile: config.mqtt.passwordFile } : {}) }),
+    auth: brokerAuth(o, { ...(config.mqtt.tls ? { tls: config.mqtt.tls } : {}), ...(config.mqtt.username ? { username: config.mqtt.username } : {}), ...(config.mqtt.passwordFile ? { passwordFile: config.mqtt.passwordFile } : {}) }, tester),
   };
 }

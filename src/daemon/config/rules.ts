@@ -51,6 +51,11 @@ export function complete(c: BoardConfig): Problem[] {
   if (px.enabled && !px.allowRemoteBroker && c.mqtt.url !== undefined && !isLoopbackUrl(c.mqtt.url)) {
     problem('/terminal/playerExchange/enabled', 'value', 'false, or allowRemoteBroker: true', `would send TEKs to the non-loopback broker ${new URL(c.mqtt.url).host}; set allowRemoteBroker: true to allow it`);
   }
+  // TEKs only to an authenticated player: the broker must know who is who (the local broker bcastd starts does).
+  const brokerAuthenticates = c.mqtt.url === undefined || (c.mqtt.username !== undefined && c.mqtt.passwordFile !== undefined) || c.mqtt.tls?.cert !== undefined;
+  if (px.enabled && !brokerAuthenticates) {
+    problem('/terminal/playerExchange/enabled', 'value', 'false, or a broker login (mqtt.username + mqtt.passwordFile, or mqtt.tls.cert)', `would hand TEKs to whoever subscribes on a broker that takes anonymous clients; give bcastd a broker account (roles: packaging/mosquitto/)`);
+  }
   return problems;
 }
 
@@ -67,6 +72,8 @@ export function deviceIdFrom(name: string): string {
 }
 
 function isLoopbackUrl(url: string): boolean {
+  // A unix socket never leaves the box.
+  if (url.startsWith('mqtt+unix:')) return true;
   const host = new URL(url).hostname;
   return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

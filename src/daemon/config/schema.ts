@@ -126,6 +126,10 @@ const Network = Strict(
       ),
       'pdp',
     ),
+    ltkmSources: Defaulted(
+      Type.Array(Pattern('^([0-9]{1,3}(\\.[0-9]{1,3}){3}(/([0-9]|[12][0-9]|3[0-2]))?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))?)$', 'an IPv4 or IPv6 address or CIDR', {}), { maxItems: 64, description: 'Sources LTKM datagrams may come from (the BSM), as addresses or CIDRs; others are dropped before any decoding, counted and logged once per source per minute. Empty: any source (a warning at start).' }),
+      [],
+    ),
     httpTimeoutMs: Defaulted(Millis({ minimum: 1, description: 'Timeout in ms of one HTTP request to the BSF or BSM.' }), 30000),
     retry: Retry,
   },
@@ -145,10 +149,12 @@ const MqttTls = Strict(
 
 const Mqtt = Section(
   {
-    url: Type.Optional(Type.String({ format: 'uri', pattern: '^(mqtt|mqtts|ws|wss)://', description: 'Broker URL. Absent: the sim board starts an embedded broker; other boards use mqtt://127.0.0.1:1883 (the board\'s mosquitto).', [EXPECTED]: 'an mqtt://, mqtts://, ws:// or wss:// URL' })),
+    // No user:password@ in the URL (it would show up wherever the URL does): the login is username + passwordFile.
+    url: Type.Optional(Type.String({ format: 'uri', pattern: '^(mqtt|mqtts|ws|wss|mqtt\\+unix)://[^@/]*(/|$)', description: 'Broker URL, without a login in it (use username and passwordFile). mqtt+unix:///path reaches a unix-socket listener. Absent: the sim board starts a local broker; other boards use mqtt://127.0.0.1:1883 (the board\'s mosquitto).', [EXPECTED]: 'an mqtt://, mqtts://, ws://, wss:// or mqtt+unix:// URL without user:password@' })),
     clientId: Derived(Type.String({ minLength: 1, maxLength: 128, description: 'MQTT client id; absent: "bcastd-<deviceId>".' })),
     username: Type.Optional(Type.String({ description: 'Broker user name.' })),
     passwordFile: Type.Optional(AbsPath({ description: 'File holding the broker password (kept out of the config; e.g. a systemd credential).' })),
+    testerCredentials: Type.Optional(AbsPath({ description: 'JSON file {"username","password"} of the broker\'s tester account (written by packaging/mosquitto/bcastd-mqtt-accounts); logged at start so that bcastctl finds it. The sim board\'s local broker makes its own.' })),
     tls: Type.Optional(MqttTls),
     topicPrefix: Defaulted(Pattern('^[^/#+\\u0000]+(/[^/#+\\u0000]+)*$', 'a topic prefix without wildcards or leading/trailing "/"', { description: 'Topic prefix; topics are <topicPrefix>/<deviceId>/….' }), 'bcastd/v1'),
     healthIntervalMs: Defaulted(Millis({ minimum: 1000, description: 'Period in ms of the health topic.' }), 60000),

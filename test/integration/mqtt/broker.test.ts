@@ -1,15 +1,23 @@
 // startLocalBroker: Debian's mosquitto by PID for the sim board, or a typed error saying what to install.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { findMosquitto, startLocalBroker } from '../../../src/mqtt/broker.js';
+import { createBrokerAccounts } from '../../../src/mqtt/broker-accounts.js';
 import { BrokerUnavailableError } from '../../../src/mqtt/errors.js';
 import { captureLogger, failOnUnhandledRejection } from './helpers.js';
 
 failOnUnhandledRejection();
+
+// Every local broker has the roles; these tests log in as the tester (reads and writes nothing of ours below t/).
+const accounts = await createBrokerAccounts();
+after(() => accounts.remove());
+const roles = { logins: accounts.logins, topicPrefix: 'bcastd/v1', deviceId: 'brk' };
+const tester = { ...accounts.logins.tester, reconnectPeriod: 0 };
+const bcastd = { ...accounts.logins.bcastd, reconnectPeriod: 0 };
 
 const alive = (pid: number) => {
   try {
@@ -22,19 +30,21 @@ const alive = (pid: number) => {
 
 test('starts mosquitto on loopback (MQTT 5), stops it by PID on close', async () => {
   const { logger, lines } = captureLogger();
-  const b = await startLocalBroker({ logger });
+  const b = await startLocalBroker({ roles, logger });
   try {
     assert.match(b.url, /^mqtt:\/\/127\.0\.0\.1:\d+$/);
     assert.ok(alive(b.pid));
-    const c = await mqtt.connectAsync(b.url, { protocolVersion: 5, reconnectPeriod: 0 });
+    const c = await mqtt.connectAsync(b.url, { protocolVersion: 5, ...tester });
+    const d = await mqtt.connectAsync(b.url, { protocolVersion: 5, ...bcastd });
     const got = new Promise<Buffer>((resolve) => c.on('message', (_t, p) => resolve(p)));
-    await c.subscribeAsync('t/x');
-    await c.publishAsync('t/x', 'hello', { qos: 1, properties: { correlationData: Buffer.from('1') } });
+    await c.subscribeAsync('bcastd/v1/brk/status');
+    await d.publishAsync('bcastd/v1/brk/status', 'hello', { qos: 1, properties: { correlationData: Buffer.from('1') } });
     assert.equal((await got).toString(), 'hello');
     await c.endAsync();
+    await d.endAsync();
 
     // Same port again while it runs: a typed error says so, and the running broker is untouched.
-    await assert.rejects(startLocalBroker({ port: b.port, startTimeoutMs: 3000 }), (e: unknown) => e instanceof BrokerUnavailableError && /already in use/.test(e.message));
+    await assert.rejects(startLocalBroker({ roles, port: b.port, startTimeoutMs: 3000 }), (e: unknown) => e instanceof BrokerUnavailableError && /already in use/.test(e.message));
     assert.ok(alive(b.pid));
   } finally {
     await b.close();
@@ -45,16 +55,18 @@ test('starts mosquitto on loopback (MQTT 5), stops it by PID on close', async ()
 });
 
 test('without mosquitto: the embedded aedes broker (MQTT 3.1.1) takes over, and stops cleanly', async () => {
-  const b = await startLocalBroker({ candidates: ['/nonexistent/mosquitto'], pathEnv: '' });
+  const b = await startLocalBroker({ roles, candidates: ['/nonexistent/mosquitto'], pathEnv: '' });
   try {
     assert.equal(b.protocolVersion, 4);
     assert.equal(b.pid, process.pid);
-    const c = await mqtt.connectAsync(b.url, { protocolVersion: 4, reconnectPeriod: 0 });
+    const c = await mqtt.connectAsync(b.url, { protocolVersion: 4, ...tester });
+    const d = await mqtt.connectAsync(b.url, { protocolVersion: 4, ...bcastd });
     const got = new Promise<string>((resolve) => c.on('message', (_t, p) => resolve(p.toString())));
-    await c.subscribeAsync('t/x');
-    await c.publishAsync('t/x', 'hello');
+    await c.subscribeAsync('bcastd/v1/brk/status');
+    await d.publishAsync('bcastd/v1/brk/status', 'hello');
     assert.equal(await got, 'hello');
     await c.endAsync();
+    await d.endAsync();
   } finally {
     await b.close();
   }
@@ -62,7 +74,7 @@ test('without mosquitto: the embedded aedes broker (MQTT 3.1.1) takes over, and 
 });
 
 test('without mosquitto and without the fallback: BrokerUnavailableError naming apt-get install mosquitto and mqtt.url', async () => {
-  await assert.rejects(startLocalBroker({ candidates: ['/nonexistent/mosquitto'], pathEnv: '', fallback: false }), (e: unknown) => {
+  await assert.rejects(startLocalBroker({ roles, candidates: ['/nonexistent/mosquitto'], pathEnv: '', fallback: false }), (e: unknown) => {
     assert.ok(e instanceof BrokerUnavailableError);
     assert.match(e.message, /apt-get install mosquitto/);
     assert.match(e.message, /mqtt\.url/);
@@ -89,12 +101,12 @@ test('a mosquitto that dies or never listens is a typed error, and is not left r
   try {
     const dies = join(dir, 'dies');
     await writeFile(dies, '#!/bin/sh\necho "Error: bad config" >&2\nexit 3\n', { mode: 0o755 });
-    await assert.rejects(startLocalBroker({ candidates: [dies], pathEnv: '' }), (e: unknown) => e instanceof BrokerUnavailableError && /did not start: exited: Error: bad config/.test(e.message));
+    await assert.rejects(startLocalBroker({ roles, candidates: [dies], pathEnv: '' }), (e: unknown) => e instanceof BrokerUnavailableError && /did not start: exited: Error: bad config/.test(e.message));
 
     const pidFile = join(dir, 'pid');
     const hangs = join(dir, 'hangs');
     await writeFile(hangs, `#!/bin/sh\necho $$ > ${pidFile}\nexec sleep 30\n`, { mode: 0o755 });
-    await assert.rejects(startLocalBroker({ candidates: [hangs], pathEnv: '', startTimeoutMs: 300 }), (e: unknown) => e instanceof BrokerUnavailableError && /in time/.test(e.message));
+    await assert.rejects(startLocalBroker({ roles, candidates: [hangs], pathEnv: '', startTimeoutMs: 300 }), (e: unknown) => e instanceof BrokerUnavailableError && /in time/.test(e.message));
     assert.ok(!alive(Number((await readFile(pidFile, 'utf8')).trim())), 'the hung process was stopped');
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -37,12 +37,12 @@ async function daemon(deviceId: string, protocolVersion: 4 | 5, timeoutMs = 2000
 
 test('MQTT 5: the answer goes to the response topic with the correlation data', async () => {
   const d = await daemon('c5-dev', 5);
-  const req = await observer(suite.broker.url, 'replies/c5/#', 5);
+  const req = await observer(suite.broker.url, 'bcastd/v1/c5-dev/cmd/register/response/#', 5);
   try {
     const correlationData = Buffer.from([0xde, 0xad, 0x00, 0x01]);
-    await req.client.publishAsync('bcastd/v1/c5-dev/cmd/register', JSON.stringify({ services: ['urn:svc:1'] }), { qos: 1, properties: { responseTopic: 'replies/c5/1', correlationData } });
+    await req.client.publishAsync('bcastd/v1/c5-dev/cmd/register', JSON.stringify({ services: ['urn:svc:1'] }), { qos: 1, properties: { responseTopic: 'bcastd/v1/c5-dev/cmd/register/response/1', correlationData } });
     const r = await waitFor('response', () => req.got[0]);
-    assert.equal(r.topic, 'replies/c5/1');
+    assert.equal(r.topic, 'bcastd/v1/c5-dev/cmd/register/response/1');
     assert.deepEqual(r.packet.properties?.correlationData, correlationData);
     const body = json(r.payload);
     assert.equal(body['ok'], true);
@@ -53,6 +53,32 @@ test('MQTT 5: the answer goes to the response topic with the correlation data', 
     assert.equal(d.router.counters.succeeded, 1);
   } finally {
     await req.close();
+    await d.pub.close();
+  }
+});
+
+test('a response topic on the device state, the player topics, a command or outside the device is refused: not run, logged, counted', async () => {
+  const d = await daemon('cx-dev', 5);
+  const all = await observer(suite.broker.url, '#', 5);
+  try {
+    const bad = ['bcastd/v1/cx-dev/status', 'bcastd/v1/cx-dev/keys/00f110/257', 'bcastd/v1/cx-dev/player/tek', 'bcastd/v1/cx-dev/cmd/deregister', 'replies/elsewhere'];
+    for (const responseTopic of bad) {
+      await all.client.publishAsync('bcastd/v1/cx-dev/cmd/register', '{}', { qos: 1, properties: { responseTopic, correlationData: Buffer.from('x') } });
+    }
+    await waitFor('five refusals', () => d.router.counters.refused === bad.length || undefined);
+    assert.deepEqual(d.calls, [], 'no refused request was run');
+    await new Promise((r) => setTimeout(r, 200));
+    const landed = all.got.filter((m) => bad.includes(m.topic));
+    assert.deepEqual(landed.map((m) => m.topic), [], 'nothing was published where the requester pointed');
+    const answers = all.got.filter((m) => m.topic === 'bcastd/v1/cx-dev/cmd/register/response').map((m) => json(m.payload)['error'] as { code: string });
+    assert.equal(answers.length, bad.length);
+    assert.ok(answers.every((e) => e.code === 'response_topic_refused'));
+    const warned = d.log.lines().filter((l) => l['msg'] === 'MQTT command refused: response topic not allowed');
+    assert.equal(warned.length, bad.length);
+    assert.match(String(warned[0]!['reason']), /state topics/);
+    assert.match(String(warned[2]!['reason']), /player/);
+  } finally {
+    await all.close();
     await d.pub.close();
   }
 });
@@ -106,9 +132,9 @@ test('malformed JSON, non-object and unknown commands get typed error responses,
 
 test('a slow handler is answered with a timeout; its late rejection is absorbed', async () => {
   const d = await daemon('ct-dev', 5, 100);
-  const req = await observer(suite.broker.url, 'replies/ct/#', 5);
+  const req = await observer(suite.broker.url, 'bcastd/v1/ct-dev/cmd/pull/response/#', 5);
   try {
-    await req.client.publishAsync('bcastd/v1/ct-dev/cmd/pull', JSON.stringify({ keyGroup: 3 }), { qos: 1, properties: { responseTopic: 'replies/ct', correlationData: Buffer.from('c1') } });
+    await req.client.publishAsync('bcastd/v1/ct-dev/cmd/pull', JSON.stringify({ keyGroup: 3 }), { qos: 1, properties: { responseTopic: 'bcastd/v1/ct-dev/cmd/pull/response/ct', correlationData: Buffer.from('c1') } });
     const r = await waitFor('timeout response', () => req.got[0]);
     assert.equal((json(r.payload)['error'] as { code: string }).code, 'timeout');
     await new Promise((res) => setTimeout(res, 400)); // the handler rejects after its timeout
@@ -125,9 +151,9 @@ test('commands keep working after a broker restart (subscription renewed)', asyn
   try {
     await suite.broker.restart();
     await waitFor('reconnected', () => d.pub.counters.reconnects === 1 || undefined, 10_000);
-    const req = await observer(suite.broker.url, 'replies/cr/#', 5);
+    const req = await observer(suite.broker.url, 'bcastd/v1/cr-dev/cmd/bootstrap/response/#', 5);
     // The renewed SUBSCRIBE and this request travel on different connections: ask until answered.
-    const ask = () => void req.client.publishAsync('bcastd/v1/cr-dev/cmd/bootstrap', '', { qos: 1, properties: { responseTopic: 'replies/cr', correlationData: Buffer.from('x') } }).catch(() => undefined);
+    const ask = () => void req.client.publishAsync('bcastd/v1/cr-dev/cmd/bootstrap', '', { qos: 1, properties: { responseTopic: 'bcastd/v1/cr-dev/cmd/bootstrap/response/cr', correlationData: Buffer.from('x') } }).catch(() => undefined);
     ask();
     const again = setInterval(ask, 250);
     const r = await waitFor('response', () => req.got[0]).finally(() => clearInterval(again));

@@ -165,7 +165,7 @@ test('secrets planted in a payload never reach the wire', async () => {
     const warns = lines().filter((l) => l['msg'] === 'secret fields removed before publishing');
     assert.equal(warns.length, 2);
     assert.ok(!JSON.stringify(warns).includes(planted.ck), 'the log names paths, never values');
-    assert.throws(() => pub.publishPlayer({ tek: 'ab'.repeat(16) }), (e: unknown) => e instanceof MqttError && e.code === 'not_enabled');
+    assert.throws(() => pub.publishPlayer('bcastd/v1/sec-dev/player/tek', {}, { tek: Buffer.alloc(16, 0xab) }), (e: unknown) => e instanceof MqttError && e.code === 'not_enabled');
   } finally {
     await obs.close();
     await pub.close();
@@ -179,12 +179,21 @@ test('the opt-in player exchange is the one place a TEK passes', async () => {
   await pub.waitConnected(5000);
   const obs = await observer(suite.broker.url, 'bcastd/v1/px-dev/#');
   try {
-    pub.publishPlayer({ mskId: '00000102', mtkId: 7, tek: 'ab'.repeat(16), msk: 'cd'.repeat(16) });
+    const salt = Buffer.from('0011223344556677889900aabbcc', 'hex');
+    assert.equal(pub.publishPlayer('bcastd/v1/px-dev/player/tek', { mskId: '00000102', mtkId: 7, msk: 'cd'.repeat(16), tek: 'smuggled' }, { tek: Buffer.alloc(16, 0xab), salt }), true);
+    assert.equal(pub.publishPlayer('bcastd/v1/px-dev/player/tek/p1', { mtkId: 8 }, { tek: Buffer.alloc(16, 0x01), salt: null }, { correlationData: Buffer.from('c') }), true);
+    // Nowhere but below player/tek: not on the state topics, nor on the player's request topic.
+    for (const bad of ['bcastd/v1/px-dev/status', 'bcastd/v1/px-dev/player/stkm', 'bcastd/v1/px-dev/player/tekx']) {
+      assert.throws(() => pub.publishPlayer(bad, {}, { tek: Buffer.alloc(16) }), (e: unknown) => e instanceof MqttError && e.code === 'topic_invalid', bad);
+    }
     pub.publishEvent({ tek: 'ef'.repeat(16) });
-    await waitFor('two', () => obs.got.length >= 2 || undefined);
+    await waitFor('three', () => obs.got.length >= 3 || undefined);
     const tek = obs.got.find((m) => m.topic.endsWith('/player/tek'))!;
-    assert.equal(json(tek.payload)['tek'], 'ab'.repeat(16));
-    assert.equal(json(tek.payload)['msk'], undefined);
+    assert.deepEqual({ ...json(tek.payload), ts: 'x' }, { mskId: '00000102', mtkId: 7, ts: 'x', tek: 'ab'.repeat(16), salt: salt.toString('hex') }, 'the key fields come from the Buffers; msk and a smuggled tek string are stripped');
+    const own = obs.got.find((m) => m.topic.endsWith('/player/tek/p1'))!;
+    assert.equal(json(own.payload)['tek'], '01'.repeat(16));
+    assert.equal(json(own.payload)['salt'], null);
+    assert.deepEqual(own.packet.properties?.correlationData, Buffer.from('c'));
     const ev = obs.got.find((m) => m.topic.endsWith('/events'))!;
     assert.equal(json(ev.payload)['tek'], undefined);
   } finally {

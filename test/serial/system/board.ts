@@ -26,8 +26,12 @@ export interface TestBoard {
 /** Writes `<dir>/board.yaml` and returns its path and content. */
 export function writeTestBoard(dir: string, o: { mqttUrl: string; stateDir: string; overrides?: Overrides }): TestBoard {
   const shipped = parse(readFileSync(join(repoRoot, 'board-configs', 'sim.yaml'), 'utf8')) as Record<string, unknown>;
+  // A login, as bcastd refuses the player exchange without one (the rig's mosquitto takes any login: its ACL is
+  // not under test here, see test/integration/mqtt/roles.test.ts).
+  const passwordFile = join(dir, 'mqtt-password');
+  writeFileSync(passwordFile, 'system-rig\n', { mode: 0o600 });
   const config = merge(shipped, {
-    mqtt: { url: o.mqttUrl, protocolVersion: 5, healthIntervalMs: 1000 },
+    mqtt: { url: o.mqttUrl, protocolVersion: 5, healthIntervalMs: 1000, username: 'bcastd', passwordFile },
     stateDir: o.stateDir,
     log: { pretty: false },
   });

@@ -15,6 +15,7 @@ import { UsageError, type CliIo } from '../../../src/cli/io.js';
 import { locateDaemon } from '../../../src/cli/daemon/locate.js';
 import { EventLog } from '../../../src/daemon/event-log.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../../src/mqtt/embedded-broker.js';
+import { createBrokerAccounts } from '../../../src/mqtt/broker-accounts.js';
 import { at, purchaseFlowEvents, purchaseFlowFile, PURCHASE_ARROWS, PURCHASE_PARTICIPANTS } from './fixture.js';
 
 interface Run {
@@ -135,14 +136,19 @@ test('bad input: one line on stderr and exit 2 (usage) or 1 (could not write)', 
 });
 
 test('from a daemon over MQTT: asks for the events since --since, draws them, reports what its buffer lost', async (t) => {
-  const broker: EmbeddedBroker = await startEmbeddedBroker(0);
+  const device = 'trace-test-1';
+  // The broker roles as the daemon's local broker has them: the daemon as `bcastd`, bcastctl as `tester`.
+  const accounts = await createBrokerAccounts();
+  const broker: EmbeddedBroker = await startEmbeddedBroker(0, { logins: accounts.logins, topicPrefix: 'bcastd/v1', deviceId: device });
   let daemon: MqttClient | undefined;
   // The broker closes only once its clients have gone.
   t.after(async () => {
     await daemon?.endAsync();
     await broker.close();
+    await accounts.remove();
   });
-  const device = 'trace-test-1';
+  const testerPassword = join(accounts.dir, 'tester-password');
+  await writeFile(testerPassword, accounts.logins.tester.password, { mode: 0o600 });
   const where = await locateDaemon({ board: 'sim', broker: broker.url, device });
   const cmdTopic = `${where.topicPrefix}/${device}/cmd/events`;
   // The daemon side: its EventLog (small, so it overflows) answering `events` as bcastd does for 3.1.1 clients.
@@ -150,7 +156,7 @@ test('from a daemon over MQTT: asks for the events since --since, draws them, re
   for (const e of purchaseFlowEvents()) log.add(e as { type: string; ts: string });
   let refuse = false;
   const asked: Array<Record<string, unknown>> = [];
-  daemon = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0 });
+  daemon = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0, ...accounts.logins.bcastd });
   await daemon.subscribeAsync(cmdTopic, { qos: 1 });
   daemon.on('message', (topic, payload) => {
     if (topic !== cmdTopic) return;
@@ -162,7 +168,7 @@ test('from a daemon over MQTT: asks for the events since --since, draws them, re
     void daemon.publishAsync(`${cmdTopic}/response`, JSON.stringify(answer), { qos: 1 });
   });
 
-  const loc = ['--broker', broker.url, '--device', device];
+  const loc = ['--broker', broker.url, '--device', device, '--username', 'tester', '--password-file', testerPassword];
   const recent = await trace([...loc, '--since', '1s', '--json']);
   assert.equal(recent.code, 0, recent.err.join('\n'));
   assert.deepEqual(asked.at(-1), { sinceMs: NOW - 1000 });

@@ -22,6 +22,7 @@ test('documented defaults are applied to a minimal real board', () => {
     bindToPdpAddress: true,
     ltkmPort: 4359,
     ltkmBind: 'pdp',
+    ltkmSources: [],
     httpTimeoutMs: 30000,
     retry: { baseMs: 2000, maxMs: 300000, maxAttempts: 0 },
   });

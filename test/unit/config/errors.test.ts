@@ -195,9 +195,21 @@ const cases: Case[] = [
   },
   {
     name: 'rule: TEKs never to a remote broker unless allowed',
-    text: `${REAL}${NET}mqtt:\n  url: mqtts://broker.fleet.example:8883\nterminal:\n  playerExchange:\n    enabled: true\n`,
-    message: `${SRC}:12:14: /terminal/playerExchange/enabled would send TEKs to the non-loopback broker broker.fleet.example:8883; set allowRemoteBroker: true to allow it`,
-    path: '/terminal/playerExchange/enabled', line: 12, col: 14, expected: 'false, or allowRemoteBroker: true',
+    text: `${REAL}${NET}mqtt:\n  url: mqtts://broker.fleet.example:8883\n  username: bcastd\n  passwordFile: /run/pw\nterminal:\n  playerExchange:\n    enabled: true\n`,
+    message: `${SRC}:14:14: /terminal/playerExchange/enabled would send TEKs to the non-loopback broker broker.fleet.example:8883; set allowRemoteBroker: true to allow it`,
+    path: '/terminal/playerExchange/enabled', line: 14, col: 14, expected: 'false, or allowRemoteBroker: true',
+  },
+  {
+    name: 'rule: TEKs only through a broker that authenticates clients',
+    text: `${REAL}${NET}mqtt:\n  url: mqtt://127.0.0.1:1883\nterminal:\n  playerExchange:\n    enabled: true\n`,
+    message: `${SRC}:12:14: /terminal/playerExchange/enabled would hand TEKs to whoever subscribes on a broker that takes anonymous clients; give bcastd a broker account (roles: packaging/mosquitto/)`,
+    path: '/terminal/playerExchange/enabled', line: 12, col: 14, expected: 'false, or a broker login (mqtt.username + mqtt.passwordFile, or mqtt.tls.cert)',
+  },
+  {
+    name: 'rule: no login inside mqtt.url',
+    text: `${REAL}${NET}mqtt:\n  url: mqtt://bcastd:secret@127.0.0.1:1883\n`,
+    message: `${SRC}:9:8: /mqtt/url must be an mqtt://, mqtts://, ws://, wss:// or mqtt+unix:// URL without user:password@ (got "mqtt://bcastd:secret@127.0.0.1:1883")`,
+    path: '/mqtt/url', line: 9, col: 8, expected: 'an mqtt://, mqtts://, ws://, wss:// or mqtt+unix:// URL without user:password@',
   },
   {
     name: 'rule: no deviceId derivable',

@@ -74,7 +74,7 @@ test('sim.yaml: simulated modem, virtual USIM, loopback BSF/BSM and LTKM, embedd
 test('rpi4-quectel-ec25.yaml: by-id AT port, GPIO reset line, PC/SC reader, credentials from systemd', () => {
   const c = loadBoardConfig('rpi4-quectel-ec25', { boardDir: BOARD_DIR, env: { CREDENTIALS_DIRECTORY: '/run/credentials/bcastd.service' } });
   assert.match(c.modem.port ?? '', /^\/dev\/serial\/by-id\/usb-Quectel.*-if02/);
-  assert.equal(c.modem.gpio?.chip, '/dev/gpiochip0');
+  assert.equal(c.modem.gpio?.chip, '/dev/bcastd-gpiochip');
   assert.equal(typeof c.modem.gpio?.resetLine, 'number');
   assert.equal(c.card.transport, 'pcsc');
   assert.equal(c.mqtt.passwordFile, '/run/credentials/bcastd.service/mqtt-password');
