@@ -136,9 +136,15 @@ function typeWord(t: string): string {
   return words[t] ?? t;
 }
 
-/** A value as it reads in "(got …)": short, never multi-line. */
+/** A login inside a URL (scheme://user:password@host): never echoed back in an error. */
+const URL_LOGIN = /^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i;
+
+/** A value as it reads in "(got …)": short, never multi-line, no password. */
 export function show(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v);
+  if (typeof v === 'string') {
+    const s = v.replace(URL_LOGIN, '$1***@');
+    return JSON.stringify(s.length > 40 ? `${s.slice(0, 37)}...` : s);
+  }
   if (Array.isArray(v)) return 'a list';
   if (v !== null && typeof v === 'object') return 'a mapping';
   return String(v);

@@ -208,7 +208,7 @@ const cases: Case[] = [
   {
     name: 'rule: no login inside mqtt.url',
     text: `${REAL}${NET}mqtt:\n  url: mqtt://bcastd:secret@127.0.0.1:1883\n`,
-    message: `${SRC}:9:8: /mqtt/url must be an mqtt://, mqtts://, ws://, wss:// or mqtt+unix:// URL without user:password@ (got "mqtt://bcastd:secret@127.0.0.1:1883")`,
+    message: `${SRC}:9:8: /mqtt/url must be an mqtt://, mqtts://, ws://, wss:// or mqtt+unix:// URL without user:password@ (got "mqtt://***@127.0.0.1:1883")`, // the password is never echoed
     path: '/mqtt/url', line: 9, col: 8, expected: 'an mqtt://, mqtts://, ws://, wss:// or mqtt+unix:// URL without user:password@',
   },
   {

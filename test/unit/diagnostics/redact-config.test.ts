@@ -30,7 +30,7 @@ test('credentials in URLs, secret-named fields at any depth, keys and identities
     'card: { pinFile: /run/credentials/bcastd/pin }',
     'network: { bsmFqdn: bsm.example.org, bsmUrl: "https://naf:s3cr3t@bsm.example.org/bsm" }',
     'mqtt:',
-    '  url: mqtts://bcastd:Sup3rS3cret@broker.example.net:8883',
+    '  url: mqtts://broker.example.net:8883',
     '  username: field-tester-7',
     '  passwordFile: /etc/bcastd/mqtt-password',
     '  tls: { ca: /etc/ssl/ca.pem, cert: /etc/ssl/me.pem, key: /etc/ssl/me.key }',
@@ -42,6 +42,7 @@ test('credentials in URLs, secret-named fields at any depth, keys and identities
   // What a hand-edited or future config could carry (the schema refuses these today; the redactor must not rely on it).
   config['sim']!['subscriber'] = { imsi: '001010123456789', k: KEY, opc: KEY, ki: KEY, sqn: '000000000021', amf: '8000', nested: [{ pin: '1234', PIN2: '4321', apiKey: 'abc', token: 'xyz' }] };
   config['mqtt']!['password'] = 'plain';
+  config['mqtt']!['url'] = 'mqtts://bcastd:Sup3rS3cret@broker.example.net:8883';
   config['network']!['note'] = `K is ${KEY} for 001010123456789`;
   const r = redactConfig(config) as Record<string, Record<string, unknown>>;
 
