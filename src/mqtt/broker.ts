@@ -10,7 +10,6 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
-import { startEmbeddedBroker } from './embedded-broker.js';
 import { BrokerUnavailableError } from './errors.js';
 
 export interface LocalBrokerOptions {
@@ -58,6 +57,16 @@ export function findMosquitto(candidates = DEFAULT_CANDIDATES, pathEnv = process
   return [...candidates, ...onPath].find(executable);
 }
 
+/** The embedded broker's module; aedes is an optional dependency (a board's tarball leaves it out), loaded only here. */
+async function loadEmbeddedBroker(): Promise<typeof import('./embedded-broker.js')> {
+  try {
+    return await import('./embedded-broker.js');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    throw new BrokerUnavailableError('no MQTT broker: mosquitto is not installed and neither is the optional aedes. Install mosquitto (apt-get install mosquitto) or set mqtt.url in the board config');
+  }
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -83,7 +92,7 @@ export async function startLocalBroker(opts: LocalBrokerOptions = {}): Promise<L
   if (bin === undefined && opts.fallback !== false) {
     const port = opts.port !== undefined && opts.port !== 0 ? opts.port : await freePort();
     if (await accepts(port)) throw new BrokerUnavailableError(`cannot start the embedded broker: 127.0.0.1:${port} is already in use`);
-    const embedded = await startEmbeddedBroker(port, opts.logger);
+    const embedded = await (await loadEmbeddedBroker()).startEmbeddedBroker(port, opts.logger);
     return { url: embedded.url, port: embedded.port, pid: process.pid, bin: 'aedes (embedded)', protocolVersion: 4, close: embedded.close };
   }
   if (bin === undefined) {
