@@ -13,7 +13,7 @@ export function buildAddon({ dir, name, target, nodeDir }) {
   const env = { ...process.env, CC: target.cc, CXX: target.cxx, LINK: target.cxx };
   // npm's own settings for a host build must not leak into a cross build.
   for (const k of Object.keys(env)) if (/^npm_config_(arch|target|nodedir|target_arch)$/i.test(k)) delete env[k];
-  const args = [nodeGyp, 'rebuild', `--arch=${target.gypArch}`, `--nodedir=${nodeDir}`, `--jobs=${process.env.BCASTD_BUILD_JOBS ?? '2'}`];
+  const args = [nodeGyp, 'rebuild', '--loglevel=warn', `--arch=${target.gypArch}`, `--nodedir=${nodeDir}`, `--jobs=${process.env.BCASTD_BUILD_JOBS ?? '2'}`];
   const r = spawnSync(process.execPath, args, { cwd: dir, env, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error(`node-gyp rebuild of ${name} for ${target.arch} failed (exit ${r.status})`);
   const out = join(dir, 'build', 'Release', `${name}.node`);
