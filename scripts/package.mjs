@@ -48,7 +48,7 @@ if (sbom.status !== 0) throw new Error('npm sbom failed');
 writeFileSync(join(stage, 'sbom.cdx.json'), sbom.stdout);
 // Which Node the ABI-specific addon (pcsclite, NAN) was built for: the board must run that major.
 const abi = /#define NODE_MODULE_VERSION (\d+)/.exec(readFileSync(join(node.dir, 'include', 'node', 'node_version.h'), 'utf8'))?.[1];
-writeFileSync(join(stage, 'build-info.json'), `${JSON.stringify({ name: 'bcastd', version, arch: t.arch, node: node.version, nodeModuleVersion: Number(abi) }, null, 2)}\n`);
+writeFileSync(join(stage, 'build-info.json'), `${JSON.stringify({ name: 'bcastd', version, arch: t.arch, nodePackage: t.node.pkg, node: node.version, nodeModuleVersion: Number(abi) }, null, 2)}\n`);
 
 mkdirSync(join(root, 'build', 'package'), { recursive: true });
 run('tar', ['--owner=0', '--group=0', '--numeric-owner', '--sort=name', '-czf', tarball, '-C', work, 'bcastd']);
