@@ -4,7 +4,6 @@
 // every problem as file:line:col on stderr and exit 2, or exit 0.
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadBoardConfig } from '../daemon/config/index.js';
-import { startDaemon } from '../daemon/daemon.js';
 import { createDaemonLogger } from '../daemon/diagnostics/index.js';
 import { LOG_LEVELS } from '../daemon/config/schema.js';
 import { packageVersion } from '../daemon/version.js';
@@ -49,6 +48,8 @@ process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejec
 
 let daemon;
 try {
+  // Loaded only to run: --version and --check-config touch no native addon and no adapter.
+  const { startDaemon } = await import('../daemon/daemon.js');
   daemon = await startDaemon(config, logger, { pretty, ring });
 } catch (e) {
   logger.fatal({ err: (e as Error).message }, 'bcastd could not start');
