@@ -6,13 +6,15 @@ import { registerWatch } from './watch/command.js';
 import { registerTrace } from './trace/command.js';
 import { registerBundle, registerLogLevel } from './bundle/index.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
+import { packageVersion } from '../daemon/version.js';
 
 export function buildBcastctl(io: CliIo): Command {
   const program = new Command('bcastctl')
     .description('bcastd field tool: decode captures, inspect and drive the daemon and the simulator')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    .version(packageVersion() ?? 'unknown', '-V, --version');
   registerDecode(program, io);
   registerDaemonCommands(program, io);
   registerWatch(program, io);

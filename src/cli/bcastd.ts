@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // bcastd --board <name|path>: runs the daemon until SIGTERM/SIGINT. The first signal de-registers, releases the
-// PDP context and exits 0; a second one exits at once.
+// PDP context and exits 0; a second one exits at once. `--check-config` only loads and checks the board config:
+// every problem as file:line:col on stderr and exit 2, or exit 0.
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadBoardConfig } from '../daemon/config/index.js';
-import { startDaemon } from '../daemon/daemon.js';
 import { createDaemonLogger } from '../daemon/diagnostics/index.js';
 import { LOG_LEVELS } from '../daemon/config/schema.js';
+import { packageVersion } from '../daemon/version.js';
 
 const program = new Command('bcastd')
   .description('OMA BCAST Smartcard Profile key management daemon')
   .option('--board <name|path>', 'board config: a name under board-configs/ or a YAML path', 'sim')
   .addOption(new Option('--log-level <level>', 'overrides log.level of the board config').choices([...LOG_LEVELS]))
   .addOption(new Option('--log-format <format>', 'json lines or human-readable (default: pretty on a terminal)').choices(['json', 'pretty']))
+  .option('--check-config', 'check the board config and exit: 0 when valid, 2 with every problem as file:line:col')
+  .version(packageVersion() ?? 'unknown', '-V, --version')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -20,17 +23,22 @@ try {
 } catch (e) {
   process.exit(e instanceof CommanderError && e.exitCode === 0 ? 0 : 2);
 }
-const opts = program.opts<{ board: string; logLevel?: (typeof LOG_LEVELS)[number]; logFormat?: 'json' | 'pretty' }>();
+const opts = program.opts<{ board: string; logLevel?: (typeof LOG_LEVELS)[number]; logFormat?: 'json' | 'pretty'; checkConfig?: boolean }>();
 
 let config;
 try {
   config = loadBoardConfig(opts.board);
 } catch (e) {
   if (e instanceof ConfigError) {
-    process.stderr.write(`bcastd: ${e.message}\n`);
+    // A check lists every problem (an editor jumps to each); a start names the first and how many more.
+    process.stderr.write(opts.checkConfig ? e.lines().map((l) => `${l}\n`).join('') : `bcastd: ${e.message}\n`);
     process.exit(2);
   }
   throw e;
+}
+if (opts.checkConfig) {
+  process.stdout.write(`${opts.board}: ok (board ${config.board.name})\n`);
+  process.exit(0);
 }
 if (opts.logLevel) config.log.level = opts.logLevel;
 const pretty = opts.logFormat ? opts.logFormat === 'pretty' : config.log.pretty || process.stdout.isTTY === true;
@@ -40,6 +48,8 @@ process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejec
 
 let daemon;
 try {
+  // Loaded only to run: --version and --check-config touch no native addon and no adapter.
+  const { startDaemon } = await import('../daemon/daemon.js');
   daemon = await startDaemon(config, logger, { pretty, ring });
 } catch (e) {
   logger.fatal({ err: (e as Error).message }, 'bcastd could not start');

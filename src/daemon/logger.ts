@@ -3,7 +3,7 @@
 // line is that adapters never put them in log objects at all (key material travels as crypto `Secret`s, whose
 // serialisation is "[secret]").
 import pino, { type Logger, type LevelWithSilent } from 'pino';
-import pretty from 'pino-pretty';
+import { PRETTY_MISSING, prettyStream } from './pretty-stream.js';
 
 export type { Logger };
 
@@ -26,12 +26,11 @@ export interface LoggerOptions {
 }
 
 export function createLogger(opts: LoggerOptions): Logger {
-  const destination = opts.pretty
-    ? pretty({ colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: opts.destination ?? 1, sync: true })
-    : (opts.destination ?? pino.destination({ sync: false }));
+  const pretty = opts.pretty ? prettyStream(opts.destination ?? 1) : null;
+  const destination = pretty ?? opts.destination ?? pino.destination({ sync: false });
   // The root logger must let the most verbose component level through; pino filters per child.
   const rootLevel = mostVerbose([opts.level, ...Object.values(opts.components ?? {})]);
-  return pino(
+  const logger = pino(
     {
       level: rootLevel,
       base: { pid: process.pid },
@@ -41,6 +40,8 @@ export function createLogger(opts: LoggerOptions): Logger {
     },
     destination,
   );
+  if (opts.pretty && pretty === null) logger.warn(PRETTY_MISSING);
+  return logger;
 }
 
 const rank = (l: LevelWithSilent): number => (l === 'silent' ? Infinity : pino.levels.values[l] ?? Infinity);

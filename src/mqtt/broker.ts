@@ -11,7 +11,6 @@ import { connect, createServer } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { BrokerLogin } from './broker-accounts.js';
-import { startEmbeddedBroker } from './embedded-broker.js';
 import { BrokerUnavailableError } from './errors.js';
 import { writeMosquittoAuth } from './mosquitto-auth.js';
 import { mosquittoAcl, type Role } from './roles.js';
@@ -69,6 +68,16 @@ export function findMosquitto(candidates = DEFAULT_CANDIDATES, pathEnv = process
   return [...candidates, ...onPath].find(executable);
 }
 
+/** The embedded broker's module; aedes is an optional dependency (a board's tarball leaves it out), loaded only here. */
+async function loadEmbeddedBroker(): Promise<typeof import('./embedded-broker.js')> {
+  try {
+    return await import('./embedded-broker.js');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    throw new BrokerUnavailableError('no MQTT broker: mosquitto is not installed and neither is the optional aedes. Install mosquitto (apt-get install mosquitto) or set mqtt.url in the board config');
+  }
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -94,7 +103,7 @@ export async function startLocalBroker(opts: LocalBrokerOptions): Promise<LocalB
   if (bin === undefined && opts.fallback !== false) {
     const port = opts.port !== undefined && opts.port !== 0 ? opts.port : await freePort();
     if (await accepts(port)) throw new BrokerUnavailableError(`cannot start the embedded broker: 127.0.0.1:${port} is already in use`);
-    const embedded = await startEmbeddedBroker(port, opts.roles, opts.logger);
+    const embedded = await (await loadEmbeddedBroker()).startEmbeddedBroker(port, opts.roles, opts.logger);
     return { url: embedded.url, port: embedded.port, pid: process.pid, bin: 'aedes (embedded)', protocolVersion: 4, close: embedded.close };
   }
   if (bin === undefined) {

@@ -93,7 +93,10 @@ interface TlsRow {
 const caHint = (ctx: ConnectContext) => (ctx.caConfigured ? 'check mqtt.tls.ca' : 'set mqtt.tls.ca to the CA that signed the broker certificate; only the system CAs are trusted now');
 const certHint = 'check mqtt.tls.cert/key and the broker\'s cafile';
 
-/** TLS failures, first match wins. Alerts are what the broker told us about OUR certificate. */
+/**
+ * TLS failures, first match wins. Alerts are what the broker told us about OUR certificate. OpenSSL 3.5 (Node 24)
+ * spells the alerts "ssl/tls alert …" (ERR_SSL_SSL/TLS_ALERT_…) where 3.0 (Node 20/22) says "sslv3 alert …".
+ */
 const TLS_TABLE: readonly TlsRow[] = [
   {
     kind: 'broker_untrusted',
@@ -133,20 +136,20 @@ const TLS_TABLE: readonly TlsRow[] = [
   },
   {
     kind: 'client_cert_refused',
-    codes: ['ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED'],
-    reasons: ['sslv3 alert certificate expired'],
+    codes: ['ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED', 'ERR_SSL_SSL/TLS_ALERT_CERTIFICATE_EXPIRED'],
+    reasons: ['sslv3 alert certificate expired', 'ssl/tls alert certificate expired'],
     text: () => 'broker refused our client certificate: expired (renew mqtt.tls.cert, or check this device\'s clock)',
   },
   {
     kind: 'client_cert_refused',
-    codes: ['ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED'],
-    reasons: ['sslv3 alert certificate revoked'],
+    codes: ['ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED', 'ERR_SSL_SSL/TLS_ALERT_CERTIFICATE_REVOKED'],
+    reasons: ['sslv3 alert certificate revoked', 'ssl/tls alert certificate revoked'],
     text: () => `broker refused our client certificate: revoked (${certHint})`,
   },
   {
     kind: 'client_cert_refused',
-    codes: ['ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE', 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN', 'ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE', 'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED', 'ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR'],
-    reasons: ['sslv3 alert bad certificate', 'sslv3 alert certificate unknown', 'sslv3 alert unsupported certificate', 'tlsv1 alert access denied', 'tlsv1 alert decrypt error'],
+    codes: ['ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE', 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN', 'ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE', 'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED', 'ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR', 'ERR_SSL_SSL/TLS_ALERT_BAD_CERTIFICATE', 'ERR_SSL_SSL/TLS_ALERT_CERTIFICATE_UNKNOWN', 'ERR_SSL_SSL/TLS_ALERT_UNSUPPORTED_CERTIFICATE'],
+    reasons: ['sslv3 alert bad certificate', 'sslv3 alert certificate unknown', 'sslv3 alert unsupported certificate', 'tlsv1 alert access denied', 'tlsv1 alert decrypt error', 'ssl/tls alert bad certificate', 'ssl/tls alert certificate unknown', 'ssl/tls alert unsupported certificate'],
     text: () => `broker refused our client certificate (certificate unknown / expired / revoked — ${certHint})`,
   },
   {
@@ -157,8 +160,8 @@ const TLS_TABLE: readonly TlsRow[] = [
   },
   {
     kind: 'tls_failed',
-    codes: ['ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION', 'ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_UNSUPPORTED_PROTOCOL', 'ERR_SSL_NO_SHARED_CIPHER'],
-    reasons: ['sslv3 alert handshake failure', 'tlsv1 alert protocol version'],
+    codes: ['ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION', 'ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_UNSUPPORTED_PROTOCOL', 'ERR_SSL_NO_SHARED_CIPHER', 'ERR_SSL_SSL/TLS_ALERT_HANDSHAKE_FAILURE'],
+    reasons: ['sslv3 alert handshake failure', 'tlsv1 alert protocol version', 'ssl/tls alert handshake failure'],
     text: (ctx) => `TLS handshake failed: the broker refused the handshake (no common TLS version/cipher, or it requires a client certificate${ctx.certConfigured ? '' : ': set mqtt.tls.cert/key'})`,
   },
 ];

@@ -4,8 +4,8 @@
  * The ring always gets JSON lines, also in pretty mode, so a support bundle reads the same on every board.
  */
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
 import { createLogger, type LoggerOptions } from '../logger.js';
+import { PRETTY_MISSING, prettyStream } from '../pretty-stream.js';
 import { LogRing, type LogRingOptions } from './log-ring.js';
 
 export interface DaemonLoggerOptions extends LoggerOptions {
@@ -21,9 +21,8 @@ export interface DaemonLogger {
 export function createDaemonLogger(opts: DaemonLoggerOptions): DaemonLogger {
   const ring = opts.ring instanceof LogRing ? opts.ring : new LogRing(opts.ring);
   // The same pretty settings as createLogger's (which cannot be reused here: it would prettify the ring's lines too).
-  const primary = opts.pretty
-    ? pretty({ colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: opts.destination ?? 1, sync: true })
-    : (opts.destination ?? pino.destination({ sync: false }));
+  const pretty = opts.pretty ? prettyStream(opts.destination ?? 1) : null;
+  const primary = pretty ?? opts.destination ?? pino.destination({ sync: false });
   // multistream filters per stream (default 'info'): both take everything, the loggers' own levels decide.
   const tee = pino.multistream([
     { level: 'trace', stream: primary },
@@ -34,5 +33,7 @@ export function createDaemonLogger(opts: DaemonLoggerOptions): DaemonLogger {
   void _pretty;
   void _dest;
   // createLogger types its destination as a Node stream; pino itself takes any { write } (a multistream is one).
-  return { logger: createLogger({ ...rest, pretty: false, destination: tee as unknown as NodeJS.WritableStream }), ring };
+  const logger = createLogger({ ...rest, pretty: false, destination: tee as unknown as NodeJS.WritableStream });
+  if (opts.pretty && pretty === null) logger.warn(PRETTY_MISSING);
+  return { logger, ring };
 }

@@ -126,6 +126,12 @@ export interface RigOptions {
   waitReady?: boolean;
   /** Extra environment variables for the daemon (e.g. NOTIFY_SOCKET, WATCHDOG_USEC). */
   env?: Record<string, string>;
+  /** The launcher to run (default the repo's bin/bcastd; an unpacked tarball's for the package tests). */
+  launcher?: string;
+  /** The node the launcher execs (BCASTD_NODE; default this test's node; a qemu wrapper for ARM). */
+  node?: string;
+  /** How long the start may take, to runtime.json and then to `ready` each (default 30 s and 40 s). */
+  startTimeoutMs?: number;
 }
 
 export class SystemRig {
@@ -144,6 +150,9 @@ export class SystemRig {
   #base = 'bcastd/v1/sim/';
   #runtime: RuntimeInfo | null = null;
   #extraEnv: Record<string, string> = {};
+  #launcher = bcastdBin;
+  #node = process.execPath;
+  #startTimeoutMs: number | undefined;
 
   private constructor(dir: string, broker: Mosquitto, observer: MqttClient, boardFile: string) {
     this.dir = dir;
@@ -178,6 +187,9 @@ export class SystemRig {
       const board = writeTestBoard(dir, { mqttUrl: broker.url, stateDir: join(dir, 'state'), ...(o.overrides ? { overrides: o.overrides } : {}) });
       const rig = new SystemRig(dir, broker, observer, board.file);
       rig.#extraEnv = o.env ?? {};
+      rig.#launcher = o.launcher ?? bcastdBin;
+      rig.#node = o.node ?? process.execPath;
+      rig.#startTimeoutMs = o.startTimeoutMs;
       t.after(() => rig.close());
       await rig.startDaemon({ waitReady: o.waitReady ?? true });
       return rig;
@@ -211,8 +223,9 @@ export class SystemRig {
     delete env['NODE_TEST_CONTEXT'];
     delete env['BCASTD_STATE_DIR'];
     const startedAt = Date.now();
-    // The launcher exec()s node (same PID), with this test's node (or BCASTD_NODE: a bench's shim) and the shipped V8 settings.
-    const child = spawn(bcastdBin, ['--board', this.boardFile, '--log-format', 'json'], { cwd: repoRoot, env: { ...env, BCASTD_NODE: env['BCASTD_NODE'] ?? process.execPath }, stdio: ['ignore', fd, fd] });
+    // The launcher exec()s node (same PID), with this rig's node (or BCASTD_NODE from the environment: a bench's
+    // shim) and the shipped V8 settings.
+    const child = spawn(this.#launcher, ['--board', this.boardFile, '--log-format', 'json'], { cwd: repoRoot, env: { ...env, BCASTD_NODE: env['BCASTD_NODE'] ?? this.#node }, stdio: ['ignore', fd, fd] });
     closeSync(fd);
     const run: DaemonRun = {
       child,
@@ -224,15 +237,16 @@ export class SystemRig {
     void run.exit.then((e) => (run.exited = e));
     this.#runs.push(run);
     this.#watchChildren(run.pid);
-    const deadline = Date.now() + 30_000;
+    const toRuntime = this.#startTimeoutMs ?? 30_000;
+    const deadline = Date.now() + toRuntime;
     while (!existsSync(runtimeFile)) {
       if (run.exited) throw new Error(`bcastd exited (${JSON.stringify(run.exited)}) before writing runtime.json:\n${this.logTail()}`);
-      if (Date.now() > deadline) throw new Error(`bcastd wrote no runtime.json within 30 s:\n${this.logTail()}`);
+      if (Date.now() > deadline) throw new Error(`bcastd wrote no runtime.json within ${toRuntime} ms:\n${this.logTail()}`);
       await sleep(50);
     }
     this.#runtime = JSON.parse(readFileSync(runtimeFile, 'utf8')) as RuntimeInfo;
     this.#base = `${this.#runtime.topicPrefix}/${this.#runtime.deviceId}/`;
-    if (o.waitReady ?? true) await this.waitFor('status', (p) => p['state'] === 'ready', 40_000, { since: startedAt });
+    if (o.waitReady ?? true) await this.waitFor('status', (p) => p['state'] === 'ready', this.#startTimeoutMs ?? 40_000, { since: startedAt });
   }
 
   /** Records the daemon's child processes (by PID) while it runs: they must be gone when it is. */

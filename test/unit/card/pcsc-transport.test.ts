@@ -90,6 +90,12 @@ class FakePcsc {
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 10));
+/**
+ * The fake context announces its readers on setImmediate. A 10 ms tick is not enough to wait for that: libuv
+ * measures the timer from the loop's cached time, which after a CPU-heavy test (a virtual USIM) is already
+ * 10 ms old, so the timer can fire first (it did, every time, on Node 24).
+ */
+const readersAnnounced = (fake: FakePcsc) => until(() => fake.readers.length >= fake.contexts.length * fake.names.length);
 async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {
@@ -129,7 +135,7 @@ describe('PC/SC transport: readers, presence, commands', () => {
   it('uses the reader matching the pattern; card in → inserted, card out → removed', async () => {
     const fake = new FakePcsc();
     const t = await PcscTransport.open({ readerPattern: /^Virtual PCD 00 00$/, load: fake.load });
-    await tick();
+    await readersAnnounced(fake);
     fake.reader('Other Reader 00 00').insert();
     await tick();
     assert.equal(t.present, false, 'the other reader is ignored');
@@ -150,7 +156,7 @@ describe('PC/SC transport: readers, presence, commands', () => {
   it('maps transmit failures: removal codes and empty answers → CardRemovedError (and removed), others → CardTransportError', async () => {
     const fake = new FakePcsc();
     const t = await PcscTransport.open({ readerPattern: 'Virtual', load: fake.load });
-    await tick();
+    await readersAnnounced(fake);
     const r = fake.reader('Virtual PCD 00 00');
     r.insert();
     await once(t, 'inserted');
@@ -172,7 +178,7 @@ describe('PC/SC transport: readers, presence, commands', () => {
   it('recreates the context with backoff after it dies (pcscd restart)', async () => {
     const fake = new FakePcsc();
     const t = await PcscTransport.open({ readerPattern: 'Virtual', load: fake.load, backoff: { initialMs: 10, maxMs: 40 } });
-    await tick();
+    await readersAnnounced(fake);
     fake.reader('Virtual PCD 00 00').insert();
     await once(t, 'inserted');
     const warned = once(t, 'warning');
