@@ -184,6 +184,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       bsmFqdn: config.network.bsmFqdn,
       ...(config.network.bsfUrl ? { bsfUrl: config.network.bsfUrl } : {}),
       mode: config.card.gbaMode,
+      version: packageVersion(),
       timeoutMs,
       retry,
       ...(localAddress ? { localAddress } : {}),
@@ -193,6 +194,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     const bsm = new BsmClient({
       ...(config.network.bsmUrl ? { bsmUrl: config.network.bsmUrl } : {}),
       bsmFqdn: config.network.bsmFqdn,
+      version: packageVersion(),
       credentials: credentialsFromGba(gba),
       http,
       timeoutMs,

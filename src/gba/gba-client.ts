@@ -12,6 +12,7 @@ import { backoffDelay, mayRetry, realClock, type RetryClock, type RetryPolicy } 
 import { header, HttpFailure, type HttpResponse, type HttpTransport } from './http.js';
 import { bsfHost, impiFromImsi, maskId, plmnFromImsi } from './identity.js';
 import { bsmNafId, type GbaMode } from './naf-keys.js';
+import { gbaUserAgent } from './user-agent.js';
 
 export type GbaState = 'idle' | 'bootstrapping' | 'resyncing' | 'bootstrapped' | 'expired' | 'failed';
 
@@ -49,6 +50,8 @@ export interface GbaClientOptions {
   timeoutMs: number;
   retry: RetryPolicy;
   localAddress?: () => string | undefined;
+  /** bcastd's version, for the User-Agent (`bcastd/<version> 3gpp-gba`). */
+  version?: string | null;
   /** Re-bootstrap this long before the lifetime ends (default 60 s, at most half the lifetime). */
   refreshMarginMs?: number;
   logger: Logger;
@@ -62,9 +65,6 @@ export interface GbaStats {
   roundTrips: number;
   failures: number;
 }
-
-/** TS 24.109 product tokens [C]; GBA_U's '-uicc' suffix [U] (SPEC §5). */
-const USER_AGENT: Record<GbaMode, string> = { 'gba-me': 'bcastd 3gpp-gba', 'gba-u': 'bcastd 3gpp-gba-uicc' };
 
 export class GbaClient {
   #state: GbaState = 'idle';
@@ -193,7 +193,7 @@ export class GbaClient {
     const url = new URL('/', this.o.bsfUrl ?? `http://${host}`).toString();
     let roundTrips = 0;
     const get = async (authorization: string): Promise<HttpResponse> => {
-      const r = await this.#sendWithRetry(url, { authorization, 'user-agent': USER_AGENT[mode] });
+      const r = await this.#sendWithRetry(url, { authorization, 'user-agent': gbaUserAgent(mode, this.o.version) });
       roundTrips += r.sends;
       return r.res;
     };

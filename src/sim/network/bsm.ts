@@ -22,6 +22,7 @@ import {
 } from '../../codec/index.js';
 import { maskId } from '../../gba/identity.js';
 import { bsmNafId, networkNafKeys, type GbaMode } from '../../gba/naf-keys.js';
+import { GBA_PRODUCT_TOKEN, gbaProductToken } from '../../gba/user-agent.js';
 import { bsmDigestPassword, bsmRealm } from '../../bsm/credentials.js';
 import type { SimBsf } from './bsf.js';
 import type { EventLog } from './event-log.js';
@@ -243,6 +244,13 @@ export class SimBsm {
     if (req.url.pathname !== '/keymanagement' || req.method !== 'POST') return { status: 404 };
     const type = req.url.searchParams.get('requesttype');
     if (!Object.values(BSM_REQUEST_TYPE).includes(type as never)) return { status: 400, body: 'unknown requesttype' };
+    // TS 24.109 Annex B.3 (SPEC §5): like some real NAFs, refuse outright — no challenge — a UE that does not
+    // say it supports GBA.
+    const token = gbaProductToken(req.headers['user-agent']);
+    if (token === null) {
+      this.o.events.push({ type: 'auth-fail', server: 'bsm', why: `no 3gpp-gba product token in User-Agent '${(req.headers['user-agent'] ?? '').slice(0, 60)}'` });
+      return { status: 403, body: 'User-Agent lacks the 3gpp-gba product token (TS 24.109 Annex B.3)' };
+    }
     const value = req.headers.authorization;
     if (!value) return this.#challenge(false);
     let auth;
@@ -291,7 +299,7 @@ export class SimBsm {
       return this.#challenge(true, keys.mode);
     }
     nonce.highestNc = nc;
-    const ctx = { btid: auth.username, imsi: keys.imsi, muk: keys.muk, address: req.remoteAddress };
+    const ctx = { btid: auth.username, imsi: keys.imsi, muk: keys.muk, address: req.remoteAddress, token: GBA_PRODUCT_TOKEN[token] };
     try {
       if (type === BSM_REQUEST_TYPE.register) return this.#register(ctx, parseRegisterRequest(req.body));
       if (type === BSM_REQUEST_TYPE.deregister) return this.#deregister(ctx, parseDeregisterRequest(req.body));
@@ -322,7 +330,7 @@ export class SimBsm {
       registeredAt: this.#now(),
     };
     this.#registrations.set(ctx.imsi, reg);
-    this.o.events.push({ type: 'register', btid: maskId(ctx.btid), address: ctx.address, services: serviceIds, statuses: statuses.map((s) => s.status) });
+    this.o.events.push({ type: 'register', btid: maskId(ctx.btid), address: ctx.address, services: serviceIds, statuses: statuses.map((s) => s.status), userAgentToken: ctx.token });
     this.#log.info({ btid: maskId(ctx.btid), services: serviceIds }, 'registered');
     // After the answer: push the current MSK of every newly registered service.
     setImmediate(() => void this.#pushAll(ctx, [...accepted]));
@@ -338,7 +346,7 @@ export class SimBsm {
       else serviceIds.forEach((id) => reg.services.delete(id));
       if (reg.services.size === 0) this.#registrations.delete(ctx.imsi);
     }
-    this.o.events.push({ type: 'deregister', btid: maskId(ctx.btid), services: serviceIds });
+    this.o.events.push({ type: 'deregister', btid: maskId(ctx.btid), services: serviceIds, userAgentToken: ctx.token });
     return { status: 200, headers: { 'content-type': BSM_MEDIA_TYPE.deregisterResponse }, body: buildRegisterResponse(statuses) };
   }
 
@@ -356,6 +364,7 @@ export class SimBsm {
     this.o.events.push({
       type: 'msk-request',
       btid: maskId(ctx.btid),
+      userAgentToken: ctx.token,
       keys: items.map((i) => ({ keyDomainId: Buffer.from(i.keyDomainId).toString('hex'), keyGroup: (i.mskId[0]! << 8) | i.mskId[1]!, keyNumber: (i.mskId[2]! << 8) | i.mskId[3]!, status: i.status })),
     });
     setImmediate(() => void this.#pushAll(ctx, toPush));
@@ -380,6 +389,8 @@ export class SimBsm {
 
 interface Ctx {
   btid: string;
+  /** The GBA product token the request's User-Agent carried. */
+  token: string;
   imsi: string;
   muk: Secret;
   address: string;

@@ -34,6 +34,26 @@ test('B-TID expiry: BSM challenges → re-bootstrap → the request succeeds', a
   assert.equal(w.net.bsm.registrationOf(IMSI)!.btid, w.gba.session!.btid);
 });
 
+test('a request without the 3gpp-gba product token: 403 with no challenge, recorded in the event log', async (t) => {
+  const w = await startWorld({ gbaU: true });
+  t.after(w.close);
+  const post = (headers: Record<string, string>) =>
+    fetch(`${w.net.urls.bsm}/keymanagement?requesttype=register`, { method: 'POST', headers: { 'content-type': 'application/mbms-register+xml', ...headers }, body: '<mbmsSecurityRegister><serviceID>urn:svc:news</serviceID></mbmsSecurityRegister>' });
+  for (const ua of [undefined, 'curl/8.5.0', 'bcastd/1.0 3gpp-gbax']) {
+    const res = await post(ua === undefined ? {} : { 'user-agent': ua });
+    assert.equal(res.status, 403, `User-Agent ${ua}`);
+    assert.equal(res.headers.get('www-authenticate'), null, 'refused outright, no challenge');
+  }
+  const fails = w.net.events.ofType('auth-fail').filter((e) => e.server === 'bsm');
+  assert.equal(fails.length, 3);
+  assert.match(fails[1]!.why, /no 3gpp-gba product token in User-Agent 'curl\/8\.5\.0'/);
+  // With the token, the same request is challenged (the Digest exchange can start).
+  const ok = await post({ 'user-agent': 'bcastd/1.0 3gpp-gba-uicc' });
+  assert.equal(ok.status, 401);
+  assert.match(ok.headers.get('www-authenticate') ?? '', /^Digest realm="3GPP-bootstrapping/);
+  assert.equal(w.net.events.ofType('register').length, 0);
+});
+
 test('stale nonce: one fresh challenge, then success', async (t) => {
   const w = await startWorld({ gbaU: true });
   t.after(w.close);
