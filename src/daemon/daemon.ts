@@ -302,6 +302,8 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
         publish.event('gba-bootstrap', { phase: s === 'bootstrapped' ? 'done' : 'failed', mode: gba.session?.mode ?? gbaMode(), durationMs, ...(why ? { reason: why } : {}) });
       }
     });
+    // A new B-TID means a new MUK: the BSM must learn it before it pushes again (else the card finds no MUK).
+    gba.onRenewed((why) => t.renewal(why));
     gba.onStateChange((s, why) => publish.state('gba', { state: s, reason: why ?? null, btid: gba.session ? maskId(gba.session.btid) : null, lifetime: gba.session?.lifetime.toISOString() ?? null, mode: gba.session?.mode ?? null }));
     // Commands from MQTT (and bcastctl, which speaks MQTT).
     const commands = new CommandRouter({ publisher: mqtt, logger: log('mqtt') });
