@@ -198,6 +198,25 @@ export class SimBsm {
     return { stkm, tek, salt, mtkId, counter, keyDomainId: svc.keyDomainId.toLowerCase(), mskId };
   }
 
+  /**
+   * The BSM delivers a service's current MSK to a registered terminal unasked (as after a rotation): to its
+   * registered address, under the MUK of the B-TID it REGISTERED with — so a terminal that re-bootstrapped
+   * without registering again gets it under a MUK it no longer holds, or not at all once that B-TID is gone.
+   */
+  async pushToRegistered(terminal: string, serviceId: string): Promise<{ btid: string; keyNumber: number }> {
+    const imsi = this.#imsiOf(terminal);
+    const reg = imsi ? this.#registrations.get(imsi) : undefined;
+    if (!reg) throw new Error('the terminal is not registered');
+    const svc = this.service(serviceId);
+    const msk = this.#msks.get(serviceId);
+    if (!svc || !msk) throw new Error(`unknown service ${serviceId}`);
+    if (!reg.services.has(serviceId)) throw new Error(`the terminal is not registered for ${serviceId}`);
+    const keys = this.#keys(reg.btid);
+    if (!keys) throw new Error(`the registered B-TID ${maskId(reg.btid)} is no longer valid: the terminal has not registered since`);
+    await this.ltkm.pushMsk({ btid: reg.btid, imsi: reg.imsi, muk: keys.muk, address: reg.address, port: reg.port }, Buffer.from(svc.keyDomainId, 'hex'), { keyGroup: svc.keyGroup, keyNumber: msk.keyNumber }, msk.key);
+    return { btid: reg.btid, keyNumber: msk.keyNumber };
+  }
+
   /** Solicited pull to a terminal's latest bootstrap: over UDP to its registered address, or over SMS. */
   async solicitedPull(terminal: string, keyGroup: number, via: 'udp' | 'sms', keyDomainId?: string): Promise<void> {
     const rec = this.o.bsf.latestFor(terminal);
