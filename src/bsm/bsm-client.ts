@@ -1,5 +1,6 @@
 /**
- * BSM HTTP client (SPEC §7): registration, deregistration and MSK request with HTTP Digest (SPEC §6).
+ * BSM HTTP client (SPEC §7): registration, deregistration and MSK request with HTTP Digest (SPEC §6), each
+ * request carrying the GBA product token in its User-Agent (SPEC §5), the Digest realm taken from the challenge.
  * Warm requests reuse the nonce (one round trip); stale nonces get one fresh try; a rejected B-TID
  * triggers one re-bootstrap; 5xx / timeouts / resets back off exponentially with jitter, capped;
  * other 4xx are surfaced at once.

@@ -175,7 +175,7 @@ export class GbaClient {
       this.#scheduleRefresh(session);
       const renewed = this.#renewing;
       this.#renewing = null;
-      if (renewed !== null) for (const fn of this.#renewedListeners) fn(renewed);
+      if (renewed !== null) this.#announceRenewal(renewed);
       return session;
     } catch (e) {
       const err = e instanceof GbaError ? e : new GbaError('card-error', (e as Error).message);
@@ -184,6 +184,17 @@ export class GbaClient {
       this.#set('failed', err.reason);
       this.#log.warn({ reason: err.reason }, `bootstrap failed: ${err.message}`);
       throw err;
+    }
+  }
+
+  /** A listener's failure must not turn a good bootstrap into a failed one. */
+  #announceRenewal(why: string): void {
+    for (const fn of this.#renewedListeners) {
+      try {
+        fn(why);
+      } catch (e) {
+        this.#log.warn({ err: (e as Error).message }, 'renewal listener failed');
+      }
     }
   }
 
