@@ -1,5 +1,6 @@
 /**
- * BSM HTTP client (SPEC §7): registration, deregistration and MSK request with HTTP Digest (SPEC §6).
+ * BSM HTTP client (SPEC §7): registration, deregistration and MSK request with HTTP Digest (SPEC §6), each
+ * request carrying the GBA product token in its User-Agent (SPEC §5), the Digest realm taken from the challenge.
  * Warm requests reuse the nonce (one round trip); stale nonces get one fresh try; a rejected B-TID
  * triggers one re-bootstrap; 5xx / timeouts / resets back off exponentially with jitter, capped;
  * other 4xx are surfaced at once.
@@ -21,6 +22,7 @@ import {
 import { backoffDelay, mayRetry, realClock, type RetryClock, type RetryPolicy } from '../gba/backoff.js';
 import { HttpFailure, type HttpResponse, type HttpTransport } from '../gba/http.js';
 import { maskId } from '../gba/identity.js';
+import { gbaUserAgent } from '../gba/user-agent.js';
 import { bsmRealm, type BsmCredentials, type BsmCredentialSource } from './credentials.js';
 import { DigestSession } from './digest-session.js';
 
@@ -41,6 +43,8 @@ export interface BsmClientOptions {
   /** Base URL, e.g. http://bsm.example:80 (board config network.bsmUrl, else http://<bsmFqdn>). */
   bsmUrl?: string;
   bsmFqdn: string;
+  /** bcastd's version, for the User-Agent (`bcastd/<version> 3gpp-gba`). */
+  version?: string | null;
   credentials: BsmCredentialSource;
   http: HttpTransport;
   timeoutMs: number;
@@ -58,6 +62,8 @@ export interface BsmStats {
   staleNonces: number;
   rebootstraps: number;
   retries: number;
+  /** 401s whose Digest realm named another GBA flavour or FQDN (SPEC §6). */
+  realmMismatches: number;
 }
 
 export interface BsmResult<T> {
@@ -72,7 +78,7 @@ const MAX_STALE = 2;
 
 export class BsmClient {
   readonly #digest = new DigestSession();
-  readonly #stats: BsmStats = { roundTrips: 0, procedures: 0, challenges: 0, staleNonces: 0, rebootstraps: 0, retries: 0 };
+  readonly #stats: BsmStats = { roundTrips: 0, procedures: 0, challenges: 0, staleNonces: 0, rebootstraps: 0, retries: 0, realmMismatches: 0 };
   readonly #log: Logger;
   readonly #clock: RetryClock;
 
@@ -120,7 +126,8 @@ export class BsmClient {
     let rebootstrapped = false;
     for (;;) {
       const authorization = this.#digest.authorize(creds, 'POST', uri, body);
-      const headers: Record<string, string> = { 'content-type': contentType, accept: 'application/*+xml' };
+      // TS 24.109 Annex B.3: the GBA product token on every request to a NAF (SPEC §5).
+      const headers: Record<string, string> = { 'content-type': contentType, accept: 'application/*+xml', 'user-agent': gbaUserAgent(creds.mode, this.o.version) };
       if (authorization) headers.authorization = authorization;
       let res: HttpResponse | null = null;
       let why = '';
@@ -186,6 +193,10 @@ export class BsmClient {
       offered.push(ch.realm);
     }
     if (offered.length === 0) throw new BsmError('bad-challenge', 'BSM 401 without a usable Digest challenge', 401);
-    throw new BsmError('realm-mismatch', `BSM realm(s) ${offered.join(', ')} are not ${expected}`, 401);
+    // SPEC §6: the realm names the GBA flavour; another one means the BSM expects the other flavour (or another FQDN).
+    const message = `BSM offered Digest realm ${offered.map((r) => `"${r}"`).join(', ')} but ${creds.mode === 'gba-u' ? 'GBA_U' : 'GBA_ME'} towards ${this.o.bsmFqdn} needs "${expected}"`;
+    this.#stats.realmMismatches++;
+    this.#log.warn({ offered, expected, mode: creds.mode }, message);
+    throw new BsmError('realm-mismatch', message, 401);
   }
 }

@@ -201,6 +201,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       bsmFqdn: config.network.bsmFqdn,
       ...(config.network.bsfUrl ? { bsfUrl: config.network.bsfUrl } : {}),
       mode: config.card.gbaMode,
+      version: packageVersion(),
       timeoutMs,
       retry,
       ...(localAddress ? { localAddress } : {}),
@@ -210,6 +211,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     const bsm = new BsmClient({
       ...(config.network.bsmUrl ? { bsmUrl: config.network.bsmUrl } : {}),
       bsmFqdn: config.network.bsmFqdn,
+      version: packageVersion(),
       credentials: credentialsFromGba(gba),
       http,
       timeoutMs,
@@ -326,6 +328,8 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
         publish.event('gba-bootstrap', { phase: s === 'bootstrapped' ? 'done' : 'failed', mode: gba.session?.mode ?? gbaMode(), durationMs, ...(why ? { reason: why } : {}) });
       }
     });
+    // A new B-TID means a new MUK: the BSM must learn it before it pushes again (else the card finds no MUK).
+    gba.onRenewed((why) => t.renewal(why));
     gba.onStateChange((s, why) => publish.state('gba', { state: s, reason: why ?? null, btid: gba.session ? maskId(gba.session.btid) : null, lifetime: gba.session?.lifetime.toISOString() ?? null, mode: gba.session?.mode ?? null }));
     // Commands from MQTT (and bcastctl, which speaks MQTT).
     const commands = new CommandRouter({ publisher: mqtt, logger: log('mqtt') });

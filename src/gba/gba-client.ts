@@ -1,7 +1,8 @@
 /**
  * GBA bootstrapping over Ub (TS 24.109 §5.2, SPEC §5) as an explicit state machine, and the NAF keys
  * for the BSM (SPEC §6). One bootstrap runs at a time; callers share it. The session is re-bootstrapped
- * before its lifetime ends and whenever the BSM shows the B-TID is unknown (invalidate()).
+ * before its lifetime ends and whenever the BSM shows the B-TID is unknown (invalidate()); such a
+ * renewal changes the MUK the BSM must push under, so onRenewed() listeners learn of it to register again.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -12,6 +13,7 @@ import { backoffDelay, mayRetry, realClock, type RetryClock, type RetryPolicy } 
 import { header, HttpFailure, type HttpResponse, type HttpTransport } from './http.js';
 import { bsfHost, impiFromImsi, maskId, plmnFromImsi } from './identity.js';
 import { bsmNafId, type GbaMode } from './naf-keys.js';
+import { gbaUserAgent } from './user-agent.js';
 
 export type GbaState = 'idle' | 'bootstrapping' | 'resyncing' | 'bootstrapped' | 'expired' | 'failed';
 
@@ -49,6 +51,8 @@ export interface GbaClientOptions {
   timeoutMs: number;
   retry: RetryPolicy;
   localAddress?: () => string | undefined;
+  /** bcastd's version, for the User-Agent (`bcastd/<version> 3gpp-gba`). */
+  version?: string | null;
   /** Re-bootstrap this long before the lifetime ends (default 60 s, at most half the lifetime). */
   refreshMarginMs?: number;
   logger: Logger;
@@ -63,15 +67,15 @@ export interface GbaStats {
   failures: number;
 }
 
-/** TS 24.109 product tokens [C]; GBA_U's '-uicc' suffix [U] (SPEC §5). */
-const USER_AGENT: Record<GbaMode, string> = { 'gba-me': 'bcastd 3gpp-gba', 'gba-u': 'bcastd 3gpp-gba-uicc' };
-
 export class GbaClient {
   #state: GbaState = 'idle';
   #session: GbaSession | null = null;
   #inflight: Promise<GbaSession> | null = null;
   #refreshTimer: NodeJS.Timeout | null = null;
   #lastFailure: GbaError | null = null;
+  /** Why the next successful bootstrap replaces a session that ran out (lifetime, BSM rejection), if it does. */
+  #renewing: string | null = null;
+  readonly #renewedListeners = new Set<(why: string) => void>();
   readonly #listeners = new Set<(s: GbaState, why?: string) => void>();
   readonly #stats: GbaStats = { bootstraps: 0, resyncs: 0, roundTrips: 0, failures: 0 };
   readonly #log: Logger;
@@ -101,10 +105,21 @@ export class GbaClient {
     return () => this.#listeners.delete(fn);
   }
 
+  /**
+   * A bootstrap replaced a session that ran out (lifetime ending, or the BSM no longer knew the B-TID): the
+   * B-TID and with it the MUK changed. Not called for the first bootstrap, nor for a forced bootstrap(),
+   * whose caller acts on it itself.
+   */
+  onRenewed(fn: (why: string) => void): () => void {
+    this.#renewedListeners.add(fn);
+    return () => this.#renewedListeners.delete(fn);
+  }
+
   /** The current session, bootstrapping first when there is none or it is about to expire. */
   async ensureBootstrapped(): Promise<GbaSession> {
     const s = this.#session;
     if (s && this.#state === 'bootstrapped' && s.lifetime.getTime() - this.#now() > this.#margin(s)) return s;
+    if (s) this.#renewing ??= 'lifetime ending';
     return this.bootstrap();
   }
 
@@ -118,7 +133,10 @@ export class GbaClient {
 
   /** The BSM says the B-TID is unknown or expired: forget the session; the next use bootstraps. */
   invalidate(why: string): void {
-    if (this.#session) this.#retire();
+    if (this.#session) {
+      this.#renewing ??= why;
+      this.#retire();
+    }
     this.#set('expired', why);
   }
 
@@ -155,6 +173,9 @@ export class GbaClient {
       this.#lastFailure = null;
       this.#set('bootstrapped', `B-TID ${maskId(session.btid)} until ${session.lifetime.toISOString()}`);
       this.#scheduleRefresh(session);
+      const renewed = this.#renewing;
+      this.#renewing = null;
+      if (renewed !== null) this.#announceRenewal(renewed);
       return session;
     } catch (e) {
       const err = e instanceof GbaError ? e : new GbaError('card-error', (e as Error).message);
@@ -166,12 +187,24 @@ export class GbaClient {
     }
   }
 
+  /** A listener's failure must not turn a good bootstrap into a failed one. */
+  #announceRenewal(why: string): void {
+    for (const fn of this.#renewedListeners) {
+      try {
+        fn(why);
+      } catch (e) {
+        this.#log.warn({ err: (e as Error).message }, 'renewal listener failed');
+      }
+    }
+  }
+
   #scheduleRefresh(s: GbaSession): void {
     if (this.#refreshTimer) clearTimeout(this.#refreshTimer);
     const due = Math.max(0, s.lifetime.getTime() - this.#now() - this.#margin(s));
     this.#refreshTimer = setTimeout(() => {
       this.#refreshTimer = null;
       if (this.#session !== s) return;
+      this.#renewing ??= 'lifetime ending';
       this.#set('expired', 'lifetime ending');
       this.bootstrap().catch(() => undefined); // the failure is logged and kept in lastFailure
     }, Math.min(due, 2 ** 31 - 1));
@@ -193,7 +226,7 @@ export class GbaClient {
     const url = new URL('/', this.o.bsfUrl ?? `http://${host}`).toString();
     let roundTrips = 0;
     const get = async (authorization: string): Promise<HttpResponse> => {
-      const r = await this.#sendWithRetry(url, { authorization, 'user-agent': USER_AGENT[mode] });
+      const r = await this.#sendWithRetry(url, { authorization, 'user-agent': gbaUserAgent(mode, this.o.version) });
       roundTrips += r.sends;
       return r.res;
     };

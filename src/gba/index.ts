@@ -5,3 +5,4 @@ export { bsmNafId, gbaMeKeys, networkNafKeys, type GbaMode } from './naf-keys.js
 export { bsfHost, impiFromImsi, plmnFromImsi, keyDomainIdFromPlmn, maskId, type Plmn } from './identity.js';
 export { createHttpTransport, HttpFailure, header, type HttpTransport, type HttpRequest, type HttpResponse, type HttpFailureKind } from './http.js';
 export { backoffDelay, mayRetry, realClock, type RetryPolicy, type RetryClock } from './backoff.js';
+export { GBA_PRODUCT_TOKEN, gbaProductToken, gbaUserAgent } from './user-agent.js';

@@ -303,9 +303,9 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     this.trigger({ kind: 'connectivity', at: this.now(), source }, { type: 'register', services: this.servicesToRenew() });
   }
 
-  /** The B-TID is about to expire: bootstrap again and register. */
-  renewal(): void {
-    this.trigger({ kind: 'renewal', at: this.now(), source: 'gba-lifetime' }, { type: 'register', services: this.servicesToRenew() });
+  /** GBA re-bootstrapped (B-TID lifetime ending, or the BSM no longer knew it): the MUK changed, register at once. */
+  renewal(source: string): void {
+    this.trigger({ kind: 'renewal', at: this.now(), source }, { type: 'register', services: this.servicesToRenew() });
   }
 
   /**

@@ -1,7 +1,6 @@
 import { DecodeError, EncodeError } from '../errors.js';
 import { BSM_ELEMENT as E, BSM_NAMESPACE } from './bsm-names.js';
 import {
-  childText,
   childrenNamed,
   parseXmlDocument,
   requiredChildText,
@@ -12,19 +11,20 @@ import { requireToken, writeXml, type XmlOut } from './xml-writer.js';
 
 /**
  * Bodies of the BSM HTTP procedures (SPEC §7): registration, deregistration and MSK request, and
- * the per-item status answers. Names and layouts come from `bsm-names.ts` ([U]). The terminal
- * builds requests and parses responses; the simulated BSM does the reverse.
+ * the per-item answers. Names and layouts come from `bsm-names.ts` ([I] responses, [U] requests).
+ * The terminal builds requests and parses responses; the simulated BSM does the reverse.
  *
- * Readers are tolerant where the layout is unconfirmed: namespaces and prefixes are not checked
- * (elements match by local name), unknown elements are skipped, item children may come in any
- * order. Request readers insist on their root element (both ends are ours); response readers do
- * not, because they read a real BSM whose root name is the least certain part.
+ * Readers are tolerant: namespaces and prefixes are not checked (elements match by local name),
+ * unknown elements are skipped, item children may come in any order, whitespace around values is
+ * not significant. Request readers insist on their root element (both ends are ours); response
+ * readers do not, because they read a real BSM.
  */
 
 export interface ServiceStatus {
   readonly serviceId: string;
-  /** HTTP-style status code: 200 = OK. */
+  /** `ResponseCode`, HTTP-style [U]: 200 = OK. */
   readonly status: number;
+  /** The phrase after the code, when the BSM wrote one (`403 Forbidden`). */
   readonly reason?: string;
 }
 
@@ -60,13 +60,17 @@ function b64(bytes: Uint8Array, len: number, what: string): string {
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-function unb64(item: XmlElement, local: string, len: number): Uint8Array {
+/** `exact`: the value must have `len` bytes; `upTo`: 1..len bytes, a big-endian number left-padded to len. */
+function unb64(item: XmlElement, local: string, len: number, size: 'exact' | 'upTo' = 'exact'): Uint8Array {
   // xs:base64Binary may be wrapped over lines: whitespace inside is not significant.
   const text = requiredChildText(item, local).replace(/[ \t\r\n]+/g, '');
   if (!BASE64.test(text)) fail('bad-value', `<${local}> is not base64`);
   const bytes = Uint8Array.from(Buffer.from(text, 'base64'));
-  if (bytes.length !== len) fail('bad-value', `<${local}> holds ${bytes.length} bytes, expected ${len}`);
-  return bytes;
+  if (size === 'exact' && bytes.length !== len) fail('bad-value', `<${local}> holds ${bytes.length} bytes, expected ${len}`);
+  if (bytes.length === 0 || bytes.length > len) fail('bad-value', `<${local}> holds ${bytes.length} bytes, expected 1 to ${len}`);
+  const out = new Uint8Array(len);
+  out.set(bytes, len - bytes.length);
+  return out;
 }
 
 function statusText(status: number): string {
@@ -74,21 +78,17 @@ function statusText(status: number): string {
   return String(status);
 }
 
-/** `200`, or `403 Forbidden` (the words then serve as the reason when no natureOfError is given). */
+/** `<ResponseCode>200</ResponseCode>`, or `403 Forbidden` (the words are kept as the reason). */
 function readStatus(item: XmlElement): { status: number; reason?: string } {
-  const text = requiredChildText(item, E.status);
+  const text = requiredChildText(item, E.responseCode);
   const m = /^([1-5][0-9]{2})(?:[ \t\r\n]+([^]*))?$/.exec(text);
-  if (m === null) fail('bad-value', `<${E.status}> '${text.slice(0, 20)}' is not an HTTP-style code`);
-  const reason = childText(item, E.reason) || m[2] || undefined;
-  return reason === undefined ? { status: Number(m[1]) } : { status: Number(m[1]), reason };
+  if (m === null) fail('bad-value', `<${E.responseCode}> '${text.slice(0, 20)}' is not an HTTP-style code`);
+  return m[2] ? { status: Number(m[1]), reason: m[2] } : { status: Number(m[1]) };
 }
 
-function statusChildren(status: number, reason: string | undefined): XmlOut[] {
-  const out: XmlOut[] = [{ [E.status]: statusText(status) }];
-  // Read back trimmed, so written trimmed; an all-blank reason is no reason.
-  const r = reason === undefined ? undefined : xmlTrim(reason);
-  if (r) out.push({ [E.reason]: r });
-  return out;
+/** Only the code is written: a phrase is no confirmed part of `ResponseCode`. */
+function statusChild(status: number): XmlOut {
+  return { [E.responseCode]: statusText(status) };
 }
 
 function expectRoot(root: XmlElement, local: string): void {
@@ -106,7 +106,7 @@ function buildServiceList(root: string, ns: string, serviceIds: readonly string[
   return writeXml(
     root,
     ns,
-    serviceIds.map((id) => ({ [E.serviceId]: requireToken(id, 'serviceId') })),
+    serviceIds.map((id) => ({ [E.serviceId]: requireToken(id, 'serviceID') })),
   );
 }
 
@@ -145,14 +145,14 @@ export function buildRegisterResponse(items: readonly ServiceStatus[]): string {
     E.registerResponseRoot,
     BSM_NAMESPACE.registerResponse,
     items.map((it) => ({
-      [E.serviceStatus]: [{ [E.serviceId]: requireToken(it.serviceId, 'serviceId') }, ...statusChildren(it.status, it.reason)],
+      [E.response]: [{ [E.serviceId]: requireToken(it.serviceId, 'serviceID') }, statusChild(it.status)],
     })),
   );
 }
 
 export function parseRegisterResponse(body: string | Uint8Array): ServiceStatus[] {
   const root = parseXmlDocument(body);
-  return childrenNamed(root, E.serviceStatus).map((item) => ({
+  return childrenNamed(root, E.response).map((item) => ({
     serviceId: requiredChildText(item, E.serviceId),
     ...readStatus(item),
   }));
@@ -177,17 +177,18 @@ function mskRefChildren(k: MskRef): XmlOut[] {
   ];
 }
 
-function readMskRef(item: XmlElement): MskRef {
+/** Requests carry a whole MSK ID; a response's `MSKID` may be shorter (SPEC §7 [I]: ≤ 4 bytes). */
+function readMskRef(item: XmlElement, mskIdSize: 'exact' | 'upTo' = 'exact'): MskRef {
   return {
     keyDomainId: unb64(item, E.keyDomainId, KEY_DOMAIN_ID_LEN),
-    mskId: unb64(item, E.mskId, MSK_ID_LEN),
+    mskId: unb64(item, E.mskId, MSK_ID_LEN, mskIdSize),
   };
 }
 
 export function parseMskRequest(body: string | Uint8Array): MskRef[] {
   const root = parseXmlDocument(body);
   expectRoot(root, E.mskRequestRoot);
-  const keys = childrenNamed(root, E.msk).map(readMskRef);
+  const keys = childrenNamed(root, E.msk).map((k) => readMskRef(k));
   if (keys.length === 0) fail('missing', `<${E.mskRequestRoot}> needs one or more <${E.msk}>`);
   return keys;
 }
@@ -198,11 +199,17 @@ export function buildMskResponse(items: readonly MskStatus[]): string {
   return writeXml(
     E.mskResponseRoot,
     BSM_NAMESPACE.mskResponse,
-    items.map((it) => ({ [E.mskStatus]: [...mskRefChildren(it), ...statusChildren(it.status, it.reason)] })),
+    items.map((it) => ({ [E.response]: [{ [E.msk]: mskRefChildren(it) }, statusChild(it.status)] })),
   );
 }
 
+/** Each `Response` answers the `MSK`(s) it names with its one `ResponseCode`. */
 export function parseMskResponse(body: string | Uint8Array): MskStatus[] {
   const root = parseXmlDocument(body);
-  return childrenNamed(root, E.mskStatus).map((item) => ({ ...readMskRef(item), ...readStatus(item) }));
+  return childrenNamed(root, E.response).flatMap((item) => {
+    const keys = childrenNamed(item, E.msk);
+    if (keys.length === 0) fail('missing', `<${E.response}> without <${E.msk}>`);
+    const status = readStatus(item);
+    return keys.map((k) => ({ ...readMskRef(k, 'upTo'), ...status }));
+  });
 }

@@ -2,13 +2,12 @@
  * Every name of the BSM HTTP procedures (SPEC §7): the one place to correct once the governing
  * clauses (TS 33.246 §6.3.2, the XML schemas of TS 26.346 §11.8) are read.
  *
- * [U] — SPEC §7 project choice. The element names, the request/response namespaces other than
- * mskResponse, the `requesttype` values and the layout of the bodies were NOT available in any
- * public text or code found (searched: public code for `mbmsRegister`, `mskRequest`, `keyDomainID`,
- * `MSKID`, `natureOfError`, `urn:3GPP:metadata:2005:MBMS:*`; only media-type lists and the TS 26.346
- * Annex C registrations turned up). The names below follow the 3GPP MBMS naming style seen in
- * TS 26.237 Annex I (`mbmsAuthorizedSecurityRegister`, namespace `urn:3GPP:metadata:2005:MBMS:…`).
- *
+ * [I] — SPEC §7: the response element names (`mbmsSecurityRegisterResponse` › `Response` ›
+ * `serviceID`, `ResponseCode`; `mbmsMSKResponse` › `Response` › `MSK` › `keyDomainID`, `MSKID`, and
+ * `ResponseCode`) are those of an independent MBBMS terminal's key-management response parser.
+ * [U] — SPEC §7: the request element names (`mbmsSecurityRegister`, `mbmsSecurityDeregister`,
+ * `mbmsMSKRequest` › `MSK`) are inferred from the responses; the `requesttype` values, the request
+ * namespaces and the meaning of `ResponseCode` (HTTP-style, 200 = OK) are project choices.
  * [C] — the five media types (IANA registrations, TS 26.346 Annex C) and the mskResponse namespace
  * (TS 26.346 C.12: "in accordance with the XML scheme urn:3GPP:metadata:2005:MBMS:mskResponse").
  */
@@ -30,7 +29,7 @@ export const BSM_MEDIA_TYPE = {
   mskResponse: 'application/mbms-msk-response+xml',
 } as const;
 
-/** Default namespace of each body: [U] except `mskResponse` [C]. */
+/** Default namespace of each body: [U] except `mskResponse` [C]. Readers do not check namespaces. */
 export const BSM_NAMESPACE = {
   register: 'urn:3GPP:metadata:2005:MBMS:register',
   deregister: 'urn:3GPP:metadata:2005:MBMS:deregister',
@@ -40,27 +39,25 @@ export const BSM_NAMESPACE = {
 } as const;
 
 /**
- * Element local names [U]. Layouts (project choice):
- * - register / deregister: `<root><serviceId>…</serviceId>+</root>`
- * - register (and deregister) response: `<root><serviceStatus><serviceId/><status/>[<natureOfError/>]</serviceStatus>+</root>`
- * - MSK request: `<root><msk><keyDomainID>b64(3)</keyDomainID><MSKID>b64(4)</MSKID></msk>+</root>`
- * - MSK response: `<root><mskStatus><keyDomainID/><MSKID/><status/>[<natureOfError/>]</mskStatus>+</root>`
- * `status` is an HTTP-style code (200 OK, 4xx per item); `natureOfError` is optional free text.
+ * Element local names (note the spelling `serviceID`). Layouts:
+ * - register / deregister [U]: `<root><serviceID>…</serviceID>+</root>`
+ * - register (and deregister) response [I]: `<root><Response><serviceID/><ResponseCode/></Response>+</root>`
+ * - MSK request [U]: `<root><MSK><keyDomainID>b64(3)</keyDomainID><MSKID>b64(4)</MSKID></MSK>+</root>`
+ * - MSK response [I]: `<root><Response><MSK><keyDomainID/><MSKID/></MSK><ResponseCode/></Response>+</root>`
+ * `ResponseCode` [U] is an HTTP-style code (200 OK, 4xx per item), optionally followed by a phrase.
  */
 export const BSM_ELEMENT = {
-  registerRoot: 'mbmsRegister',
-  deregisterRoot: 'mbmsDeregister',
-  registerResponseRoot: 'mbmsRegisterResponse',
-  mskRequestRoot: 'mbmsMskRequest',
-  mskResponseRoot: 'mbmsMskResponse',
-  serviceId: 'serviceId',
-  serviceStatus: 'serviceStatus',
-  msk: 'msk',
-  mskStatus: 'mskStatus',
+  registerRoot: 'mbmsSecurityRegister',
+  deregisterRoot: 'mbmsSecurityDeregister',
+  registerResponseRoot: 'mbmsSecurityRegisterResponse',
+  mskRequestRoot: 'mbmsMSKRequest',
+  mskResponseRoot: 'mbmsMSKResponse',
+  serviceId: 'serviceID',
+  response: 'Response',
+  msk: 'MSK',
   keyDomainId: 'keyDomainID',
   mskId: 'MSKID',
-  status: 'status',
-  reason: 'natureOfError',
+  responseCode: 'ResponseCode',
 } as const;
 
 /** The MBMS User Service ID a Key Group 0 solicited pull registers for [R]. */

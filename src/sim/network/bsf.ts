@@ -18,6 +18,7 @@ import {
 import { BSF_MEDIA_TYPE, buildBootstrappingInfo } from '../../codec/index.js';
 import { bsfHost, impiFromImsi, maskId, plmnFromImsi } from '../../gba/identity.js';
 import type { GbaMode } from '../../gba/naf-keys.js';
+import { gbaProductToken } from '../../gba/user-agent.js';
 import type { EventLog } from './event-log.js';
 import type { Faults } from './faults.js';
 import { sleep, startHttpServer, type SimHttpServer, type SimReply, type SimRequest } from './http-server.js';
@@ -165,7 +166,7 @@ export class SimBsf {
       this.o.events.push({ type: 'auth-fail', server: 'bsf', why: 'wrong RES' });
       return this.#challenge(known.sub, auth.username, known.host);
     }
-    const mode: GbaMode = /3gpp-gba-uicc/.test(req.headers['user-agent'] ?? '') ? 'gba-u' : 'gba-me';
+    const mode: GbaMode = gbaProductToken(req.headers['user-agent']) ?? 'gba-me';
     const btid = `${pending.rand.toString('base64')}@${known.host}`;
     const lifetime = new Date(this.#now() + this.lifetimeSec * 1000);
     this.#records.set(btid, { btid, impi: pending.impi, imsi: pending.sub.imsi, rand: pending.rand, ks: new Secret(pending.ks), mode, expiresAt: lifetime.getTime() });

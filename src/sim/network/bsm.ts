@@ -22,6 +22,7 @@ import {
 } from '../../codec/index.js';
 import { maskId } from '../../gba/identity.js';
 import { bsmNafId, networkNafKeys, type GbaMode } from '../../gba/naf-keys.js';
+import { GBA_PRODUCT_TOKEN, gbaProductToken } from '../../gba/user-agent.js';
 import { bsmDigestPassword, bsmRealm } from '../../bsm/credentials.js';
 import type { SimBsf } from './bsf.js';
 import type { EventLog } from './event-log.js';
@@ -215,6 +216,25 @@ export class SimBsm {
     return { stkm, mtkId, counter, keyDomainId: svc.keyDomainId.toLowerCase(), mskId };
   }
 
+  /**
+   * The BSM delivers a service's current MSK to a registered terminal unasked (as after a rotation): to its
+   * registered address, under the MUK of the B-TID it REGISTERED with — so a terminal that re-bootstrapped
+   * without registering again gets it under a MUK it no longer holds, or not at all once that B-TID is gone.
+   */
+  async pushToRegistered(terminal: string, serviceId: string): Promise<{ btid: string; keyNumber: number }> {
+    const imsi = this.#imsiOf(terminal);
+    const reg = imsi ? this.#registrations.get(imsi) : undefined;
+    if (!reg) throw new Error('the terminal is not registered');
+    const svc = this.service(serviceId);
+    const msk = this.#msks.get(serviceId);
+    if (!svc || !msk) throw new Error(`unknown service ${serviceId}`);
+    if (!reg.services.has(serviceId)) throw new Error(`the terminal is not registered for ${serviceId}`);
+    const keys = this.#keys(reg.btid);
+    if (!keys) throw new Error(`the registered B-TID ${maskId(reg.btid)} is no longer valid: the terminal has not registered since`);
+    await this.ltkm.pushMsk({ btid: reg.btid, imsi: reg.imsi, muk: keys.muk, address: reg.address, port: reg.port }, Buffer.from(svc.keyDomainId, 'hex'), { keyGroup: svc.keyGroup, keyNumber: msk.keyNumber }, msk.key);
+    return { btid: reg.btid, keyNumber: msk.keyNumber };
+  }
+
   /** Solicited pull to a terminal's latest bootstrap: over UDP to its registered address, or over SMS. */
   async solicitedPull(terminal: string, keyGroup: number, via: 'udp' | 'sms', keyDomainId?: string): Promise<void> {
     const rec = this.o.bsf.latestFor(terminal);
@@ -261,6 +281,13 @@ export class SimBsm {
     if (req.url.pathname !== '/keymanagement' || req.method !== 'POST') return { status: 404 };
     const type = req.url.searchParams.get('requesttype');
     if (!Object.values(BSM_REQUEST_TYPE).includes(type as never)) return { status: 400, body: 'unknown requesttype' };
+    // TS 24.109 Annex B.3 (SPEC §5): like some real NAFs, refuse outright — no challenge — a UE that does not
+    // say it supports GBA.
+    const token = gbaProductToken(req.headers['user-agent']);
+    if (token === null) {
+      this.o.events.push({ type: 'auth-fail', server: 'bsm', why: `no 3gpp-gba product token in User-Agent '${(req.headers['user-agent'] ?? '').slice(0, 60)}'` });
+      return { status: 403, body: 'User-Agent lacks the 3gpp-gba product token (TS 24.109 Annex B.3)' };
+    }
     const value = req.headers.authorization;
     if (!value) return this.#challenge(false);
     let auth;
@@ -309,7 +336,7 @@ export class SimBsm {
       return this.#challenge(true, keys.mode);
     }
     nonce.highestNc = nc;
-    const ctx = { btid: auth.username, imsi: keys.imsi, muk: keys.muk, address: req.remoteAddress };
+    const ctx = { btid: auth.username, imsi: keys.imsi, muk: keys.muk, address: req.remoteAddress, token: GBA_PRODUCT_TOKEN[token] };
     try {
       if (type === BSM_REQUEST_TYPE.register) {
         const reply = this.#register(ctx, parseRegisterRequest(req.body));
@@ -345,7 +372,7 @@ export class SimBsm {
       registeredAt: this.#now(),
     };
     this.#registrations.set(ctx.imsi, reg);
-    this.o.events.push({ type: 'register', btid: maskId(ctx.btid), address: ctx.address, services: serviceIds, statuses: statuses.map((s) => s.status) });
+    this.o.events.push({ type: 'register', btid: maskId(ctx.btid), address: ctx.address, services: serviceIds, statuses: statuses.map((s) => s.status), userAgentToken: ctx.token });
     this.#log.info({ btid: maskId(ctx.btid), services: serviceIds }, 'registered');
     // After the answer: push the current MSK of every newly registered service.
     setImmediate(() => void this.#pushAll(ctx, [...accepted]));
@@ -361,7 +388,7 @@ export class SimBsm {
       else serviceIds.forEach((id) => reg.services.delete(id));
       if (reg.services.size === 0) this.#registrations.delete(ctx.imsi);
     }
-    this.o.events.push({ type: 'deregister', btid: maskId(ctx.btid), services: serviceIds });
+    this.o.events.push({ type: 'deregister', btid: maskId(ctx.btid), services: serviceIds, userAgentToken: ctx.token });
     return { status: 200, headers: { 'content-type': BSM_MEDIA_TYPE.deregisterResponse }, body: buildRegisterResponse(statuses) };
   }
 
@@ -379,6 +406,7 @@ export class SimBsm {
     this.o.events.push({
       type: 'msk-request',
       btid: maskId(ctx.btid),
+      userAgentToken: ctx.token,
       keys: items.map((i) => ({ keyDomainId: Buffer.from(i.keyDomainId).toString('hex'), keyGroup: (i.mskId[0]! << 8) | i.mskId[1]!, keyNumber: (i.mskId[2]! << 8) | i.mskId[3]!, status: i.status })),
     });
     setImmediate(() => void this.#pushAll(ctx, toPush));
@@ -403,6 +431,8 @@ export class SimBsm {
 
 interface Ctx {
   btid: string;
+  /** The GBA product token the request's User-Agent carried. */
+  token: string;
   imsi: string;
   muk: Secret;
   address: string;

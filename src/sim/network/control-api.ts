@@ -8,6 +8,9 @@
  *   POST /expire {terminal}        B-TID expiry: the BSM stops accepting the terminal's B-TID
  *   POST /pull {terminal, keyGroup?, via?: 'udp'|'sms'}   solicited pull
  *   POST /rotate {serviceId}       next MSK of a service
+ *   POST /push {terminal, serviceId}   the BSM pushes the service's current MSK to the terminal's registration
+ *        (its address, the MUK of the B-TID it registered with) → {btid (masked), keyNumber}; 409 when the
+ *        terminal is not registered for it or its registered B-TID is no longer valid
  *   POST /stkm {terminal, serviceId, mtkId?, salt?}   an STKM (MTK message) for the terminal under the
  *        service's current MSK → {stkm, tek, salt (hex or null), mtkId, counter, keyDomainId, mskId}; the
  *        TEK is a simulator test key, returned so tests can compare. 404 unknown service, 409 when the
@@ -174,6 +177,16 @@ export class SimControlApi {
         const s = this.o.bsm.stkm(terminal, body.serviceId, { ...(body.mtkId !== undefined ? { mtkId: body.mtkId } : {}), salt: body.salt === true });
         const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
         return json(200, { stkm: hex(s.stkm), tek: hex(s.tek), salt: s.salt ? hex(s.salt) : null, mtkId: s.mtkId, counter: s.counter, keyDomainId: s.keyDomainId, mskId: s.mskId });
+      } catch (e) {
+        return json(409, { error: (e as Error).message });
+      }
+    }
+    if (path === '/push') {
+      if (!terminal) return json(400, { error: 'terminal is required' });
+      if (typeof body.serviceId !== 'string' || !this.o.bsm.service(body.serviceId)) return json(404, { error: 'unknown service' });
+      try {
+        const pushed = await this.o.bsm.pushToRegistered(terminal, body.serviceId);
+        return json(200, { btid: maskId(pushed.btid), keyNumber: pushed.keyNumber });
       } catch (e) {
         return json(409, { error: (e as Error).message });
       }

@@ -2,9 +2,10 @@
 export type NetworkEvent =
   | { type: 'bootstrap'; impi: string; btid: string; mode: 'gba-u' | 'gba-me' }
   | { type: 'resync'; impi: string }
-  | { type: 'register'; btid: string; address: string; services: string[]; statuses: number[] }
-  | { type: 'deregister'; btid: string; services: string[] }
-  | { type: 'msk-request'; btid: string; keys: Array<{ keyDomainId: string; keyGroup: number; keyNumber: number; status: number }> }
+  // userAgentToken: the GBA product token the request carried (`3gpp-gba` / `3gpp-gba-uicc`).
+  | { type: 'register'; btid: string; address: string; services: string[]; statuses: number[]; userAgentToken: string }
+  | { type: 'deregister'; btid: string; services: string[]; userAgentToken: string }
+  | { type: 'msk-request'; btid: string; userAgentToken: string; keys: Array<{ keyDomainId: string; keyGroup: number; keyNumber: number; status: number }> }
   | { type: 'ltkm-push'; btid: string; to: string; keyGroup: number; keyNumber: number; counter: number; solicitedPull: boolean; dropped: boolean }
   | { type: 'sms-pull'; btid: string; keyGroup: number; counter: number }
   | { type: 'stkm'; terminal: string; keyGroup: number; keyNumber: number; mtkId: number; counter: number }

@@ -36,6 +36,8 @@ for (const gbaU of [true, false]) {
     const ev = w.net.events.ofType('register')[0]!;
     assert.equal(ev.btid, maskId(session.btid));
     assert.deepEqual(ev.services, [ALL_SERVICES]);
+    // SPEC §5: the GBA product token of the flavour reached the BSM (it refuses requests without one).
+    assert.equal(ev.userAgentToken, gbaU ? '3gpp-gba-uicc' : '3gpp-gba');
     assert.equal(w.listener.stats().verificationsSent, 2);
     // Who did the work: GBA_U bootstraps and processes the MIKEY messages on the USIM; GBA_ME runs 3G AKA on it
     // and the card adapter's ME side does the rest.
@@ -77,7 +79,8 @@ test('per-service status codes are surfaced; MSK request is answered by a push',
   await w.until(() => w.stored.some((s) => s.keyGroup === 0x0202));
   const ev = w.net.events.ofType('msk-request')[0]!;
   assert.deepEqual(ev.keys.map((k) => k.keyGroup), [0x0202, 0x0303, 0x0909]);
+  assert.equal(ev.userAgentToken, '3gpp-gba');
   const d = await w.bsm.deregister(['urn:svc:news']);
   assert.deepEqual(d.items.map((i) => i.status), [200]);
-  assert.equal(w.net.events.ofType('deregister').length, 1);
+  assert.deepEqual(w.net.events.ofType('deregister').map((e) => e.userAgentToken), ['3gpp-gba']);
 });

@@ -29,5 +29,8 @@ test('no challenge → no Authorization; then the nonce is reused with nc 1, 2, 
     assert.equal(ok, true);
   }
   d.adopt(parseChallenge('Digest realm="r", nonce="new", qop="auth", stale=true'));
-  assert.equal(parseAuthorization(d.authorize(creds, 'POST', '/', '')!).nc, '00000001');
+  const fresh = parseAuthorization(d.authorize(creds, 'POST', '/', '')!);
+  assert.equal(fresh.nc, '00000001');
+  // SPEC §7: the realm is the challenge's, never one we make up.
+  assert.equal(fresh.realm, 'r');
 });

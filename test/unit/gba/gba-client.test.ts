@@ -140,14 +140,22 @@ test('invalidate() (BSM says the B-TID is unknown) makes the next use bootstrap 
   const env = await startBsf();
   t.after(env.close);
   const gba = client(env, await newCard(t));
+  const renewals: string[] = [];
+  gba.onRenewed((why) => renewals.push(why));
   const first = await gba.ensureBootstrapped();
   const btid1 = first.btid;
+  assert.deepEqual(renewals, [], 'the first bootstrap is no renewal');
   gba.invalidate('bsm-rejected');
   assert.equal(gba.state, 'expired');
   assert.ok(first.mrk.isWiped, 'the old MRK is wiped');
+  assert.deepEqual(renewals, [], 'nothing renewed before the new bootstrap succeeded');
   const second = await gba.ensureBootstrapped();
   assert.notEqual(second.btid, btid1);
   assert.equal(gba.stats().bootstraps, 2);
+  assert.deepEqual(renewals, ['bsm-rejected'], 'the new B-TID (and MUK) is announced once, with the reason');
+  // A forced bootstrap is its caller's business (the bootstrap command registers by itself): no renewal.
+  await gba.bootstrap();
+  assert.deepEqual(renewals, ['bsm-rejected']);
   gba.close();
 });
 
@@ -166,15 +174,15 @@ test('re-bootstraps by itself before the lifetime ends', async (t) => {
   t.after(env.close);
   const gba = client(env, await newCard(t), { refreshMarginMs: 2000 });
   const first = (await gba.bootstrap()).btid;
-  const next = await new Promise<string>((resolve) => {
-    const off = gba.onStateChange((s) => {
-      if (s === 'bootstrapped') {
-        off();
-        resolve(gba.session!.btid);
-      }
+  const renewal = new Promise<{ why: string; btid: string }>((resolve) => {
+    const off = gba.onRenewed((why) => {
+      off();
+      resolve({ why, btid: gba.session!.btid });
     });
   });
+  const { why, btid: next } = await renewal;
   assert.notEqual(next, first);
+  assert.equal(why, 'lifetime ending');
   assert.equal(gba.stats().bootstraps, 2);
   gba.close();
 });

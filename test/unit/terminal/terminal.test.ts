@@ -255,6 +255,18 @@ test('connectivity regained re-registers with trigger connectivity', async () =>
   assert.deepEqual([last.kind, last.source], ['connectivity', '+CGEV: NW DEACT']);
 });
 
+test('a GBA renewal (new B-TID, new MUK) re-registers at once with trigger renewal and the registered services', async () => {
+  const r = rig();
+  r.terminal.start();
+  await r.settle();
+  r.terminal.renewal('lifetime ending');
+  await r.settle();
+  assert.deepEqual(r.calls.filter((c) => c.startsWith('register')), ['register:urn:allServices', 'register:urn:allServices']);
+  const last = r.published.get('registration')!['lastTrigger'] as { kind: string; source: string };
+  assert.deepEqual([last.kind, last.source], ['renewal', 'lifetime ending']);
+  assert.equal(r.terminal.counters.triggers.renewal, 1);
+});
+
 test('shutdown de-registers before releasing the PDP context, then goes offline', async () => {
   const r = rig();
   r.terminal.start();

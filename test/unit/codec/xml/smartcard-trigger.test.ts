@@ -23,7 +23,7 @@ const GOOD: Array<[string, string, SmartcardTrigger]> = [
   [
     'any other well-formed document is a trigger too',
     buildRegisterRequest(['urn:x']),
-    { rootElement: 'mbmsRegister', rootNamespace: 'urn:3GPP:metadata:2005:MBMS:register', unknownElements: ['serviceId'] },
+    { rootElement: 'mbmsSecurityRegister', rootNamespace: 'urn:3GPP:metadata:2005:MBMS:register', unknownElements: ['serviceID'] },
   ],
 ];
 
