@@ -139,11 +139,15 @@ test('bridge: retained state out under fleet/…, commands in and their response
   local.on('message', (topic, payload, packet) => localGot.push({ topic, payload, retain: packet.retain, packet }));
   await local.subscribeAsync('fleet/#', { qos: 1 });
 
-  // Why the README says "no response topic": the v5 bridge forwards properties unchanged (expiry included), so
-  // the board answers on the central name on its own broker, where no bridge line carries it up.
-  await ops.client.publishAsync(`fleet/bcastd/v1/${ID}/cmd/ping`, '{}', { qos: 1, properties: { responseTopic: `fleet/bcastd/v1/${ID}/cmd/ping/response`, correlationData: Buffer.from('c-2'), messageExpiryInterval: 60 } });
-  const stranded = await waitFor('response on the central name, locally', () => localGot.find((m) => m.topic === `fleet/bcastd/v1/${ID}/cmd/ping/response`));
-  assert.equal(stranded.packet.properties?.correlationData?.toString(), 'c-2');
+  // Why the README says "no response topic": the v5 bridge forwards properties unchanged, so the response topic
+  // names the central broker's tree, which is outside the device: the board refuses it (it never answers off its
+  // own subtree), does not run the command, and says so on cmd/<name>/response, which the bridge carries up.
+  await ops.client.publishAsync(`fleet/bcastd/v1/${ID}/cmd/ping`, JSON.stringify({ transaction: 'op-2' }), { qos: 1, properties: { responseTopic: `fleet/bcastd/v1/${ID}/cmd/ping/response`, correlationData: Buffer.from('c-2'), messageExpiryInterval: 60 } });
+  const refused = await waitFor('refusal at central', () => ops.got.find((m) => m.topic === `fleet/bcastd/v1/${ID}/cmd/ping/response` && json(m.payload)['transaction'] === 'op-2'));
+  assert.equal((json(refused.payload)['error'] as { code: string }).code, 'response_topic_refused');
+  assert.equal(router.counters.refused, 1);
+  assert.equal(router.counters.succeeded, 1, 'the refused request was not run');
+  assert.deepEqual(localGot.filter((m) => m.topic.startsWith('fleet/')), [], 'nothing was published on the central name locally');
 
   // The TEK exchange stays local: a player/tek published before an event never shows up centrally.
   await local.publishAsync(`bcastd/v1/${ID}/player/tek`, JSON.stringify({ tek: 'ab'.repeat(16) }), { qos: 1 });
@@ -151,7 +155,7 @@ test('bridge: retained state out under fleet/…, commands in and their response
   pub.publishEvent({ kind: 'after-player' });
   await waitFor('event at central', () => ops.got.find((m) => m.topic === `fleet/bcastd/v1/${ID}/events` && json(m.payload)['kind'] === 'after-player'));
   assert.deepEqual(ops.got.filter((m) => m.topic.includes('/player/')).map((m) => m.topic), []);
-  assert.equal(ops.got.filter((m) => m.topic.endsWith('/cmd/ping/response')).length, 1, 'only the transaction-style answer reached the centre');
+  assert.equal(ops.got.filter((m) => m.topic.endsWith('/cmd/ping/response')).length, 2, 'the answer and the refusal reached the centre, both transaction-style');
   assert.doesNotMatch(await central.log(), /player/);
 });
 
