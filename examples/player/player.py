@@ -260,13 +260,22 @@ def main():
     ap.add_argument('--device', default='sim')
     ap.add_argument('--username', default=os.environ.get('BCASTD_PLAYER_USERNAME'))
     ap.add_argument('--password', default=os.environ.get('BCASTD_PLAYER_PASSWORD'))
+    ap.add_argument('--credentials', help='a JSON file {"username","password"} (mode 0600): the player login the '
+                    'board gives (on the sim board: playerCredentials in the "bcastd started" line and runtime.json)')
     ap.add_argument('--service', default='urn:bcastd:sim:news', help='a label for the output lines')
     ap.add_argument('--rtp-port', type=int, required=True)
     ap.add_argument('--stkm-port', type=int, required=True)
     ap.add_argument('--snapshot', help='PNG of the last decoded frame, rewritten every second')
     ap.add_argument('--seconds', type=float, default=0, help='stop after this long (0: run until Ctrl-C)')
     ap.add_argument('--retry-sec', type=float, default=1.0, help='ask again for a key after this long without it')
-    Player(ap.parse_args()).run()
+    args = ap.parse_args()
+    if args.credentials:
+        if os.stat(args.credentials).st_mode & 0o077:
+            ap.error(f'{args.credentials} is readable by others: chmod 600 it')
+        with open(args.credentials) as f:
+            login = json.load(f)
+        args.username, args.password = login['username'], login['password']
+    Player(args).run()
 
 
 if __name__ == '__main__':

@@ -375,6 +375,8 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     });
 
     const testerCredentials = accounts?.credentialFiles.tester ?? config.mqtt.testerCredentials;
+    // The local broker's player login, for the demo player on the sim board (examples/player --credentials).
+    const playerCredentials = accounts?.credentialFiles.player;
     const runtimeInfo: RuntimeInfo = {
       pid: process.pid,
       deviceId: config.deviceId,
@@ -385,6 +387,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       ...(world ? { sim: { controlUrl: world.urls.control, portalUrl: world.urls.portal, ...(world.pid !== undefined ? { pid: world.pid } : {}) } } : {}),
       ...(broker && broker.pid !== process.pid ? { brokerPid: broker.pid } : {}),
       ...(testerCredentials ? { testerCredentials } : {}),
+      ...(playerCredentials ? { playerCredentials } : {}),
     };
     await writeRuntimeInfo(config.stateDir, runtimeInfo);
     closers.push(['runtime file', () => removeRuntimeInfo(config.stateDir)]);
@@ -408,7 +411,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     await modem.start();
     await card.start();
     t.start();
-    daemonLog.info({ board: config.board.name, deviceId: config.deviceId, mqtt: mqtt.url, ...(testerCredentials ? { testerCredentials } : {}) }, 'bcastd started');
+    daemonLog.info({ board: config.board.name, deviceId: config.deviceId, mqtt: mqtt.url, ...(testerCredentials ? { testerCredentials } : {}), ...(playerCredentials ? { playerCredentials } : {}) }, 'bcastd started');
     if (world) {
       daemonLog.info(`watch it: npx bcastctl watch    buy a service out of band: npx bcastctl sim purchase ${'urn:bcastd:sim:sport'}`);
     }

@@ -47,6 +47,7 @@ export function startPlayerExchange(mqtt: MqttPublisher, card: Card, logger: Log
     if (typeof req.stkm !== 'string' || !/^([0-9a-fA-F]{2})+$/.test(req.stkm) || req.stkm.length > MAX_STKM_BYTES * 2) {
       return refuse(replyTo, correlationData, req.requestId, 'malformed_request', 'stkm must be the MIKEY MTK message in hex');
     }
+    publish?.event('stkm-received', { bytes: req.stkm.length / 2 });
     void card.mtkGenerate(Buffer.from(req.stkm, 'hex')).then(
       (r) => {
         try {

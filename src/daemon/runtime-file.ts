@@ -15,6 +15,8 @@ export interface RuntimeInfo {
   sim?: { controlUrl: string; portalUrl: string; /** PID of the simulated world's own process (sim.process child). */ pid?: number };
   /** The tester's login of the local broker: a JSON file {"username","password"} (mode 0600, our uid). */
   testerCredentials?: string;
+  /** The player's login of the local broker the daemon started (same form): for a player on the same box. */
+  playerCredentials?: string;
   /** PID of the local broker the daemon started (none when mqtt.url names one, or for the in-process aedes). */
   brokerPid?: number;
 }

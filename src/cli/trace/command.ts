@@ -7,7 +7,7 @@ import { locateDaemon, type LocateOptions } from '../daemon/locate.js';
 import { withBrokerOptions } from '../daemon/broker-options.js';
 import { MqttSession } from '../daemon/mqtt-session.js';
 import { UsageError, type CliIo } from '../io.js';
-import { normalizeEvents, parseEventFile } from './events.js';
+import { normalizeEvents, parseEventFile, parsePlayerLog } from './events.js';
 import { buildSequence } from './model.js';
 import { parseSince, SINCE_FORMS } from './since.js';
 import { summaryLine } from './summary.js';
@@ -32,6 +32,7 @@ interface TraceOptions extends LocateOptions {
   since?: string;
   svg?: string;
   input?: string;
+  player?: string;
   ascii?: boolean;
   json?: boolean;
   width?: string;
@@ -53,14 +54,16 @@ function since(value: string, referenceMs: number): number {
 }
 
 /** From a file: a duration counts back from the newest event in it (the file may be old); default: everything. */
-async function fromFile(file: string, o: TraceOptions, env: TraceEnv): Promise<Loaded> {
-  let text: string;
+async function readText(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const parsed = parseEventFile(text);
+}
+
+async function fromFile(file: string, o: TraceOptions, env: TraceEnv): Promise<Loaded> {
+  const parsed = parseEventFile(await readText(file));
   const newest = normalizeEvents(parsed.events).events.at(-1)?.atMs ?? env.now();
   return { events: parsed.events, skipped: parsed.skipped, dropped: 0, sinceMs: o.since === undefined ? undefined : since(o.since, newest), source: basename(file) };
 }
@@ -98,6 +101,7 @@ export function registerTrace(program: Command, io: CliIo, surroundings: () => T
     .option('--since <duration|time>', `start of the trace: ${SINCE_FORMS}; default ${DEFAULT_SINCE} (with --input: the whole file, and durations count back from its newest event)`)
     .option('--svg <file>', 'write the diagram as SVG to this file and print a one-line summary')
     .option('--input <file>', 'read events from a file (lines of `bcastctl watch --json`, or bare event objects) instead of the daemon')
+    .option('--player <file>', "merge the player's own log (examples/player's JSON lines): its STKMs, TEKs and first decrypted frame")
     .option('--ascii', 'draw with plain ASCII')
     .option('--json', 'print the sequence model as JSON')
     .option('--width <columns>', 'fit the diagram in this many columns (default: the terminal\'s, else 100)')
@@ -107,6 +111,11 @@ export function registerTrace(program: Command, io: CliIo, surroundings: () => T
       const env = surroundings();
       const width = widthOf(o, env);
       const loaded = o.input !== undefined ? await fromFile(o.input, o, env) : await fromDaemon(o, env);
+      if (o.player !== undefined) {
+        const player = parsePlayerLog(await readText(o.player));
+        loaded.events = [...loaded.events, ...player.events];
+        loaded.skipped += player.skipped;
+      }
       const model = buildSequence(loaded.events, {
         ...(loaded.sinceMs === undefined ? {} : { sinceMs: loaded.sinceMs }),
         skipped: loaded.skipped,

@@ -81,3 +81,30 @@ export function parseEventFile(text: string): EventFile {
   }
   return out;
 }
+
+/**
+ * The reference player's log (examples/player, one JSON object a line): its events (`{ts: epoch seconds, event,
+ * …}`) become trace events `player-<event>` with an ISO stamp; its once-a-second figure lines are not events.
+ */
+export function parsePlayerLog(text: string): EventFile {
+  const out: EventFile = { events: [], ignored: 0, skipped: 0 };
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '') continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch {
+      out.skipped++;
+      continue;
+    }
+    if (!isRecord(v) || typeof v['ts'] !== 'number' || !Number.isFinite(v['ts'])) {
+      out.skipped++;
+    } else if (typeof v['event'] !== 'string' || v['event'] === '') {
+      out.ignored++;
+    } else {
+      const { ts, event, ...rest } = v;
+      out.events.push({ ...rest, type: `player-${event}`, ts: new Date((ts as number) * 1000).toISOString() });
+    }
+  }
+  return out;
+}

@@ -145,6 +145,19 @@ export function draftsFor(e: TraceEvent, ctx: FlowContext): Draft[] {
       const kg = num(f['keyGroup']);
       return [arrow('terminal', 'player', kd && kg !== undefined ? `key ready (keys/${kd}/${kg})` : 'key ready')];
     }
+    case 'stkm-received':
+      return [arrow('player', 'terminal', paren('STKM', num(f['bytes']) === undefined ? '' : `${num(f['bytes'])} bytes`))];
+    // The player's own log (bcastctl trace --player): what only the player sees.
+    case 'player-stkm':
+      return [note(paren('STKM from the broadcast, TEK asked', clean(f['mki'], 20) ? `MKI ${clean(f['mki'], 20)}` : ''), 'ok', 'player')];
+    case 'player-tek':
+      return [note(paren('TEK handed to srtpdec', [clean(f['mki'], 20) ? `MKI ${clean(f['mki'], 20)}` : '', dur(f['ms']) === undefined ? '' : `${dur(f['ms'])} ms after asking`].filter(Boolean).join(', ')), 'ok', 'player')];
+    case 'player-tek-refused':
+      return [note(paren('TEK refused', clean(f['code'], 40)), 'error', 'player')];
+    case 'player-first-frame':
+      return [note(paren('first frame decrypted', clean(f['mki'], 20) ? `MKI ${clean(f['mki'], 20)}` : ''), 'ok', 'player')];
+    case 'player-error':
+      return [note(paren('player error', clean(f['message'])), 'error', 'player')];
     case 'tek-delivered': {
       const mtk = num(f['mtkId']);
       const inner = [clean(f['serviceId'], 40), mtk === undefined ? '' : `MTK ${mtk}`].filter(Boolean).join(', ');

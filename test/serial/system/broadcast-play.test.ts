@@ -5,7 +5,7 @@
 // A corrupted TEK from the card shows as SRTP authentication failures; a refused STKM as a refusal, logged.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
@@ -67,6 +67,20 @@ test('reference player: news plays, sport only after the purchase by SMS, across
   const first = await sport.waitFor((l) => l.event === 'first-frame', 10_000, since);
   const firstFrameMs = first.ts * 1000 - boughtAt;
   assert.ok(firstFrameMs <= 10_000, `first sport frame ${firstFrameMs} ms after the purchase`);
+
+  // bcastctl trace shows the player's steps: the daemon's STKM in / TEK out, and the player's own log merged.
+  const playerLog = join(rig.dir, 'sport-player.jsonl');
+  writeFileSync(playerLog, sport.lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  const traced = await run(process.execPath, [bcastctlBin, 'trace', '--board', rig.boardFile, '--since', new Date(boughtAt).toISOString(), '--player', playerLog, '--json'], { timeout: 30_000 });
+  const steps = (JSON.parse(traced.stdout) as { steps: Array<{ kind: string; from?: string; to?: string; on?: string; label?: string; text?: string }> }).steps;
+  const seen = steps.map((x) => (x.kind === 'arrow' ? `${x.from}→${x.to} ${x.label}` : `${x.on}: ${x.text}`));
+  // Each step after the one before it (the news player's exchanges interleave in the daemon's events).
+  let at = -1;
+  for (const step of [/^player: STKM from the broadcast/, /^player→terminal STKM/, /^terminal→player TEK/, /^player: TEK handed to srtpdec/, /^player: first frame decrypted/]) {
+    const next = seen.findIndex((x, i) => i > at && step.test(x));
+    assert.ok(next > at, `${step} after step ${at} in the trace: ${JSON.stringify(seen)}`);
+    at = next;
+  }
 
   // Keeps decrypting across two MTK rotations: three different key ids carry decrypted frames.
   const afterFirst = sport.lines.length;

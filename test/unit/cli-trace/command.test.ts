@@ -96,6 +96,39 @@ test('--json prints the model; --since counts back from the newest event of the 
   assert.equal((JSON.parse(iso.out.join('\n')) as { events: number }).events, 7);
 });
 
+test("--player merges the reference player's log: its STKM, TEK and first frame beside the daemon's flow", async () => {
+  const daemon = join(dir, 'daemon.jsonl');
+  const player = join(dir, 'player.jsonl');
+  const t0 = Date.parse(at(0));
+  await writeFile(daemon, [
+    { type: 'stkm-received', ts: at(120), bytes: 60 },
+    { type: 'tek-delivered', ts: at(170), mtkId: 7 },
+  ].map((e) => JSON.stringify(e)).join('\n'));
+  await writeFile(player, [
+    // What examples/player prints: events with epoch seconds, figure lines once a second, and a broken line.
+    { ts: (t0 + 100) / 1000, service: 'urn:s', event: 'stkm', mki: '0202' },
+    { ts: (t0 + 180) / 1000, service: 'urn:s', event: 'tek', mki: '0202', ms: 80 },
+    { ts: (t0 + 1000) / 1000, service: 'urn:s', decrypted: 0, droppedNoKey: 3 },
+    { ts: (t0 + 1250) / 1000, service: 'urn:s', event: 'first-frame', mki: '0202' },
+  ].map((e) => JSON.stringify(e)).join('\n') + '\nnot json\n');
+  const r = await trace(['--input', daemon, '--player', player, '--json']);
+  assert.equal(r.code, 0, r.err.join('\n'));
+  const m = JSON.parse(r.out.join('\n')) as { skipped: number; steps: Array<{ kind: string; from?: string; to?: string; on?: string; label?: string; text?: string }> };
+  assert.deepEqual(
+    m.steps.map((s) => (s.kind === 'arrow' ? `${s.from}→${s.to} ${s.label}` : `${s.on}: ${s.text}`)),
+    [
+      'player: STKM from the broadcast, TEK asked (MKI 0202)',
+      'player→terminal STKM (60 bytes)',
+      'terminal→player TEK (MTK 7)',
+      'player: TEK handed to srtpdec (MKI 0202, 80 ms after asking)',
+      'player: first frame decrypted (MKI 0202)',
+    ],
+  );
+  assert.equal(m.skipped, 1, 'the broken line is counted');
+  const missing = await trace(['--input', daemon, '--player', join(dir, 'nope.jsonl')]);
+  assert.equal(missing.code, 2);
+});
+
 test('--input with garbage lines: they are counted in the summary, the rest drawn', async () => {
   const file = join(dir, 'mixed.jsonl');
   const good = await readFile(purchaseFlowFile, 'utf8');

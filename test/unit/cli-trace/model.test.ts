@@ -172,6 +172,12 @@ test('each remaining event type: arrows to the player and the BSM, notes on the 
     [{ type: 'trigger', kind: 'coverage-back' }, 'note terminal', 'trigger coverage-back', 'ok'],
     [{ type: 'solicited-pull', keyGroup: 4 }, 'note terminal', 'solicited pull, key group 4', 'ok'],
     [{ type: 'wap-push' }, 'note terminal', 'WAP push ?', 'ok'],
+    [{ type: 'stkm-received', bytes: 60 }, 'player→terminal', 'STKM (60 bytes)', 'ok'],
+    [{ type: 'player-stkm', mki: '020200010007' }, 'note player', 'STKM from the broadcast, TEK asked (MKI 020200010007)', 'ok'],
+    [{ type: 'player-tek', mki: '020200010007', ms: 41 }, 'note player', 'TEK handed to srtpdec (MKI 020200010007, 41 ms after asking)', 'ok'],
+    [{ type: 'player-tek-refused', code: 'card_auth' }, 'note player', 'TEK refused (card_auth)', 'error'],
+    [{ type: 'player-first-frame', mki: '020200010007' }, 'note player', 'first frame decrypted (MKI 020200010007)', 'ok'],
+    [{ type: 'player-error', message: 'srtpdec: no key' }, 'note player', 'player error (srtpdec: no key)', 'error'],
   ];
   for (const [fields, where, text, status] of cases) {
     const [s, ...rest] = only({ ts: at(0), ...fields });
