@@ -1,6 +1,7 @@
 // Wiring: board config → logger → MQTT (status init) → [sim world] → modem → card → GBA/BSM → LTKM listener →
 // terminal. Every adapter is built here and handed to the terminal as a port; nothing below knows the others.
 import { mkdir } from 'node:fs/promises';
+import { Type } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 import type { BoardConfig } from './config/index.js';
 import { LogLevels, registerDiagnosticsCommands, type LogRing } from './diagnostics/index.js';
@@ -304,17 +305,18 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     // Commands from MQTT (and bcastctl, which speaks MQTT).
     const commands = new CommandRouter({ publisher: mqtt, logger: log('mqtt') });
     for (const name of ['register', 'deregister', 'pull', 'bootstrap'] as const) {
+      // The terminal's RequestGate paces what these start; the router's own limit refuses a flood before it.
       commands.register(name, async (_n, args) => {
         const services = Array.isArray(args['services']) ? args['services'].filter((s): s is string => typeof s === 'string') : undefined;
         const keyGroup = typeof args['keyGroup'] === 'number' ? args['keyGroup'] : undefined;
         const keyDomainId = typeof args['keyDomainId'] === 'string' ? args['keyDomainId'] : undefined;
         return t.command(name, { ...(services ? { services } : {}), ...(keyGroup !== undefined ? { keyGroup } : {}), ...(keyDomainId ? { keyDomainId } : {}) });
-      });
+      }, { schema: TERMINAL_COMMAND_ARGS });
     }
     commands.register('events', async (_n, args) => events.query({
       ...(typeof args['sinceMs'] === 'number' ? { sinceMs: args['sinceMs'] } : {}),
       ...(typeof args['limit'] === 'number' ? { limit: args['limit'] } : {}),
-    }));
+    }), { schema: EVENTS_COMMAND_ARGS });
     commands.start();
     const player = config.terminal.playerExchange.enabled ? startPlayerExchange(mqtt, card, log('daemon'), publish) : null;
 
@@ -400,6 +402,20 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     throw err;
   }
 }
+
+/** Arguments of register/deregister/pull/bootstrap (each uses the ones it needs). */
+const TERMINAL_COMMAND_ARGS = Type.Object(
+  {
+    services: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 64 })),
+    keyGroup: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffff })),
+    keyDomainId: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{6}$' })),
+  },
+  { additionalProperties: false },
+);
+const EVENTS_COMMAND_ARGS = Type.Object(
+  { sinceMs: Type.Optional(Type.Number({ minimum: 0 })), limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })) },
+  { additionalProperties: false },
+);
 
 function cardSummary(card: Card): Record<string, unknown> {
   const info = card.info!;

@@ -185,8 +185,8 @@ export class Terminal extends EventEmitter<TerminalEvents> {
 
   private async execute(job: BsmJob): Promise<void> {
     await this.deps.pdp.ensureActive();
-    await this.deps.gba.ensure();
     const action = job.action;
+    await this.deps.gba.ensure(action.type === 'register' && action.rebootstrap === true ? { force: true } : undefined);
     const last = job.triggers[job.triggers.length - 1]!;
     if (action.type === 'register') {
       const results = await this.deps.bsm.register(action.services);
@@ -335,10 +335,8 @@ export class Terminal extends EventEmitter<TerminalEvents> {
         return { accepted: true, action: args.keyGroup ? 'msk-request' : 'register' };
       }
       case 'bootstrap':
-        void this.deps.gba.ensure({ force: true }).then(
-          () => this.trigger(trigger, { type: 'register', services: this.servicesToRenew() }),
-          (err: unknown) => this.deps.publish.event('request-failed', { action: 'bootstrap', reason: errorText(err) }),
-        );
+        // Through the gate like every trigger: a flood of bootstrap commands costs one GBA run per gate slot.
+        this.trigger(trigger, { type: 'register', services: this.servicesToRenew(), rebootstrap: true });
         return { accepted: true, action: 'bootstrap' };
     }
   }

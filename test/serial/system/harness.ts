@@ -368,6 +368,11 @@ export class SystemRig {
     await this.#observer.publishAsync(`${this.#base}${suffix}`, JSON.stringify(payload), { qos: 1 });
   }
 
+  /** Publishes raw bytes (anything a hostile client could send) to `<prefix>/<deviceId>/<suffix>`. */
+  async publishRaw(suffix: string, payload: string | Buffer, opts: { retain?: boolean; properties?: Record<string, unknown> } = {}): Promise<void> {
+    await this.#observer.publishAsync(`${this.#base}${suffix}`, payload, { qos: 1, ...(opts.retain ? { retain: true } : {}), ...(opts.properties ? { properties: opts.properties } : {}) });
+  }
+
   /** Everything the simulated network saw (optionally one type). */
   async simEvents(type?: string): Promise<SimEvent[]> {
     const r = await this.simControl('/events');
