@@ -1,6 +1,5 @@
 // Wiring: board config → logger → MQTT (status init) → [sim world] → modem → card → GBA/BSM → LTKM listener →
 // terminal. Every adapter is built here and handed to the terminal as a port; nothing below knows the others.
-import { mkdir } from 'node:fs/promises';
 import { Type } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 import type { BoardConfig } from './config/index.js';
@@ -26,6 +25,7 @@ import { Modem } from '../modem/index.js';
 import { sdNotify, secureAllocator, secureMemoryAvailable } from '../native/index.js';
 import { Secret } from '../crypto/index.js';
 import { CommandRouter, HealthReporter, MqttPublisher, startLocalBroker, stopStaleBroker, type LocalBroker } from '../mqtt/index.js';
+import { ensurePrivateDir } from '../store/private-dir.js';
 import { StateStore } from '../store/state-store.js';
 import { Terminal } from '../terminal/terminal.js';
 import { WDP_PORT } from '../codec/wsp/ports.js';
@@ -86,7 +86,9 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     daemonLog.warn('locked key memory unavailable (native addon not built or not Linux): keys stay in ordinary buffers');
   }
   const isSim = config.modem.profile === 'sim';
-  await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
+  // Private or refused (owner, mode and no symlink checked): every file below is opened trusting it.
+  const dir = await ensurePrivateDir(config.stateDir);
+  if (dir.tightened) daemonLog.warn({ stateDir: config.stateDir }, 'state dir was readable by others: closed to 0700');
 
   const closers: Array<[string, () => Promise<void> | void]> = [['log levels', () => logLevels.stop()]];
   const closeAll = async () => {

@@ -1,7 +1,7 @@
 // The simulated world of the `sim` board: a modem on a pseudo-terminal, a virtual USIM (through pcscd + vpcd
 // when they are installed, in-process otherwise), and the operator network (BSF, BSM, SMSC, purchase portal,
 // control API) on loopback. The daemon then runs exactly as on a real board against it.
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { BoardConfig } from './config/index.js';
@@ -108,8 +108,14 @@ export async function startSimWorld(config: BoardConfig, logger: Logger): Promis
     // The modem's AT log on disk, line by line as it happens, so it survives the daemon's own shutdown (the
     // system tests read it after SIGTERM: de-registration must come before AT+CGACT=0). PINs are masked.
     const atLogFile = join(config.stateDir, SIM_AT_LOG);
-    writeFileSync(atLogFile, '', { mode: 0o600 });
-    modem.on('command', (e) => appendFileSync(atLogFile, JSON.stringify({ seq: e.seq, ts: new Date(e.ts).toISOString(), command: maskCommand(e.command) }) + '\n'));
+    // O_NOFOLLOW: a symlink planted under this name fails the open instead of redirecting our writes.
+    const atLog = openSync(atLogFile, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND | constants.O_NOFOLLOW, 0o600);
+    let atLogOpen = true;
+    closers.push(async () => {
+      atLogOpen = false;
+      closeSync(atLog);
+    });
+    modem.on('command', (e) => atLogOpen && writeSync(atLog, JSON.stringify({ seq: e.seq, ts: new Date(e.ts).toISOString(), command: maskCommand(e.command) }) + '\n'));
 
     const usim = new VirtualUsim({ subscriber, profile: sim.profile === 'aka-only' ? 'aka-only' : 'full', logger: log });
     const card = await attachCard(sim, usim, log, config.stateDir);
