@@ -9,10 +9,19 @@
  * dropped ('overload'): each is counted, but a burst is logged and reported (onRejected) once, at its
  * start, and summed up when the queue has drained. LTKMs from the SMS path (`handle`) are never dropped:
  * the modem has already acknowledged them and delivers them at SMS pace.
+ *
+ * Under a flood, what can be refused before the card is: an exact repeat of a (CSB ID, counter) pair the card
+ * already judged (ReplayCache) is a replay, dropped on arrival without queueing; each UDP source (address:port)
+ * has its own token bucket, so one noisy sender cannot fill the queue that a genuine pull from the BSM needs.
+ * Rejections are counted each, but logged and reported (onRejected) at most once per reason and source per
+ * interval; an overload drop of a solicited pull is always logged on its own line.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { Logger } from 'pino';
-import { decodeMikey, describeMbms, isDecodeError, type MbmsInfo } from '../codec/index.js';
+import { decodeMikey, describeMbms, isDecodeError, type MbmsInfo, type MikeyMessage } from '../codec/index.js';
+import { LogLimiter } from '../util/log-limiter.js';
+import { TokenBucket } from '../util/token-bucket.js';
+import { ReplayCache } from './replay-cache.js';
 import { LtkmRejected, type LtkmProcessor, type StoredMsk } from './ltkm-port.js';
 
 export interface LtkmSource {
@@ -41,6 +50,8 @@ export interface LtkmListenerOptions {
   onFlow?(step: LtkmFlowStep): void;
   /** UDP datagrams waiting to be processed beyond which new ones are dropped (default 256). */
   maxQueued?: number;
+  /** Per UDP source (address:port): datagrams beyond this rate are dropped as 'overload' before the queue. */
+  perSourceRate?: { perMinute: number; burst: number };
   logger: Logger;
 }
 
@@ -65,6 +76,10 @@ export interface LtkmListenerStats {
 }
 
 const DEFAULT_MAX_QUEUED = 256;
+/** A BSM sends an LTKM now and then; 20 back to back and 10 a second on average is far beyond that. */
+const DEFAULT_PER_SOURCE_RATE = { perMinute: 600, burst: 20 };
+/** Sources with a bucket at most (the oldest forgotten first): spoofed sources cannot grow memory. */
+const MAX_SOURCES = 1024;
 
 export class LtkmListener {
   #socket: Socket | null = null;
@@ -83,6 +98,10 @@ export class LtkmListener {
   readonly #maxQueued: number;
   /** The overload burst going on: datagrams dropped since it began. */
   #burst: { dropped: number; since: number } | null = null;
+  readonly #replays = new ReplayCache();
+  readonly #buckets = new Map<string, TokenBucket>();
+  /** Rejection log lines and onRejected reports: one per reason and source per interval. */
+  readonly #reports = new LogLimiter();
 
   constructor(private readonly o: LtkmListenerOptions) {
     this.#log = o.logger.child({ component: 'bsm', part: 'ltkm' });
@@ -97,7 +116,13 @@ export class LtkmListener {
     const family = this.o.bindAddress.includes(':') ? 'udp6' : 'udp4';
     const s = createSocket(family);
     s.on('message', (msg, rinfo) => {
-      if (this.#stats.waiting >= this.#maxQueued) return this.#overload(rinfo);
+      // Cheap refusals first, on arrival: nothing here waits for the card.
+      if (this.#replays.has(replayKeyOf(msg))) {
+        this.#stats.received++;
+        return this.#drop('replay', { address: rinfo.address, port: rinfo.port, via: 'udp' }, 'replay of a (CSB ID, counter) pair the card already judged (refused before the card)');
+      }
+      if (!this.#bucketOf(rinfo).take()) return this.#overload(rinfo, msg, 'this source sends faster than its share');
+      if (this.#stats.waiting >= this.#maxQueued) return this.#overload(rinfo, msg);
       this.#enqueue(() => this.#onDatagram(msg, rinfo)).catch((e: unknown) => this.#log.error({ err: e }, 'LTKM datagram processing failed'));
     });
     s.on('error', (e) => this.#log.error({ err: e }, 'LTKM socket error'));
@@ -146,17 +171,32 @@ export class LtkmListener {
     return run;
   }
 
+  #bucketOf(rinfo: RemoteInfo): TokenBucket {
+    const key = `${rinfo.address}:${rinfo.port}`;
+    let b = this.#buckets.get(key);
+    if (b === undefined) {
+      b = new TokenBucket(this.o.perSourceRate ?? DEFAULT_PER_SOURCE_RATE);
+      this.#buckets.set(key, b);
+      if (this.#buckets.size > MAX_SOURCES) this.#buckets.delete(this.#buckets.keys().next().value!);
+    }
+    return b;
+  }
+
   /** A UDP datagram with the queue full: counted; the burst it starts is logged and reported once. */
-  #overload(rinfo: RemoteInfo): void {
+  #overload(rinfo: RemoteInfo, msg: Buffer, cause?: string): void {
     this.#stats.received++;
     this.#stats.dropped.overload++;
+    if (isSolicitedPull(msg)) {
+      // Never lost inside a summary: a dropped pull is the purchase a user is waiting for.
+      this.#reports.warn(this.#log, `pull-overload:${rinfo.address}`, { reason: 'overload', from: `udp:${rinfo.address}:${rinfo.port}`, solicitedPull: true }, `solicited pull dropped: ${cause ?? 'queue full'}`);
+    }
     if (this.#burst) {
       this.#burst.dropped++;
       return;
     }
     this.#burst = { dropped: 1, since: Date.now() };
     const from: LtkmSource = { address: rinfo.address, port: rinfo.port, via: 'udp' };
-    const why = `${this.#maxQueued} datagrams waiting: dropping new ones until the queue drains`;
+    const why = cause ?? `${this.#maxQueued} datagrams waiting: dropping new ones until the queue drains`;
     this.#log.warn({ reason: 'overload', from: `udp:${rinfo.address}:${rinfo.port}`, maxQueued: this.#maxQueued }, `LTKM dropped: ${why}`);
     this.o.onRejected?.('overload', why, from);
   }
@@ -177,20 +217,25 @@ export class LtkmListener {
 
   #drop(reason: LtkmDropReason, from: LtkmSource, why: string): void {
     this.#stats.dropped[reason]++;
-    this.#log.warn({ reason, from: `${from.via}:${from.address}:${from.port}` }, `LTKM dropped: ${why}`);
-    this.o.onRejected?.(reason, why, from);
+    // Counted each; logged and reported once per reason and source address per interval (then "suppressed N").
+    const logged = this.#reports.warn(this.#log, `${reason}:${from.via}:${from.address}`, { reason, from: `${from.via}:${from.address}:${from.port}` }, `LTKM dropped: ${why}`);
+    if (logged) this.o.onRejected?.(reason, why, from);
   }
 
   async #process(raw: Uint8Array, from: LtkmSource, counted = false): Promise<void> {
     if (!counted) this.#stats.received++;
     let info: MbmsInfo;
+    let mikey: MikeyMessage;
     try {
-      info = describeMbms(decodeMikey(raw));
+      mikey = decodeMikey(raw);
+      info = describeMbms(mikey);
     } catch (e) {
       if (isDecodeError(e)) return this.#drop('malformed', from, `malformed MIKEY: ${e.message}`);
       throw e;
     }
     if (info.kind !== 'msk') return this.#drop('unexpected', from, `a ${info.kind} message, not an MSK message`);
+    const replayKey = ReplayCache.keyOf(mikey);
+    if (this.#replays.has(replayKey)) return this.#drop('replay', from, 'replay of a (CSB ID, counter) pair the card already judged (refused before the card)');
     const purpose = info.solicitedPull ? 'solicited-pull' : 'ltkm';
     this.o.onFlow?.({ step: 'received', purpose, via: from.via, from: from.via === 'udp' ? `${from.address}:${from.port}` : from.address, bytes: raw.length });
     const started = performance.now();
@@ -202,6 +247,7 @@ export class LtkmListener {
     } catch (e) {
       if (e instanceof LtkmRejected) {
         const reason: LtkmDropReason = e.reason === 'mac' || e.reason === 'wrong-muk' ? 'mac' : e.reason === 'replay' ? 'replay' : e.reason === 'no-muk' ? 'no-muk' : 'malformed';
+        if (reason === 'replay') this.#replays.add(replayKey);
         checked(false, reason);
         return this.#drop(reason, from, e.message);
       }
@@ -209,6 +255,7 @@ export class LtkmListener {
       return this.#drop('error', from, `processor failed: ${(e as Error).message}`);
     }
     checked(true);
+    this.#replays.add(replayKey);
     if (result.verification && from.via === 'udp' && this.#socket) {
       const s = this.#socket;
       await new Promise<void>((resolve) =>
@@ -233,5 +280,22 @@ export class LtkmListener {
       this.#log.info({ keyDomainId: result.stored.keyDomainId, mskId: result.stored.mskId }, 'MSK stored');
       this.o.onKeyStored?.(result.stored, from);
     }
+  }
+}
+
+/** The replay-cache key of a raw datagram, or null when it does not decode (the queue's checks say why). */
+function replayKeyOf(raw: Buffer): string | null {
+  try {
+    return ReplayCache.keyOf(decodeMikey(raw));
+  } catch {
+    return null;
+  }
+}
+
+function isSolicitedPull(raw: Buffer): boolean {
+  try {
+    return describeMbms(decodeMikey(raw)).solicitedPull;
+  } catch {
+    return false;
   }
 }
