@@ -22,7 +22,7 @@ import { decodeMikey, describeMbms, isDecodeError, type MbmsInfo, type MikeyMess
 import { LogLimiter } from '../util/log-limiter.js';
 import { TokenBucket } from '../util/token-bucket.js';
 import { ReplayCache } from './replay-cache.js';
-import { LtkmRejected, type LtkmProcessor, type StoredMsk } from './ltkm-port.js';
+import { LtkmRejected, LtkmUnavailable, type LtkmProcessor, type StoredMsk } from './ltkm-port.js';
 
 export interface LtkmSource {
   address: string;
@@ -72,12 +72,16 @@ export interface LtkmListenerStats {
   waiting: number;
   /** The most that ever waited. */
   peakWaiting: number;
+  /** Messages kept because the card could not be reached; processed again by retryHeld(). */
+  held: number;
   dropped: Record<LtkmDropReason, number>;
 }
 
 const DEFAULT_MAX_QUEUED = 256;
 /** A BSM sends an LTKM now and then; 20 back to back and 10 a second on average is far beyond that. */
 const DEFAULT_PER_SOURCE_RATE = { perMinute: 600, burst: 20 };
+/** Messages kept for an unreachable card at most (the oldest given up first). */
+const MAX_HELD = 32;
 /** Sources with a bucket at most (the oldest forgotten first): spoofed sources cannot grow memory. */
 const MAX_SOURCES = 1024;
 
@@ -91,6 +95,7 @@ export class LtkmListener {
     verificationsSent: 0,
     waiting: 0,
     peakWaiting: 0,
+    held: 0,
     dropped: { source: 0, malformed: 0, unexpected: 0, mac: 0, replay: 0, 'no-muk': 0, error: 0, overload: 0 },
   };
   /** Datagrams are processed one at a time, in arrival order (the counter check depends on it). */
@@ -99,6 +104,8 @@ export class LtkmListener {
   /** The overload burst going on: datagrams dropped since it began. */
   #burst: { dropped: number; since: number } | null = null;
   readonly #replays = new ReplayCache();
+  /** Not judged for want of a card, in arrival order. */
+  #held: Array<{ raw: Uint8Array; from: LtkmSource }> = [];
   readonly #buckets = new Map<string, TokenBucket>();
   /** Rejection log lines and onRejected reports: one per reason and source per interval. */
   readonly #reports = new LogLimiter();
@@ -144,6 +151,25 @@ export class LtkmListener {
     this.#socket = null;
     await this.#queue;
     if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  /** Processes again, in arrival order, what was kept while the card could not be reached. */
+  retryHeld(): Promise<void> {
+    const held = this.#held;
+    this.#held = [];
+    this.#stats.held = 0;
+    if (held.length > 0) this.#log.info({ count: held.length }, 'LTKMs kept for the card: processing them now');
+    return Promise.all(held.map((h) => this.#enqueue(() => this.#process(h.raw, h.from, true)))).then(() => undefined);
+  }
+
+  #hold(raw: Uint8Array, from: LtkmSource, why: string): void {
+    this.#held.push({ raw, from });
+    if (this.#held.length > MAX_HELD) {
+      const lost = this.#held.shift()!;
+      this.#drop('error', lost.from, `kept for the card, given up: more than ${MAX_HELD} waiting`);
+    }
+    this.#stats.held = this.#held.length;
+    this.#reports.warn(this.#log, `held:${from.via}`, { from: `${from.via}:${from.address}:${from.port}`, held: this.#held.length }, `LTKM kept until the card is back: ${why}`);
   }
 
   /** Entry point shared with the SMS path (WSP push body = MIKEY). */
@@ -252,6 +278,7 @@ export class LtkmListener {
         return this.#drop(reason, from, e.message);
       }
       checked(false, 'error');
+      if (e instanceof LtkmUnavailable) return this.#hold(raw, from, e.message);
       return this.#drop('error', from, `processor failed: ${(e as Error).message}`);
     }
     checked(true);

@@ -292,6 +292,15 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     modem.on('sms', (e) => publish.event('sms', { via: e.via, parts: e.datagram.parts, textual: e.datagram.text !== undefined }));
     modem.on('expired', (g) => publish.event('sms-expired', { reason: g.reason, reference: g.reference, received: g.received.length, total: g.total }));
     card.on('state', (c) => publish.state('card', { state: c.state, previous: c.previous, reason: c.reason ?? null, ...(card.info ? cardSummary(card) : {}) }));
+    // Card pulled, reader or pcscd gone: the terminal says degraded and LTKMs are kept; back: kept ones first
+    // (judged with the keys the card still holds), then bootstrap and register again.
+    card.on('state', (c) => {
+      if (c.state === 'absent' || c.state === 'error') t.cardLost(c.reason ?? c.state);
+      else if (c.state === 'ready' && c.previous !== 'ready') {
+        void listener.retryHeld().catch((err: unknown) => daemonLog.warn({ err: (err as Error).message }, 'kept LTKMs: retry failed'));
+        t.cardBack();
+      }
+    });
     let bootstrapStarted: number | null = null;
     gba.onStateChange((s, why) => {
       if (s === 'bootstrapping' && bootstrapStarted === null) {

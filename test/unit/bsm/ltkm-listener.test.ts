@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { LtkmListener, LtkmRejected, type LtkmProcessor } from '../../../src/bsm/index.js';
+import { LtkmListener, LtkmRejected, LtkmUnavailable, type LtkmProcessor } from '../../../src/bsm/index.js';
 import { buildSolicitedPull, buildVerificationMessage, encodeMikey } from '../../../src/codec/index.js';
 import { silentLogger } from '../gba/harness.js';
 
@@ -109,4 +109,28 @@ test('per-source share: one flooding source cannot starve another (its excess dr
   assert.equal(calls, 6, 'five from the flooding source, one from the other');
   assert.equal(l.stats().dropped.overload, 95);
   assert.equal(l.stats().solicitedPulls, 6);
+});
+
+test('an LTKM the card could not judge (card out) is kept, in order, and processed by retryHeld()', async (t) => {
+  let cardIn = false;
+  const seen: string[] = [];
+  const env = await setup({
+    processMskMessage: async (raw) => {
+      if (!cardIn) throw new LtkmUnavailable('card removed: no card in the reader');
+      seen.push(Buffer.from(raw).toString('hex'));
+      return { stored: null };
+    },
+  });
+  t.after(env.close);
+  await env.send(pullWith(70));
+  await env.send(pullWith(71));
+  await env.settle(2);
+  assert.equal(env.l.stats().held, 2);
+  assert.equal(env.l.stats().dropped.error, 0, 'not dropped');
+  assert.deepEqual(env.pulls, []);
+  cardIn = true;
+  await env.l.retryHeld();
+  assert.deepEqual(seen, [pullWith(70), pullWith(71)].map((b) => Buffer.from(b).toString('hex')), 'in arrival order');
+  assert.deepEqual(env.pulls, [0, 0]);
+  assert.equal(env.l.stats().held, 0);
 });
