@@ -42,6 +42,7 @@ test('hostile payloads on every subscribed topic: alive, answering, one refusal 
   assert.ok(rig.pid !== undefined, `the daemon died on a retained null:\n${rig.logTail()}`);
   assert.equal((await answers(rig, 'after-restart'))['ok'], true);
   assert.doesNotMatch(rig.logText(), /TypeError|RangeError|Maximum call stack/);
+  assert.doesNotMatch(rig.logText(), /expose_wasm/, 'the launcher starts V8 without a warning');
 });
 
 test('10,000 diagnostics requests: bounded answers, RSS under 150 MB, still answering', { timeout: 240_000 }, async (t) => {
