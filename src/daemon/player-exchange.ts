@@ -38,7 +38,7 @@ export function startPlayerExchange(mqtt: MqttPublisher, card: Card, logger: Log
     // An empty retained payload is how a broker's retained message is cleared: nothing was asked.
     if (payload.length === 0) return;
     const parsed = parseRequest(payload);
-    if (!parsed.ok) return refuse(undefined, parsed.code, `${parsed.reason} (want {"stkm": "<MIKEY MTK message in hex>", "requestId"?: string})`);
+    if (!parsed.ok) return refuse(requestIdOf(parsed.parsed), parsed.code, `${parsed.reason} (want {"stkm": "<MIKEY MTK message in hex>", "requestId"?: string})`);
     const req = parsed.value;
     void card.mtkGenerate(Buffer.from(req.stkm, 'hex')).then(
       (r) => {
@@ -61,4 +61,11 @@ export function startPlayerExchange(mqtt: MqttPublisher, card: Card, logger: Log
     ).catch((e: unknown) => logger.debug({ err: e instanceof Error ? e.message : String(e) }, 'player answer not sent'));
   });
   return stats;
+}
+
+/** The request id of a refused request, when it had a usable one: the player matches answers by it. */
+function requestIdOf(v: unknown): string | undefined {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const id = (v as Record<string, unknown>)['requestId'];
+  return typeof id === 'string' && id.length <= 128 ? id : undefined;
 }

@@ -3,7 +3,10 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Ajv, type ValidateFunction } from 'ajv';
 
-export type Inbound<T> = { ok: true; value: T } | { ok: false; code: 'too_large' | 'malformed_request'; reason: string };
+export type Inbound<T> =
+  | { ok: true; value: T }
+  /** `parsed`: the JSON when it parsed but broke the schema (to echo a request id from it), else undefined. */
+  | { ok: false; code: 'too_large' | 'malformed_request'; reason: string; parsed?: unknown };
 
 const ajv = new Ajv({ allErrors: false, strict: true });
 
@@ -27,7 +30,7 @@ export function inboundParser<S extends TSchema>(schema: S, maxBytes: number): I
       const e = check.errors?.[0];
       const where = e?.instancePath || '/';
       const what = e?.keyword === 'additionalProperties' ? `has unknown field "${String(e.params['additionalProperty'])}"` : (e?.message ?? 'is invalid');
-      return { ok: false, code: 'malformed_request', reason: `payload ${where} ${what}` };
+      return { ok: false, code: 'malformed_request', reason: `payload ${where} ${what}`, parsed: value };
     }
     return { ok: true, value: value as Static<S> };
   };
