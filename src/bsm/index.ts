@@ -1,5 +1,5 @@
 /** BSM client (SPEC §7) and LTKM push reception (SPEC §3-§4). */
-export { LtkmRejected, type LtkmProcessor, type LtkmResult, type StoredMsk, type LtkmRejectReason } from './ltkm-port.js';
+export { LtkmRejected, LtkmUnavailable, type LtkmProcessor, type LtkmResult, type StoredMsk, type LtkmRejectReason } from './ltkm-port.js';
 export { BsmClient, BsmError, type BsmClientOptions, type BsmStats, type BsmResult, type BsmErrorReason } from './bsm-client.js';
 export { bsmDigestPassword, bsmRealm, credentialsFromGba, type BsmCredentials, type BsmCredentialSource } from './credentials.js';
 export { DigestSession } from './digest-session.js';

@@ -9,12 +9,21 @@
  * dropped ('overload'): each is counted, but a burst is logged and reported (onRejected) once, at its
  * start, and summed up when the queue has drained. LTKMs from the SMS path (`handle`) are never dropped:
  * the modem has already acknowledged them and delivers them at SMS pace.
+ *
+ * Under a flood, what can be refused before the card is: an exact repeat of a (CSB ID, counter) pair the card
+ * already judged (ReplayCache) is a replay, dropped on arrival without queueing; each UDP source (address:port)
+ * has its own token bucket, so one noisy sender cannot fill the queue that a genuine pull from the BSM needs.
+ * Rejections are counted each, but logged and reported (onRejected) at most once per reason and source per
+ * interval; an overload drop of a solicited pull is always logged on its own line.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { BlockList, isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
-import { decodeMikey, describeMbms, isDecodeError, type MbmsInfo } from '../codec/index.js';
-import { LtkmRejected, type LtkmProcessor, type StoredMsk } from './ltkm-port.js';
+import { decodeMikey, describeMbms, isDecodeError, type MbmsInfo, type MikeyMessage } from '../codec/index.js';
+import { LogLimiter } from '../util/log-limiter.js';
+import { TokenBucket } from '../util/token-bucket.js';
+import { ReplayCache } from './replay-cache.js';
+import { LtkmRejected, LtkmUnavailable, type LtkmProcessor, type StoredMsk } from './ltkm-port.js';
 
 export interface LtkmSource {
   address: string;
@@ -42,6 +51,8 @@ export interface LtkmListenerOptions {
   onFlow?(step: LtkmFlowStep): void;
   /** UDP datagrams waiting to be processed beyond which new ones are dropped (default 256). */
   maxQueued?: number;
+  /** Per UDP source (address:port): datagrams beyond this rate are dropped as 'overload' before the queue. */
+  perSourceRate?: { perMinute: number; burst: number };
   logger: Logger;
 }
 
@@ -62,6 +73,8 @@ export interface LtkmListenerStats {
   waiting: number;
   /** The most that ever waited. */
   peakWaiting: number;
+  /** Messages kept because the card could not be reached; processed again by retryHeld(). */
+  held: number;
   dropped: Record<LtkmDropReason, number>;
 }
 
@@ -81,6 +94,12 @@ export function sourceList(cidrs: readonly string[]): BlockList | null {
   }
   return list;
 }
+/** A BSM sends an LTKM now and then; 20 back to back and 10 a second on average is far beyond that. */
+const DEFAULT_PER_SOURCE_RATE = { perMinute: 600, burst: 20 };
+/** Messages kept for an unreachable card at most (the oldest given up first). */
+const MAX_HELD = 32;
+/** Sources with a bucket at most (the oldest forgotten first): spoofed sources cannot grow memory. */
+const MAX_SOURCES = 1024;
 
 export class LtkmListener {
   #socket: Socket | null = null;
@@ -92,6 +111,7 @@ export class LtkmListener {
     verificationsSent: 0,
     waiting: 0,
     peakWaiting: 0,
+    held: 0,
     dropped: { source: 0, malformed: 0, unexpected: 0, 'keyless-v-set': 0, mac: 0, replay: 0, 'no-muk': 0, error: 0, overload: 0 },
   };
   /** Datagrams are processed one at a time, in arrival order (the counter check depends on it). */
@@ -99,6 +119,12 @@ export class LtkmListener {
   readonly #maxQueued: number;
   /** The overload burst going on: datagrams dropped since it began. */
   #burst: { dropped: number; since: number } | null = null;
+  readonly #replays = new ReplayCache();
+  /** Not judged for want of a card, in arrival order. */
+  #held: Array<{ raw: Uint8Array; from: LtkmSource }> = [];
+  readonly #buckets = new Map<string, TokenBucket>();
+  /** Rejection log lines and onRejected reports: one per reason and source per interval. */
+  readonly #reports = new LogLimiter();
 
   /** null: any source. */
   readonly #sources: BlockList | null;
@@ -128,9 +154,14 @@ export class LtkmListener {
     const family = isIPv6(this.#bindAddress) ? 'udp6' : 'udp4';
     const s = createSocket(family);
     s.on('message', (msg, rinfo) => {
-      // Strangers are dropped here, before any queueing or decoding.
+      // Cheap refusals first, on arrival: nothing here waits for the card. Strangers before any queueing or decoding.
       if (this.#sources && !this.#sources.check(rinfo.address, rinfo.family === 'IPv6' ? 'ipv6' : 'ipv4')) return this.#stranger(rinfo);
-      if (this.#stats.waiting >= this.#maxQueued) return this.#overload(rinfo);
+      if (this.#replays.has(replayKeyOf(msg))) {
+        this.#stats.received++;
+        return this.#drop('replay', { address: rinfo.address, port: rinfo.port, via: 'udp' }, 'replay of a (CSB ID, counter) pair the card already judged (refused before the card)');
+      }
+      if (!this.#bucketOf(rinfo).take()) return this.#overload(rinfo, msg, 'this source sends faster than its share');
+      if (this.#stats.waiting >= this.#maxQueued) return this.#overload(rinfo, msg);
       this.#enqueue(() => this.#onDatagram(msg, rinfo)).catch((e: unknown) => this.#log.error({ err: e }, 'LTKM datagram processing failed'));
     });
     s.on('error', (e) => this.#log.error({ err: e }, 'LTKM socket error'));
@@ -184,6 +215,25 @@ export class LtkmListener {
     if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
   }
 
+  /** Processes again, in arrival order, what was kept while the card could not be reached. */
+  retryHeld(): Promise<void> {
+    const held = this.#held;
+    this.#held = [];
+    this.#stats.held = 0;
+    if (held.length > 0) this.#log.info({ count: held.length }, 'LTKMs kept for the card: processing them now');
+    return Promise.all(held.map((h) => this.#enqueue(() => this.#process(h.raw, h.from, true)))).then(() => undefined);
+  }
+
+  #hold(raw: Uint8Array, from: LtkmSource, why: string): void {
+    this.#held.push({ raw, from });
+    if (this.#held.length > MAX_HELD) {
+      const lost = this.#held.shift()!;
+      this.#drop('error', lost.from, `kept for the card, given up: more than ${MAX_HELD} waiting`);
+    }
+    this.#stats.held = this.#held.length;
+    this.#reports.warn(this.#log, `held:${from.via}`, { from: `${from.via}:${from.address}:${from.port}`, held: this.#held.length }, `LTKM kept until the card is back: ${why}`);
+  }
+
   /** Entry point shared with the SMS path (WSP push body = MIKEY). */
   handle(raw: Uint8Array, from: LtkmSource): Promise<void> {
     return this.#enqueue(() => this.#process(raw, from));
@@ -209,17 +259,32 @@ export class LtkmListener {
     return run;
   }
 
+  #bucketOf(rinfo: RemoteInfo): TokenBucket {
+    const key = `${rinfo.address}:${rinfo.port}`;
+    let b = this.#buckets.get(key);
+    if (b === undefined) {
+      b = new TokenBucket(this.o.perSourceRate ?? DEFAULT_PER_SOURCE_RATE);
+      this.#buckets.set(key, b);
+      if (this.#buckets.size > MAX_SOURCES) this.#buckets.delete(this.#buckets.keys().next().value!);
+    }
+    return b;
+  }
+
   /** A UDP datagram with the queue full: counted; the burst it starts is logged and reported once. */
-  #overload(rinfo: RemoteInfo): void {
+  #overload(rinfo: RemoteInfo, msg: Buffer, cause?: string): void {
     this.#stats.received++;
     this.#stats.dropped.overload++;
+    if (isSolicitedPull(msg)) {
+      // Never lost inside a summary: a dropped pull is the purchase a user is waiting for.
+      this.#reports.warn(this.#log, `pull-overload:${rinfo.address}`, { reason: 'overload', from: `udp:${rinfo.address}:${rinfo.port}`, solicitedPull: true }, `solicited pull dropped: ${cause ?? 'queue full'}`);
+    }
     if (this.#burst) {
       this.#burst.dropped++;
       return;
     }
     this.#burst = { dropped: 1, since: Date.now() };
     const from: LtkmSource = { address: rinfo.address, port: rinfo.port, via: 'udp' };
-    const why = `${this.#maxQueued} datagrams waiting: dropping new ones until the queue drains`;
+    const why = cause ?? `${this.#maxQueued} datagrams waiting: dropping new ones until the queue drains`;
     this.#log.warn({ reason: 'overload', from: `udp:${rinfo.address}:${rinfo.port}`, maxQueued: this.#maxQueued }, `LTKM dropped: ${why}`);
     this.o.onRejected?.('overload', why, from);
   }
@@ -238,27 +303,29 @@ export class LtkmListener {
 
   #drop(reason: LtkmDropReason, from: LtkmSource, why: string): void {
     this.#stats.dropped[reason]++;
-    this.#log.warn({ reason, from: `${from.via}:${from.address}:${from.port}` }, `LTKM dropped: ${why}`);
-    this.o.onRejected?.(reason, why, from);
+    // Counted each; logged and reported once per reason and source address per interval (then "suppressed N").
+    const logged = this.#reports.warn(this.#log, `${reason}:${from.via}:${from.address}`, { reason, from: `${from.via}:${from.address}:${from.port}` }, `LTKM dropped: ${why}`);
+    if (logged) this.o.onRejected?.(reason, why, from);
   }
 
   async #process(raw: Uint8Array, from: LtkmSource, counted = false): Promise<void> {
     if (!counted) this.#stats.received++;
     let info: MbmsInfo;
-    let vSet: boolean;
+    let mikey: MikeyMessage;
     try {
-      const msg = decodeMikey(raw);
-      vSet = msg.hdr.v;
-      info = describeMbms(msg);
+      mikey = decodeMikey(raw);
+      info = describeMbms(mikey);
     } catch (e) {
       if (isDecodeError(e)) return this.#drop('malformed', from, `malformed MIKEY: ${e.message}`);
       throw e;
     }
     if (info.kind !== 'msk') return this.#drop('unexpected', from, `a ${info.kind} message, not an MSK message`);
     // SPEC §3.3 [R]: a pull has V clear. Key-less with V set is neither a pull nor a key: never acted on.
-    if (vSet && info.mskId?.keyNumber === 0 && info.kemac?.encrDataLength === 0) {
+    if (mikey.hdr.v && info.mskId?.keyNumber === 0 && info.kemac?.encrDataLength === 0) {
       return this.#drop('keyless-v-set', from, `key-less MSK message (Key Number 0, empty KEMAC) with the V bit set: not a solicited pull (key group ${info.mskId.keyGroup})`);
     }
+    const replayKey = ReplayCache.keyOf(mikey);
+    if (this.#replays.has(replayKey)) return this.#drop('replay', from, 'replay of a (CSB ID, counter) pair the card already judged (refused before the card)');
     const purpose = info.solicitedPull ? 'solicited-pull' : 'ltkm';
     this.o.onFlow?.({ step: 'received', purpose, via: from.via, from: from.via === 'udp' ? `${from.address}:${from.port}` : from.address, bytes: raw.length });
     const started = performance.now();
@@ -270,13 +337,16 @@ export class LtkmListener {
     } catch (e) {
       if (e instanceof LtkmRejected) {
         const reason: LtkmDropReason = e.reason === 'mac' || e.reason === 'wrong-muk' ? 'mac' : e.reason === 'replay' ? 'replay' : e.reason === 'no-muk' ? 'no-muk' : 'malformed';
+        if (reason === 'replay') this.#replays.add(replayKey);
         checked(false, reason);
         return this.#drop(reason, from, e.message);
       }
       checked(false, 'error');
+      if (e instanceof LtkmUnavailable) return this.#hold(raw, from, e.message);
       return this.#drop('error', from, `processor failed: ${(e as Error).message}`);
     }
     checked(true);
+    this.#replays.add(replayKey);
     if (result.verification && from.via === 'udp' && this.#socket) {
       const s = this.#socket;
       await new Promise<void>((resolve) =>
@@ -301,5 +371,22 @@ export class LtkmListener {
       this.#log.info({ keyDomainId: result.stored.keyDomainId, mskId: result.stored.mskId }, 'MSK stored');
       this.o.onKeyStored?.(result.stored, from);
     }
+  }
+}
+
+/** The replay-cache key of a raw datagram, or null when it does not decode (the queue's checks say why). */
+function replayKeyOf(raw: Buffer): string | null {
+  try {
+    return ReplayCache.keyOf(decodeMikey(raw));
+  } catch {
+    return null;
+  }
+}
+
+function isSolicitedPull(raw: Buffer): boolean {
+  try {
+    return describeMbms(decodeMikey(raw)).solicitedPull;
+  } catch {
+    return false;
   }
 }

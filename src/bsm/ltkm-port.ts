@@ -32,3 +32,11 @@ export class LtkmRejected extends Error {
     super(message);
   }
 }
+
+/**
+ * Thrown by an LtkmProcessor when its key store (the card) cannot be reached right now: the message was not
+ * judged, so it is kept and processed again once the card is back (LtkmListener.retryHeld).
+ */
+export class LtkmUnavailable extends Error {
+  override readonly name = 'LtkmUnavailable';
+}

@@ -1,7 +1,7 @@
 // The card adapter seen through the narrow ports the GBA client and the LTKM listener define.
-import { CardAuthError, CardStatusError, ContextNotSupportedError, KeyFreshnessError, KeyNotFoundError, type Card } from '../card/index.js';
+import { CardAuthError, CardRemovedError, CardStateError, CardStatusError, CardTransportError, ContextNotSupportedError, KeyFreshnessError, KeyNotFoundError, PcscUnavailableError, type Card } from '../card/index.js';
 import { GbaCardError, type GbaCard } from '../gba/index.js';
-import { LtkmRejected, type LtkmProcessor } from '../bsm/index.js';
+import { LtkmRejected, LtkmUnavailable, type LtkmProcessor } from '../bsm/index.js';
 
 function ready(card: Card) {
   const info = card.info;
@@ -78,6 +78,10 @@ export function cardLtkmProcessor(card: Card, readiness?: LtkmReadiness): LtkmPr
         if (err instanceof KeyFreshnessError) throw new LtkmRejected('replay', err.message);
         if (err instanceof KeyNotFoundError) throw new LtkmRejected('no-muk', err.message);
         if (err instanceof CardStatusError && err.code === 'wrong-data') throw new LtkmRejected('bad-message', err.message);
+        // Not judged: no card, no reader, no pcscd. The listener keeps the message for when the card is back.
+        if (err instanceof CardRemovedError || err instanceof CardTransportError || err instanceof PcscUnavailableError || err instanceof CardStateError) {
+          throw new LtkmUnavailable(err.message, { cause: err });
+        }
         throw err;
       }
     },

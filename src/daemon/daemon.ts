@@ -1,6 +1,6 @@
 // Wiring: board config → logger → MQTT (status init) → [sim world] → modem → card → GBA/BSM → LTKM listener →
 // terminal. Every adapter is built here and handed to the terminal as a port; nothing below knows the others.
-import { mkdir } from 'node:fs/promises';
+import { Type } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 import type { BoardConfig } from './config/index.js';
 import { LogLevels, registerDiagnosticsCommands, type LogRing } from './diagnostics/index.js';
@@ -25,6 +25,7 @@ import { Modem } from '../modem/index.js';
 import { protectFromDumps, sdNotify, secureAllocator, secureMemoryAvailable } from '../native/index.js';
 import { Secret } from '../crypto/index.js';
 import { CommandRouter, HealthReporter, MqttPublisher, createBrokerAccounts, startLocalBroker, stopStaleBroker, type BrokerAccounts, type LocalBroker } from '../mqtt/index.js';
+import { ensurePrivateDir } from '../store/private-dir.js';
 import { StateStore } from '../store/state-store.js';
 import { Terminal } from '../terminal/terminal.js';
 import { configuredServiceIds } from '../terminal/service-ids.js';
@@ -95,7 +96,9 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     daemonLog.warn('locked key memory unavailable (native addon not built or not Linux): keys stay in ordinary buffers');
   }
   const isSim = config.modem.profile === 'sim';
-  await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
+  // Private or refused (owner, mode and no symlink checked): every file below is opened trusting it.
+  const dir = await ensurePrivateDir(config.stateDir);
+  if (dir.tightened) daemonLog.warn({ stateDir: config.stateDir }, 'state dir was readable by others: closed to 0700');
 
   const closers: Array<[string, () => Promise<void> | void]> = [['log levels', () => logLevels.stop()]];
   const closeAll = async () => {
@@ -317,6 +320,15 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     modem.on('sms', (e) => publish.event('sms', { via: e.via, parts: e.datagram.parts, textual: e.datagram.text !== undefined }));
     modem.on('expired', (g) => publish.event('sms-expired', { reason: g.reason, reference: g.reference, received: g.received.length, total: g.total }));
     card.on('state', (c) => publish.state('card', { state: c.state, previous: c.previous, reason: c.reason ?? null, ...(card.info ? cardSummary(card) : {}) }));
+    // Card pulled, reader or pcscd gone: the terminal says degraded and LTKMs are kept; back: kept ones first
+    // (judged with the keys the card still holds), then bootstrap and register again.
+    card.on('state', (c) => {
+      if (c.state === 'absent' || c.state === 'error') t.cardLost(c.reason ?? c.state);
+      else if (c.state === 'ready' && c.previous !== 'ready') {
+        void listener.retryHeld().catch((err: unknown) => daemonLog.warn({ err: (err as Error).message }, 'kept LTKMs: retry failed'));
+        t.cardBack();
+      }
+    });
     let bootstrapStarted: number | null = null;
     gba.onStateChange((s, why) => {
       if (s === 'bootstrapping' && bootstrapStarted === null) {
@@ -334,17 +346,18 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     // Commands from MQTT (and bcastctl, which speaks MQTT).
     const commands = new CommandRouter({ publisher: mqtt, logger: log('mqtt') });
     for (const name of ['register', 'deregister', 'pull', 'bootstrap'] as const) {
+      // The terminal's RequestGate paces what these start; the router's own limit refuses a flood before it.
       commands.register(name, async (_n, args) => {
         const services = Array.isArray(args['services']) ? args['services'].filter((s): s is string => typeof s === 'string') : undefined;
         const keyGroup = typeof args['keyGroup'] === 'number' ? args['keyGroup'] : undefined;
         const keyDomainId = typeof args['keyDomainId'] === 'string' ? args['keyDomainId'] : undefined;
         return t.command(name, { ...(services ? { services } : {}), ...(keyGroup !== undefined ? { keyGroup } : {}), ...(keyDomainId ? { keyDomainId } : {}) });
-      });
+      }, { schema: TERMINAL_COMMAND_ARGS });
     }
     commands.register('events', async (_n, args) => events.query({
       ...(typeof args['sinceMs'] === 'number' ? { sinceMs: args['sinceMs'] } : {}),
       ...(typeof args['limit'] === 'number' ? { limit: args['limit'] } : {}),
-    }));
+    }), { schema: EVENTS_COMMAND_ARGS });
     commands.start();
     const player = config.terminal.playerExchange.enabled ? startPlayerExchange(mqtt, card, log('daemon'), publish) : null;
 
@@ -435,6 +448,20 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     throw err;
   }
 }
+
+/** Arguments of register/deregister/pull/bootstrap (each uses the ones it needs). */
+const TERMINAL_COMMAND_ARGS = Type.Object(
+  {
+    services: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 64 })),
+    keyGroup: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffff })),
+    keyDomainId: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{6}$' })),
+  },
+  { additionalProperties: false },
+);
+const EVENTS_COMMAND_ARGS = Type.Object(
+  { sinceMs: Type.Optional(Type.Number({ minimum: 0 })), limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })) },
+  { additionalProperties: false },
+);
 
 /** The `card` topic: identity (masked), GBA flavour and the EF_UST services 68 / 69 / 75 that decide it. */
 function cardSummary(card: Card): Record<string, unknown> {

@@ -3,11 +3,13 @@
 // correlation data); the card (or its ME side) generates the MTK; the TEK goes out on `player/tek` (or that
 // response topic) — the only place a TEK ever leaves the daemon, readable by the broker's `player` role alone.
 // A response topic anywhere else (the device's state, `player/stkm`, a command, another client's replies) is
-// refused with a logged reason. Bad requests get an error answer.
+// refused with a logged reason. Requests are checked against their schema (size first) before any field is
+// read; bad ones get an error answer.
+import { Type } from '@sinclair/typebox';
 import type { IPublishPacket } from 'mqtt';
 import type { Logger } from 'pino';
 import { CardError, type Card } from '../card/index.js';
-import type { MqttPublisher } from '../mqtt/index.js';
+import { inboundParser, type MqttPublisher } from '../mqtt/index.js';
 import type { PublishPort } from '../terminal/ports.js';
 
 export interface PlayerExchangeStats {
@@ -18,40 +20,47 @@ export interface PlayerExchangeStats {
 
 const MAX_STKM_BYTES = 4096;
 
+/** The request as the player sends it; checked (size first) before any field is read. */
+const StkmRequest = Type.Object(
+  {
+    stkm: Type.String({ minLength: 2, maxLength: MAX_STKM_BYTES * 2, pattern: '^(?:[0-9a-fA-F]{2})+$' }),
+    requestId: Type.Optional(Type.String({ maxLength: 128 })),
+  },
+  { additionalProperties: false },
+);
+const parseRequest = inboundParser(StkmRequest, MAX_STKM_BYTES * 2 + 512);
+
 export function startPlayerExchange(mqtt: MqttPublisher, card: Card, logger: Logger, publish?: Pick<PublishPort, 'event'>): PlayerExchangeStats {
   const stats: PlayerExchangeStats = { requests: 0, served: 0, refused: 0 };
   const tekTopic = mqtt.topics.topic('playerTek').full;
   const answer = (topic: string, correlationData: Buffer | undefined, body: Record<string, unknown>, keys?: Record<string, Uint8Array | null>) =>
     mqtt.publishPlayer(topic, body, keys, correlationData !== undefined ? { correlationData } : undefined);
-  const refuse = (topic: string, correlationData: Buffer | undefined, requestId: unknown, code: string, message: string) => {
+  // Refusals are counted and logged by the publisher (rate-limited per reason); the player gets one answer each.
+  const refuse = (topic: string, correlationData: Buffer | undefined, requestId: string | undefined, code: string, message: string) => {
     stats.refused++;
-    logger.warn({ code }, `STKM refused: ${message}`);
-    answer(topic, correlationData, { ...(typeof requestId === 'string' ? { requestId } : {}), ok: false, error: { code, message } });
+    mqtt.refuseInput('player/stkm', code, `STKM refused: ${message}`);
+    answer(topic, correlationData, { ...(requestId !== undefined ? { requestId } : {}), ok: false, error: { code, message } });
   };
   mqtt.subscribe(mqtt.topics.topic('playerStkm').full, (_topic, payload, packet: IPublishPacket) => {
     stats.requests++;
+    // An empty retained payload is how a broker's retained message is cleared: nothing was asked.
+    if (payload.length === 0) return;
     const correlationData = packet.properties?.correlationData;
     const responseTopic = packet.properties?.responseTopic;
     if (responseTopic !== undefined && (/[+#\u0000]/.test(responseTopic) || (responseTopic !== tekTopic && !responseTopic.startsWith(`${tekTopic}/`)))) {
       stats.refused++;
-      logger.warn({ code: 'response_topic_refused', responseTopic: responseTopic.slice(0, 256) }, `STKM refused: TEK replies go only to ${tekTopic}[/…], which only the player role can read`);
+      mqtt.refuseInput('player/stkm', 'response_topic_refused', `STKM refused: TEK replies go only to ${tekTopic}[/…], which only the player role can read (asked for ${responseTopic.slice(0, 256)})`);
       return;
     }
     const replyTo = responseTopic ?? tekTopic;
-    let req: { stkm?: unknown; requestId?: unknown };
-    try {
-      req = JSON.parse(payload.toString('utf8')) as typeof req;
-    } catch {
-      return refuse(replyTo, correlationData, undefined, 'malformed_request', 'payload is not JSON');
-    }
-    if (typeof req.stkm !== 'string' || !/^([0-9a-fA-F]{2})+$/.test(req.stkm) || req.stkm.length > MAX_STKM_BYTES * 2) {
-      return refuse(replyTo, correlationData, req.requestId, 'malformed_request', 'stkm must be the MIKEY MTK message in hex');
-    }
+    const parsed = parseRequest(payload);
+    if (!parsed.ok) return refuse(replyTo, correlationData, requestIdOf(parsed.parsed), parsed.code, `${parsed.reason} (want {"stkm": "<MIKEY MTK message in hex>", "requestId"?: string})`);
+    const req = parsed.value;
     publish?.event('stkm-received', { bytes: req.stkm.length / 2 });
     void card.mtkGenerate(Buffer.from(req.stkm, 'hex')).then(
       (r) => {
         try {
-          const fields = { ...(typeof req.requestId === 'string' ? { requestId: req.requestId } : {}), ok: true, keyDomainId: r.keyDomainId, mskId: { ...r.mskId }, mtkId: r.mtkId };
+          const fields = { ...(req.requestId !== undefined ? { requestId: req.requestId } : {}), ok: true, keyDomainId: r.keyDomainId, mskId: { ...r.mskId }, mtkId: r.mtkId };
           // TEK and salt go from the card's Buffers straight into the payload bytes (no hex JS strings).
           if (answer(replyTo, correlationData, fields, { tek: r.mtk.reveal(), salt: r.salt ? r.salt.reveal() : null })) {
             stats.served++;
@@ -66,7 +75,14 @@ export function startPlayerExchange(mqtt: MqttPublisher, card: Card, logger: Log
         }
       },
       (err: unknown) => refuse(replyTo, correlationData, req.requestId, err instanceof CardError ? err.code : 'failed', err instanceof Error ? err.message : String(err)),
-    );
+    ).catch((e: unknown) => logger.debug({ err: e instanceof Error ? e.message : String(e) }, 'player answer not sent'));
   });
   return stats;
+}
+
+/** The request id of a refused request, when it had a usable one: the player matches answers by it. */
+function requestIdOf(v: unknown): string | undefined {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const id = (v as Record<string, unknown>)['requestId'];
+  return typeof id === 'string' && id.length <= 128 ? id : undefined;
 }

@@ -2,7 +2,7 @@
 // id, the simulator's control API). Written atomically at start, removed at a clean stop. No secrets.
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../store/atomic-file.js';
+import { removeStaleTemps, writeFileAtomic } from '../store/atomic-file.js';
 
 export interface RuntimeInfo {
   pid: number;
@@ -24,6 +24,8 @@ export interface RuntimeInfo {
 export const RUNTIME_FILE = 'runtime.json';
 
 export async function writeRuntimeInfo(stateDir: string, info: RuntimeInfo): Promise<void> {
+  // Temp files of a run that crashed mid-write (one daemon per state dir: none of them is in flight).
+  await removeStaleTemps(join(stateDir, RUNTIME_FILE));
   await writeFileAtomic(join(stateDir, RUNTIME_FILE), JSON.stringify(info, null, 2) + '\n');
 }
 

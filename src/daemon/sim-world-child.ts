@@ -19,7 +19,8 @@ async function close(code: number): Promise<never> {
   })();
   await closing;
   send({ type: 'closed' });
-  process.disconnect?.();
+  // Only while connected: after the daemon died the channel is gone, and disconnect() would throw.
+  if (process.connected) process.disconnect();
   process.exit(code);
 }
 

@@ -1,7 +1,7 @@
 // The simulated world of the `sim` board: a modem on a pseudo-terminal, a virtual USIM (through pcscd + vpcd
 // when they are installed, in-process otherwise), and the operator network (BSF, BSM, SMSC, purchase portal,
 // control API) on loopback. The daemon then runs exactly as on a real board against it.
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { BoardConfig } from './config/index.js';
@@ -112,8 +112,9 @@ export async function startSimWorld(config: BoardConfig, logger: Logger): Promis
     // The modem's AT log on disk, line by line as it happens, so it survives the daemon's own shutdown (the
     // system tests read it after SIGTERM: de-registration must come before AT+CGACT=0). PINs are masked.
     const atLogFile = join(config.stateDir, SIM_AT_LOG);
-    writeFileSync(atLogFile, '', { mode: 0o600 });
-    modem.on('command', (e) => appendFileSync(atLogFile, JSON.stringify({ seq: e.seq, ts: new Date(e.ts).toISOString(), command: maskCommand(e.command) }) + '\n'));
+    const atLog = openLogFile(atLogFile);
+    closers.push(async () => atLog.close());
+    modem.on('command', (e) => atLog.write(JSON.stringify({ seq: e.seq, ts: new Date(e.ts).toISOString(), command: maskCommand(e.command) })));
 
     // Bring your own card: no virtual USIM here; the daemon finds the card in the reader card.readerPattern matches.
     const external = sim.card === 'external';
@@ -146,13 +147,30 @@ export async function startSimWorld(config: BoardConfig, logger: Logger): Promis
     });
     closers.push(() => network.close());
     // Kept on disk too, like the AT log: it outlives the daemon's shutdown (de-registration, then AT+CGACT=0).
-    const eventFile = join(config.stateDir, SIM_EVENT_LOG);
-    writeFileSync(eventFile, '', { mode: 0o600 });
-    network.events.subscribe((e) => appendFileSync(eventFile, JSON.stringify(e) + '\n'));
+    const eventLog = openLogFile(join(config.stateDir, SIM_EVENT_LOG));
+    closers.push(async () => eventLog.close());
+    network.events.subscribe((e) => eventLog.write(JSON.stringify(e)));
     own.info({ portal: network.urls.portal, control: network.urls.control, card: card.path }, 'simulated world up');
     return { modem, usim, network, subscriber, cardPath: card.path, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;
   }
+}
+
+/**
+ * A JSON-lines log in the state dir, written line by line as it happens. O_NOFOLLOW: a symlink planted under
+ * this name fails the open instead of redirecting our writes.
+ */
+function openLogFile(path: string): { write(line: string): void; close(): void } {
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND | constants.O_NOFOLLOW, 0o600);
+  let open = true;
+  return {
+    write: (line) => void (open && writeSync(fd, line + '\n')),
+    close: () => {
+      if (!open) return;
+      open = false;
+      closeSync(fd);
+    },
+  };
 }

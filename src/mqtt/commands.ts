@@ -4,8 +4,12 @@
  * request's correlation data when the request carries one, else to `cmd/<name>/response` with the
  * `transaction` echoed (MQTT 3.1.1 clients). Bad requests get an error response, never a crash.
  */
+import type { TSchema } from '@sinclair/typebox';
+import { Ajv, type ValidateFunction } from 'ajv';
 import type { IPublishPacket } from 'mqtt';
 import type { Logger } from 'pino';
+import { LogLimiter } from '../util/log-limiter.js';
+import { TokenBucket } from '../util/token-bucket.js';
 import { CommandError } from './errors.js';
 import type { JsonObject, MqttPublisher } from './publisher.js';
 import { assertLevel } from './topics.js';
@@ -19,7 +23,29 @@ export const COMMAND_ERRORS = {
   unknown: 'unknown_command',
   timeout: 'timeout',
   failed: 'failed',
+  rateLimited: 'rate_limited',
+  tooLarge: 'reply_too_large',
 } as const;
+
+/** Per command unless it says otherwise: bcastctl sends a handful; a flood is refused cheaply. */
+export const DEFAULT_COMMAND_RATE = { perMinute: 60, burst: 10 } as const;
+/** Backstop on one answer (a handler should bound its own well below this). */
+export const DEFAULT_MAX_REPLY_BYTES = 1024 * 1024;
+
+export interface CommandOptions {
+  /** Requests over this rate get a `rate_limited` answer without running the handler. */
+  rate?: { perMinute: number; burst: number };
+  /** JSON Schema of the arguments (without `transaction`); invalid requests are `malformed_request`. */
+  schema?: TSchema;
+}
+
+interface Registered {
+  handler: CommandHandler;
+  bucket: TokenBucket;
+  check: ValidateFunction | undefined;
+}
+
+const ajv = new Ajv({ allErrors: false, strict: true });
 
 export interface CommandCounters {
   received: number;
@@ -30,6 +56,8 @@ export interface CommandCounters {
   unknown: number;
   /** Requests whose MQTT 5 response topic lies outside the reply area (refused, not run). */
   refused: number;
+  /** Refused by the command's rate limit. */
+  rateLimited: number;
 }
 
 export interface CommandResponse {
@@ -47,12 +75,17 @@ export interface CommandRouterOptions {
   timeoutMs?: number;
   /** Larger request payloads are refused as malformed. */
   maxPayloadBytes?: number;
+  /** Larger answers are replaced by a `reply_too_large` error (default DEFAULT_MAX_REPLY_BYTES). */
+  maxReplyBytes?: number;
+  now?: () => number;
 }
 
 export class CommandRouter {
   readonly #o: CommandRouterOptions;
-  readonly #handlers = new Map<string, CommandHandler>();
-  readonly #counters: CommandCounters = { received: 0, succeeded: 0, failed: 0, malformed: 0, unknown: 0, refused: 0 };
+  readonly #handlers = new Map<string, Registered>();
+  readonly #counters: CommandCounters = { received: 0, succeeded: 0, failed: 0, malformed: 0, unknown: 0, refused: 0, rateLimited: 0 };
+  /** Refusals and failures: one line per command and code per interval. */
+  readonly #logs = new LogLimiter();
   #started = false;
 
   constructor(opts: CommandRouterOptions) {
@@ -63,10 +96,15 @@ export class CommandRouter {
     return { ...this.#counters };
   }
 
-  register(name: string, handler: CommandHandler): void {
+  register(name: string, handler: CommandHandler, opts: CommandOptions = {}): void {
     assertLevel('command name', name);
     if (this.#handlers.has(name)) throw new Error(`command ${name} already has a handler`);
-    this.#handlers.set(name, handler);
+    const rate = opts.rate ?? DEFAULT_COMMAND_RATE;
+    this.#handlers.set(name, {
+      handler,
+      bucket: new TokenBucket({ ...rate, ...(this.#o.now ? { now: this.#o.now } : {}) }),
+      check: opts.schema ? ajv.compile(opts.schema) : undefined,
+    });
   }
 
   /** Subscribes `cmd/+` (kept across reconnects by the publisher). */
@@ -89,7 +127,7 @@ export class CommandRouter {
 
     if (!parsed.ok) {
       this.#counters.malformed++;
-      log.warn({ command: name, reason: parsed.reason }, 'malformed MQTT command');
+      this.#logs.warn(log, `${name}:malformed`, { command: name, reason: parsed.reason }, 'malformed MQTT command');
       return reply({ ok: false, error: { code: COMMAND_ERRORS.malformed, message: parsed.reason } });
     }
     // The answer is published with the daemon's rights: never onto its own state, keys, the player's topics or a
@@ -98,15 +136,31 @@ export class CommandRouter {
     const why = responseTopic === undefined ? undefined : responseTopicProblem(this.#o.publisher.topics, responseTopic);
     if (why !== undefined) {
       this.#counters.refused++;
-      log.warn({ command: name, responseTopic: responseTopic!.slice(0, 256), reason: why }, 'MQTT command refused: response topic not allowed');
+      this.#logs.warn(log, `${name}:response-topic`, { command: name, responseTopic: responseTopic!.slice(0, 256), reason: why }, 'MQTT command refused: response topic not allowed');
       return this.#reply(name, undefined, { command: name, ok: false, error: { code: COMMAND_ERRORS.responseTopic, message: why }, ...(transaction !== undefined ? { transaction } : {}) });
     }
-    const handler = this.#handlers.get(name);
-    if (handler === undefined) {
+    const entry = this.#handlers.get(name);
+    if (entry === undefined) {
       this.#counters.unknown++;
-      log.warn({ command: name }, 'unknown MQTT command');
-      return reply({ ok: false, error: { code: COMMAND_ERRORS.unknown, message: `unknown command "${name}"; known: ${[...this.#handlers.keys()].join(', ')}` } });
+      // Keyed by the code, not the name: hostile names must not grow the limiter.
+      this.#logs.warn(log, 'unknown', { command: name.slice(0, 64) }, 'unknown MQTT command');
+      return reply({ ok: false, error: { code: COMMAND_ERRORS.unknown, message: `unknown command "${name.slice(0, 64)}"; known: ${[...this.#handlers.keys()].join(', ')}` } });
     }
+    if (entry.check !== undefined && !entry.check(parsed.args)) {
+      this.#counters.malformed++;
+      const e = entry.check.errors?.[0];
+      const what = e?.keyword === 'additionalProperties' ? `has unknown argument "${String(e.params['additionalProperty'])}"` : (e?.message ?? 'is invalid');
+      const message = `arguments ${e?.instancePath || '/'} ${what}`;
+      this.#logs.warn(log, `${name}:malformed`, { command: name, reason: message }, 'malformed MQTT command');
+      return reply({ ok: false, error: { code: COMMAND_ERRORS.malformed, message } });
+    }
+    if (!entry.bucket.take()) {
+      this.#counters.rateLimited++;
+      const message = `too many ${name} requests; retry in ${Math.ceil(entry.bucket.waitMs() / 1000)} s`;
+      this.#logs.warn(log, `${name}:rate`, { command: name }, 'MQTT command rate-limited');
+      return reply({ ok: false, error: { code: COMMAND_ERRORS.rateLimited, message } });
+    }
+    const handler = entry.handler;
     const timeoutMs = this.#o.timeoutMs ?? 30_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -124,7 +178,7 @@ export class CommandRouter {
       this.#counters.failed++;
       const code = e instanceof CommandError ? e.code : COMMAND_ERRORS.failed;
       const message = e instanceof Error ? e.message : String(e);
-      log.warn({ command: name, transaction, code, err: message }, 'MQTT command failed');
+      this.#logs.warn(log, `${name}:${code}`, { command: name, transaction, code, err: message }, 'MQTT command failed');
       return reply({ ok: false, error: { code, message } });
     } finally {
       clearTimeout(timer);
@@ -134,6 +188,18 @@ export class CommandRouter {
   /** To the request's response topic (already checked), else the shared `cmd/<name>/response`. */
   #reply(name: string, packet: IPublishPacket | undefined, body: CommandResponse): void {
     const pub = this.#o.publisher;
+    const max = this.#o.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
+    let size: number;
+    try {
+      size = Buffer.byteLength(JSON.stringify(body));
+    } catch {
+      size = Infinity; // not serialisable (cycle, BigInt): answered as an error below
+    }
+    if (size > max) {
+      this.#logs.warn(this.#o.logger, `${name}:too-large`, { command: name, bytes: size, max }, 'MQTT command answer too large');
+      const { result: _dropped, ...rest } = body;
+      body = { ...rest, ok: false, error: { code: COMMAND_ERRORS.tooLarge, message: `answer of ${size} bytes exceeds ${max}` } };
+    }
     const responseTopic = packet?.properties?.responseTopic;
     try {
       if (responseTopic !== undefined) {

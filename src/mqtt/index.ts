@@ -6,6 +6,8 @@ export type { SanitizeOptions, SanitizeResult } from './sanitize.js';
 export { MqttPublisher } from './publisher.js';
 export type { MqttPublisherOptions, MqttCounters, JsonObject, MessageHandler } from './publisher.js';
 export { CommandRouter, COMMAND_ERRORS } from './commands.js';
+export { inboundParser } from './inbound.js';
+export type { Inbound, InboundParser } from './inbound.js';
 export type { CommandHandler, CommandCounters, CommandResponse, CommandRouterOptions } from './commands.js';
 export { HealthReporter } from './health.js';
 export type { HealthPayload, HealthReporterOptions } from './health.js';

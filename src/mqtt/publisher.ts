@@ -15,6 +15,7 @@ import { MqttError } from './errors.js';
 import { hexInto } from '../crypto/index.js';
 import { sanitize } from './sanitize.js';
 import { clientCertCn, loadTlsOptions, type TlsConnectOptions } from './tls.js';
+import { LogLimiter } from '../util/log-limiter.js';
 import { DEFAULT_TOPIC_PREFIX, DeviceTopics, LWT_PAYLOAD, type StateTopicName, type Topic } from './topics.js';
 
 export interface MqttPublisherOptions {
@@ -48,6 +49,8 @@ export interface MqttCounters {
   sanitized: number;
   /** Connection attempts that failed (TLS handshake, CONNACK refusal, socket error) since start. */
   connectFailures: number;
+  /** Inbound messages refused (bad shape, too large, over a rate limit, or a handler that threw). */
+  inputRefused: number;
   /** The latest distinct connect failure (kept after a later success, as history); absent if none yet. */
   lastConnectError?: ConnectErrorState;
 }
@@ -88,7 +91,9 @@ export class MqttPublisher {
   readonly #queue: Outgoing[] = [];
   readonly #subs = new Map<string, MessageHandler>();
   readonly #activity = new Set<() => void>();
-  readonly #counters: MqttCounters = { published: 0, dropped: 0, reconnects: 0, sanitized: 0, connectFailures: 0 };
+  readonly #counters: MqttCounters = { published: 0, dropped: 0, reconnects: 0, sanitized: 0, connectFailures: 0, inputRefused: 0 };
+  /** One warn line per source and reason per interval for refused input. */
+  readonly #refusals = new LogLimiter();
   #client: MqttClient | undefined;
   #connected = false;
   #everConnected = false;
@@ -409,8 +414,25 @@ export class MqttPublisher {
     }, delay);
   }
 
+  /**
+   * Counts one refused inbound message and logs it, at most one line per (source, code) per interval: a flood
+   * of bad input costs a counter, not a log line each.
+   */
+  refuseInput(source: string, code: string, message: string): void {
+    this.#counters.inputRefused++;
+    this.#refusals.warn(this.#log, `${source}:${code}`, { source, code }, `MQTT input refused: ${message}`);
+  }
+
   #onMessage(topic: string, payload: Buffer, packet: mqtt.IPublishPacket): void {
-    for (const [filter, handler] of this.#subs) if (matches(filter, topic)) handler(topic, payload, packet);
+    for (const [filter, handler] of this.#subs) {
+      if (!matches(filter, topic)) continue;
+      // A handler that throws refuses this one message; it never reaches the client's emitter (process exit).
+      try {
+        handler(topic, payload, packet);
+      } catch (e) {
+        this.refuseInput(filter, 'handler_failed', `handler for ${filter} threw: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
   }
 }
 

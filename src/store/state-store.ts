@@ -6,6 +6,7 @@
  * A bad file never stops the daemon: it is kept aside, logged once, counted, and defaults are used.
  * A failing disk never loses the in-memory state: writes are retried with capped backoff.
  */
+import { constants as fsConstants } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -124,7 +125,8 @@ export class StateStore {
     if (stale.length > 0) this.log.info({ removed: stale.length }, 'removed temp files of an interrupted state write');
     let text: string;
     try {
-      text = await fsp.readFile(this.path, 'utf8');
+      // O_NOFOLLOW: the state file is ours; a symlink in its place is not read through.
+      text = await fsp.readFile(this.path, { encoding: 'utf8', flag: fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW });
     } catch (err) {
       if (errno(err) === 'ENOENT') {
         this.current = deepFreeze(defaultState());

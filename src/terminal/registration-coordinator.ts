@@ -45,7 +45,10 @@ const union = <T>(a: T[], b: T[]): T[] => [...new Set([...a, ...b])];
 
 function merge(into: BsmAction, add: BsmAction): BsmAction {
   if (into.type === 'msk-request' && add.type === 'msk-request') return { ...into, keyGroups: union(into.keyGroups, add.keyGroups) };
-  if (into.type === 'register' && add.type === 'register') return { ...into, services: union(into.services, add.services) };
+  if (into.type === 'register' && add.type === 'register') {
+    const rebootstrap = into.rebootstrap === true || add.rebootstrap === true;
+    return { ...into, services: union(into.services, add.services), ...(rebootstrap ? { rebootstrap } : {}) };
+  }
   if (into.type === 'deregister' && add.type === 'deregister') return { ...into, services: union(into.services, add.services) };
   return add;
 }

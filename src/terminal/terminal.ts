@@ -89,6 +89,8 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   private registration: PersistedRegistration = { state: 'unregistered', services: [] };
   private announced = false;
   private cardInfo: CardInfo | null = null;
+  /** Why the card is unreachable now (null: it is there). */
+  private cardMissing: string | null = null;
   private bringUpAttempt = 0;
   private registerFailures = 0;
   private retryTimer: unknown = null;
@@ -238,8 +240,8 @@ export class Terminal extends EventEmitter<TerminalEvents> {
 
   private async execute(job: BsmJob): Promise<void> {
     await this.deps.pdp.ensureActive();
-    await this.deps.gba.ensure();
     const action = job.action;
+    await this.deps.gba.ensure(action.type === 'register' && action.rebootstrap === true ? { force: true } : undefined);
     const last = job.triggers[job.triggers.length - 1]!;
     if (action.type === 'register') {
       const results = await this.deps.bsm.register(action.services);
@@ -275,7 +277,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     if (err === null) {
       if (job.action.type === 'register') {
         this.registerFailures = 0;
-        if (!this.stopping) this.setPhase('ready');
+        if (!this.stopping) this.setPhase(this.cardMissing === null ? 'ready' : 'degraded', this.cardMissing);
       }
       return;
     }
@@ -296,6 +298,32 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   }
 
   // ---- triggers from the adapters ----
+
+  /**
+   * The card went away (pulled, reader or pcscd gone): the terminal cannot check or store keys, so it says
+   * `degraded` with the reason until the card is back. Bring-up reports its own card step.
+   */
+  cardLost(reason: string): void {
+    this.cardMissing = `card: ${reason}`;
+    if (this.stopping || this.phaseValue === 'init' || BRING_UP_STEPS.includes(this.phaseValue as never)) return;
+    this.setPhase('degraded', this.cardMissing);
+  }
+
+  /** The card is back (re-inserted, pcscd recovered): bootstrap again and register, as after a power-up. */
+  cardBack(): void {
+    if (this.cardMissing === null) return;
+    this.cardMissing = null;
+    if (this.stopping || this.phaseValue === 'init' || BRING_UP_STEPS.includes(this.phaseValue as never)) return;
+    void this.deps.card.ready().then(
+      (info) => {
+        this.cardInfo = info;
+        // The card's GBA state may not have survived: a fresh bootstrap first, paced by the gate like any trigger.
+        this.trigger({ kind: 'connectivity', at: this.now(), source: 'card back' }, { type: 'register', services: this.servicesToRenew(), rebootstrap: true });
+        if (this.phaseValue === 'degraded') this.setPhase('registering');
+      },
+      (err: unknown) => this.cardLost(`back but not ready: ${errorText(err)}`),
+    );
+  }
 
   /** Coverage regained, or the PDP context re-activated after a network release. */
   connectivityRestored(source: string): void {
@@ -409,10 +437,8 @@ export class Terminal extends EventEmitter<TerminalEvents> {
         return { accepted: true, action: args.keyGroup ? 'msk-request' : 'register' };
       }
       case 'bootstrap':
-        void this.deps.gba.ensure({ force: true }).then(
-          () => this.trigger(trigger, { type: 'register', services: this.servicesToRenew() }),
-          (err: unknown) => this.deps.publish.event('request-failed', { action: 'bootstrap', reason: errorText(err) }),
-        );
+        // Through the gate like every trigger: a flood of bootstrap commands costs one GBA run per gate slot.
+        this.trigger(trigger, { type: 'register', services: this.servicesToRenew(), rebootstrap: true });
         return { accepted: true, action: 'bootstrap' };
     }
   }

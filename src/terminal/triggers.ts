@@ -19,6 +19,7 @@ export interface Trigger {
 
 /** What a trigger asks of the BSM. */
 export type BsmAction =
-  | { type: 'register'; services: string[] }
+  /** rebootstrap: a fresh GBA run first (the `bootstrap` command), paced and coalesced like any request. */
+  | { type: 'register'; services: string[]; rebootstrap?: boolean }
   | { type: 'msk-request'; keyDomainId: string; keyGroups: number[] }
   | { type: 'deregister'; services: string[] };

@@ -40,6 +40,11 @@ export function parseYaml(text: string, source: string): YamlSource {
     Pair(_, pair) {
       if (!isScalar(pair.key)) problems.push(syntax('keys must be plain strings', at((pair.key as Node | null)?.range?.[0])));
     },
+    // An alias inside the node its anchor names (`a: &a [*a]`) makes a cyclic value that no walker survives.
+    Alias(_, alias, path) {
+      const recursive = path.some((p) => (isMap(p) || isSeq(p) || isScalar(p)) && p.anchor === alias.source);
+      if (recursive) problems.push(syntax(`alias *${alias.source} refers to a node that contains it (recursive alias)`, at(alias.range?.[0])));
+    },
   });
   if (problems.length > 0) fail(problems);
 

@@ -6,8 +6,11 @@
  * `diagnostics` {logLines?}: versions, uptime, runtime info, the redacted board config, the health counters,
  * the log levels and the most recent (masked) log lines. The answer is capped (default 512 KiB: the MQTT
  * request limit of the router is 64 KiB but answers have none of their own, and brokers may cap packets),
- * dropping the oldest lines first and saying how many were cut.
+ * dropping the oldest lines first and saying how many were cut. An answer is built at most once per
+ * DIAGNOSTICS_CACHE_MS (later requests get the same summary) and the command is rate-limited on its own
+ * (DIAGNOSTICS_RATE): a flood of ~60-byte requests must not become a flood of half-megabyte answers.
  */
+import { Type } from '@sinclair/typebox';
 import type { JsonObject } from '../../mqtt/publisher.js';
 import type { CommandHandler, CommandRouter } from '../../mqtt/commands.js';
 import { CommandError } from '../../mqtt/errors.js';
@@ -21,6 +24,19 @@ export const DEFAULT_MAX_ANSWER_BYTES = 512 * 1024;
 const ENVELOPE_BYTES = 1024;
 
 export const DIAGNOSTICS_COMMANDS = { logLevel: 'log-level', diagnostics: 'diagnostics' } as const;
+/** A bundle a minute is plenty for a person; a script that loops gets refusals, not memory growth. */
+export const DIAGNOSTICS_RATE = { perMinute: 6, burst: 3 } as const;
+export const DIAGNOSTICS_CACHE_MS = 5000;
+
+const DiagnosticsArgs = Type.Object({ logLines: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })) }, { additionalProperties: false });
+const LogLevelArgs = Type.Object(
+  {
+    component: Type.Optional(Type.String({ maxLength: 64 })),
+    level: Type.Optional(Type.String({ maxLength: 16 })),
+    durationS: Type.Optional(Type.Number()),
+  },
+  { additionalProperties: false },
+);
 
 export interface DiagnosticsDeps {
   /** The ring the root logger feeds (createDaemonLogger); without one the answer carries no log lines. */
@@ -35,6 +51,8 @@ export interface DiagnosticsDeps {
   /** Versions; default versionInfo() (tests inject). */
   versions?: () => VersionInfo;
   maxAnswerBytes?: number;
+  /** How long one built answer is reused (default DIAGNOSTICS_CACHE_MS). */
+  cacheMs?: number;
   now?: () => number;
 }
 
@@ -94,9 +112,12 @@ export function logLevelHandler(levels: LogLevels): CommandHandler {
 export function diagnosticsHandler(deps: DiagnosticsDeps): CommandHandler {
   const now = deps.now ?? Date.now;
   const maxBytes = deps.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+  const cacheMs = deps.cacheMs ?? DIAGNOSTICS_CACHE_MS;
+  let cached: { at: number; logLines: number | undefined; answer: JsonObject } | null = null;
   return async (_name, args) => {
     const n = args['logLines'];
     if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 0)) throw argError('logLines must be a non-negative integer');
+    if (cached !== null && cached.logLines === n && now() - cached.at < cacheMs) return cached.answer;
     const wanted = deps.ring === undefined ? [] : n === undefined ? deps.ring.lines() : deps.ring.lines(n);
     const uptimeS = Math.round(process.uptime());
     const answer: DiagnosticsAnswer = {
@@ -121,7 +142,8 @@ export function diagnosticsHandler(deps: DiagnosticsDeps): CommandHandler {
     answer.logs.lines = wanted.slice(wanted.length - keep);
     answer.logs.returned = keep;
     answer.logs.cut = wanted.length - keep;
-    return answer as unknown as JsonObject;
+    cached = { at: now(), logLines: n, answer: answer as unknown as JsonObject };
+    return cached.answer;
   };
 }
 
@@ -135,6 +157,6 @@ function safe(f: () => unknown): unknown {
 
 /** Registers `log-level` and `diagnostics` on the daemon's command router. */
 export function registerDiagnosticsCommands(router: Pick<CommandRouter, 'register'>, deps: DiagnosticsDeps): void {
-  router.register(DIAGNOSTICS_COMMANDS.logLevel, logLevelHandler(deps.levels));
-  router.register(DIAGNOSTICS_COMMANDS.diagnostics, diagnosticsHandler(deps));
+  router.register(DIAGNOSTICS_COMMANDS.logLevel, logLevelHandler(deps.levels), { schema: LogLevelArgs });
+  router.register(DIAGNOSTICS_COMMANDS.diagnostics, diagnosticsHandler(deps), { schema: DiagnosticsArgs, rate: DIAGNOSTICS_RATE });
 }

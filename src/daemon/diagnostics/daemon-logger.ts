@@ -2,11 +2,13 @@
  * The daemon's root logger with a LogRing beside its usual output: createLogger (redaction, ISO time, level
  * labels, root level = most verbose component) writing into a pino multistream of { stdout-or-pretty, ring }.
  * The ring always gets JSON lines, also in pretty mode, so a support bundle reads the same on every board.
+ * stdout (journald) gets the same masking as the ring: a raw AT trace of a +CMT carries the B-TID in its PDU hex.
  */
 import pino, { type Logger } from 'pino';
 import { createLogger, type LoggerOptions } from '../logger.js';
 import { PRETTY_MISSING, prettyStream } from '../pretty-stream.js';
 import { LogRing, type LogRingOptions } from './log-ring.js';
+import { maskLine } from './masker.js';
 
 export interface DaemonLoggerOptions extends LoggerOptions {
   /** The ring to feed; a new one (with these bounds) when absent. */
@@ -24,8 +26,10 @@ export function createDaemonLogger(opts: DaemonLoggerOptions): DaemonLogger {
   const pretty = opts.pretty ? prettyStream(opts.destination ?? 1) : null;
   const primary = pretty ?? opts.destination ?? pino.destination({ sync: false });
   // multistream filters per stream (default 'info'): both take everything, the loggers' own levels decide.
+  // pino writes one whole line per call; each is masked as the ring masks it, before pretty-printing too.
+  const masked = { write: (chunk: string) => primary.write(chunk.split('\n').map((l) => (l === '' ? l : maskLine(l))).join('\n')) };
   const tee = pino.multistream([
-    { level: 'trace', stream: primary },
+    { level: 'trace', stream: masked },
     { level: 'trace', stream: ring },
   ]);
   const { ring: _ring, pretty: _pretty, destination: _dest, ...rest } = opts;

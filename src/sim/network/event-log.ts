@@ -6,7 +6,7 @@ export type NetworkEvent =
   | { type: 'register'; btid: string; address: string; services: string[]; statuses: number[]; userAgentToken: string }
   | { type: 'deregister'; btid: string; services: string[]; userAgentToken: string }
   | { type: 'msk-request'; btid: string; userAgentToken: string; keys: Array<{ keyDomainId: string; keyGroup: number; keyNumber: number; status: number }> }
-  | { type: 'ltkm-push'; btid: string; to: string; keyGroup: number; keyNumber: number; counter: number; solicitedPull: boolean; dropped: boolean }
+  | { type: 'ltkm-push'; btid: string; to: string; keyGroup: number; keyNumber: number; counter: number; solicitedPull: boolean; dropped: boolean; /** A pull as it went on the air (hex, key-less): what an eavesdropper could capture and replay. */ wire?: string }
   | { type: 'sms-pull'; btid: string; keyGroup: number; counter: number }
   | { type: 'stkm'; terminal: string; keyGroup: number; keyNumber: number; mtkId: number; counter: number }
   | { type: 'verification'; btid: string; counter: number; ok: boolean; from: string }

@@ -178,7 +178,7 @@ export class LtkmSender {
 
   async #send(raw: Uint8Array, t: LtkmTarget, what: { keyGroup: number; keyNumber: number; counter: number; solicitedPull: boolean }): Promise<void> {
     const dropped = this.o.faults.take('dropDatagram');
-    this.o.events.push({ type: 'ltkm-push', btid: maskId(t.btid), to: `${t.address}:${t.port}`, ...what, dropped });
+    this.o.events.push({ type: 'ltkm-push', btid: maskId(t.btid), to: `${t.address}:${t.port}`, ...what, dropped, ...(what.solicitedPull ? { wire: Buffer.from(raw).toString('hex') } : {}) });
     if (dropped || !this.#socket) return;
     const s = this.#socket;
     await new Promise<void>((resolve, reject) => s.send(raw, t.port, t.address, (e) => (e ? reject(e) : resolve())));

@@ -105,7 +105,7 @@ test('MQTT 3.1.1 (daemon and client on protocolVersion 4): cmd/<name>/response w
   }
 });
 
-test('malformed JSON, non-object and unknown commands get typed error responses, one log line and a counter each', async () => {
+test('malformed JSON, non-object and unknown commands get typed error responses and a counter each, one log line per command and kind per interval', async () => {
   const d = await daemon('cm-dev', 5);
   const req = await observer(suite.broker.url, 'bcastd/v1/cm-dev/cmd/+/response', 5);
   try {
@@ -121,7 +121,8 @@ test('malformed JSON, non-object and unknown commands get typed error responses,
     assert.equal(req.got.find((m) => json(m.payload)['command'] === 'selfdestruct')?.topic, 'bcastd/v1/cm-dev/cmd/selfdestruct/response');
     assert.deepEqual({ malformed: d.router.counters.malformed, unknown: d.router.counters.unknown }, { malformed: 2, unknown: 1 });
     const msgs = d.log.lines().map((l) => l['msg']);
-    assert.equal(msgs.filter((m) => m === 'malformed MQTT command').length, 2);
+    // Two malformed `register` requests within the interval: counted twice, logged once (a flood costs no log lines).
+    assert.equal(msgs.filter((m) => m === 'malformed MQTT command').length, 1);
     assert.equal(msgs.filter((m) => m === 'unknown MQTT command').length, 1);
     assert.ok(d.pub.connected, 'still up');
   } finally {
@@ -160,6 +161,30 @@ test('commands keep working after a broker restart (subscription renewed)', asyn
     await req.close();
     assert.equal(json(r.payload)['ok'], true);
   } finally {
+    await d.pub.close();
+  }
+});
+
+test('per-command rate limit and reply cap: the excess is refused as rate_limited, an oversized answer as reply_too_large', async () => {
+  const d = await daemon('rl-dev', 5);
+  const req = await observer(suite.broker.url, 'bcastd/v1/rl-dev/cmd/+/response', 5);
+  try {
+    const router = new CommandRouter({ publisher: d.pub, logger: d.log.logger, maxReplyBytes: 2048 });
+    router.register('cheap', async () => ({ ok: 1 }), { rate: { perMinute: 1, burst: 3 } });
+    router.register('huge', async () => ({ blob: 'x'.repeat(10_000) }));
+    router.start();
+    for (let i = 0; i < 10; i++) await req.client.publishAsync('bcastd/v1/rl-dev/cmd/cheap', JSON.stringify({ transaction: i }), { qos: 1 });
+    await req.client.publishAsync('bcastd/v1/rl-dev/cmd/huge', '{}', { qos: 1 });
+    await waitFor('eleven responses', () => req.got.filter((m) => /cheap|huge/.test(m.topic)).length >= 11 || undefined);
+    const cheap = req.got.filter((m) => m.topic.endsWith('/cheap/response')).map((m) => json(m.payload));
+    assert.equal(cheap.filter((b) => b['ok'] === true).length, 3);
+    assert.deepEqual([...new Set(cheap.filter((b) => b['ok'] === false).map((b) => (b['error'] as { code: string }).code))], ['rate_limited']);
+    assert.equal(router.counters.rateLimited, 7);
+    const huge = json(req.got.find((m) => m.topic.endsWith('/huge/response'))!.payload);
+    assert.equal((huge['error'] as { code: string }).code, 'reply_too_large');
+    assert.equal(huge['result'], undefined);
+  } finally {
+    await req.close();
     await d.pub.close();
   }
 });

@@ -162,7 +162,8 @@ export class SystemRig {
     this.#broker = broker;
     this.#observer = observer;
     observer.on('message', (topic, payload, packet) => {
-      const raw = payload.toString('utf8');
+      // Hostile-input tests publish megabytes: keep a head of those (the daemon itself never publishes such).
+      const raw = payload.length > 1 << 20 ? `${payload.subarray(0, 256).toString('utf8')}…(${payload.length} bytes)` : payload.toString('utf8');
       let parsed: Record<string, unknown> = {};
       try {
         parsed = raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
@@ -382,6 +383,11 @@ export class SystemRig {
     await this.#observer.publishAsync(`${this.#base}${suffix}`, JSON.stringify(payload), { qos: 1 });
   }
 
+  /** Publishes raw bytes (anything a hostile client could send) to `<prefix>/<deviceId>/<suffix>`. */
+  async publishRaw(suffix: string, payload: string | Buffer, opts: { retain?: boolean; properties?: Record<string, unknown> } = {}): Promise<void> {
+    await this.#observer.publishAsync(`${this.#base}${suffix}`, payload, { qos: 1, ...(opts.retain ? { retain: true } : {}), ...(opts.properties ? { properties: opts.properties } : {}) });
+  }
+
   /** Everything the simulated network saw (optionally one type). */
   async simEvents(type?: string): Promise<SimEvent[]> {
     const r = await this.simControl('/events');
@@ -456,7 +462,8 @@ export class SystemRig {
     this.logText()
       .split('\n')
       .forEach((l, i) => scan(`log line ${i + 1}`, l));
-    for (const m of this.messages) scan(`MQTT ${m.topic}`, m.raw);
+    // What the daemon published: requests to it (cmd/<name>, player/stkm) are the test's own words.
+    for (const m of this.messages) if (!/^cmd\/[^/]+$|^player\/stkm$/.test(m.suffix)) scan(`MQTT ${m.topic}`, m.raw);
     return found;
   }
 

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { LtkmListener, LtkmRejected, type LtkmProcessor } from '../../../src/bsm/index.js';
+import { LtkmListener, LtkmRejected, LtkmUnavailable, type LtkmProcessor } from '../../../src/bsm/index.js';
 import { buildSolicitedPull, buildVerificationMessage, encodeMikey } from '../../../src/codec/index.js';
 import { silentLogger } from '../gba/harness.js';
 
-const pull = encodeMikey(buildSolicitedPull({ csbId: 1, counter: 5, rand: new Uint8Array(16), idi: 'bsm', idr: 'btid', keyDomainId: Uint8Array.of(0, 0xf1, 0x10), keyGroup: 0 }));
+const pullWith = (counter: number) => encodeMikey(buildSolicitedPull({ csbId: 1, counter, rand: new Uint8Array(16), idi: 'bsm', idr: 'btid', keyDomainId: Uint8Array.of(0, 0xf1, 0x10), keyGroup: 0 }));
+const pull = pullWith(5);
 
 async function setup(processor: LtkmProcessor, allowed: string[] = []) {
   const pulls: number[] = [];
@@ -55,7 +56,8 @@ test('processor verdicts: MAC and replay rejections are counted; accepted pull r
   ];
   const env = await setup({ processMskMessage: () => verdicts.shift()!() });
   t.after(env.close);
-  for (let i = 0; i < 3; i++) await env.send(pull);
+  // Fresh counters: a pair the card already judged would be refused before it (the replay cache, tested below).
+  for (let i = 0; i < 3; i++) await env.send(pullWith(5 + i));
   await env.settle(3);
   const st = env.l.stats();
   assert.equal(st.dropped.mac, 1);
@@ -63,4 +65,72 @@ test('processor verdicts: MAC and replay rejections are counted; accepted pull r
   assert.deepEqual(env.pulls, [0]);
   assert.equal(st.verificationsSent, 1);
   assert.deepEqual(env.replies.map((b) => b.toString('hex')), ['0909']);
+});
+
+test('replay cache: a pair the card accepted is refused before the card; a pair it refused for its MAC is not remembered', async (t) => {
+  let calls = 0;
+  const verdicts: Array<() => Promise<{ stored: null }>> = [
+    async () => { throw new LtkmRejected('mac', 'forged'); },
+    async () => ({ stored: null }),
+  ];
+  const env = await setup({ processMskMessage: () => (calls++, verdicts.shift()?.() ?? Promise.resolve({ stored: null })) });
+  t.after(env.close);
+  await env.send(pullWith(40)); // forged: the card refuses its MAC
+  await env.settle(1);
+  await env.send(pullWith(40)); // the genuine one with the same counter still reaches the card
+  await env.settle(2);
+  for (let i = 0; i < 50; i++) await env.send(pullWith(40)); // replays of the accepted pair
+  await env.settle(52);
+  const st = env.l.stats();
+  assert.equal(calls, 2, 'the card saw the forged and the genuine message only');
+  assert.deepEqual(env.pulls, [0]);
+  assert.equal(st.dropped.mac, 1);
+  assert.equal(st.dropped.replay, 50);
+});
+
+test('per-source share: one flooding source cannot starve another (its excess dropped as overload)', async (t) => {
+  let calls = 0;
+  const l = new LtkmListener({ processor: { processMskMessage: async () => (calls++, { stored: null }) }, port: 0, bindAddress: '127.0.0.1', perSourceRate: { perMinute: 60, burst: 5 }, onSolicitedPull: () => {}, logger: silentLogger });
+  const { port } = await l.start();
+  const flood = createSocket('udp4');
+  const bsm = createSocket('udp4');
+  await Promise.all([flood, bsm].map((s) => new Promise<void>((r) => s.bind(0, '127.0.0.1', r))));
+  t.after(async () => {
+    flood.close();
+    bsm.close();
+    await l.stop();
+  });
+  const sendFrom = (s: typeof flood, b: Uint8Array) => new Promise<void>((r) => s.send(b, port, '127.0.0.1', () => r()));
+  for (let i = 0; i < 100; i++) await sendFrom(flood, pullWith(100 + i));
+  await sendFrom(bsm, pullWith(1000));
+  for (let i = 0; i < 200 && l.stats().received < 101; i++) await new Promise((r) => setTimeout(r, 5));
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(l.stats().received, 101);
+  assert.equal(calls, 6, 'five from the flooding source, one from the other');
+  assert.equal(l.stats().dropped.overload, 95);
+  assert.equal(l.stats().solicitedPulls, 6);
+});
+
+test('an LTKM the card could not judge (card out) is kept, in order, and processed by retryHeld()', async (t) => {
+  let cardIn = false;
+  const seen: string[] = [];
+  const env = await setup({
+    processMskMessage: async (raw) => {
+      if (!cardIn) throw new LtkmUnavailable('card removed: no card in the reader');
+      seen.push(Buffer.from(raw).toString('hex'));
+      return { stored: null };
+    },
+  });
+  t.after(env.close);
+  await env.send(pullWith(70));
+  await env.send(pullWith(71));
+  await env.settle(2);
+  assert.equal(env.l.stats().held, 2);
+  assert.equal(env.l.stats().dropped.error, 0, 'not dropped');
+  assert.deepEqual(env.pulls, []);
+  cardIn = true;
+  await env.l.retryHeld();
+  assert.deepEqual(seen, [pullWith(70), pullWith(71)].map((b) => Buffer.from(b).toString('hex')), 'in arrival order');
+  assert.deepEqual(env.pulls, [0, 0]);
+  assert.equal(env.l.stats().held, 0);
 });

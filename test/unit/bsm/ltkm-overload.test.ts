@@ -7,7 +7,9 @@ import { LtkmListener, type LtkmDropReason } from '../../../src/bsm/index.js';
 import { buildSolicitedPull, encodeMikey } from '../../../src/codec/index.js';
 import { capturingLogger, delay, waitFor } from '../modem/harness.js';
 
-const pull = encodeMikey(buildSolicitedPull({ csbId: 1, counter: 5, rand: new Uint8Array(16), idi: 'bsm', idr: 'btid', keyDomainId: Uint8Array.of(0, 0xf1, 0x10), keyGroup: 0 }));
+// Each datagram a fresh counter: repeats of a judged (CSB ID, counter) pair never reach the queue (replay cache).
+let counter = 5;
+const nextPull = () => encodeMikey(buildSolicitedPull({ csbId: 1, counter: counter++, rand: new Uint8Array(16), idi: 'bsm', idr: 'btid', keyDomainId: Uint8Array.of(0, 0xf1, 0x10), keyGroup: 0 }));
 
 const BOUND = 16;
 
@@ -21,6 +23,8 @@ async function setup() {
     port: 0,
     bindAddress: '127.0.0.1',
     maxQueued: BOUND,
+    // The queue bound is under test here, not the per-source share.
+    perSourceRate: { perMinute: 600_000, burst: 100_000 },
     onSolicitedPull: () => {},
     onRejected: (reason, detail) => rejected.push({ reason, detail }),
     logger,
@@ -28,9 +32,10 @@ async function setup() {
   const { port } = await l.start();
   const s = createSocket('udp4');
   await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  const burst = (n: number) => Promise.all(Array.from({ length: n }, () => new Promise<void>((r) => s.send(pull, port, '127.0.0.1', () => r()))));
-  const overloadLogs = () => records.filter((r) => r['reason'] === 'overload');
-  return { l, s, burst, records, rejected, overloadLogs, processed: () => processed };
+  const burst = (n: number) => Promise.all(Array.from({ length: n }, () => new Promise<void>((r) => s.send(nextPull(), port, '127.0.0.1', () => r()))));
+  const overloadLogs = () => records.filter((r) => r['reason'] === 'overload' && r['solicitedPull'] === undefined);
+  const pullLogs = () => records.filter((r) => r['reason'] === 'overload' && r['solicitedPull'] === true);
+  return { l, s, burst, records, rejected, overloadLogs, pullLogs, processed: () => processed };
 }
 
 test('1,000 datagrams against a slow processor: the queue stays within its bound, drops are counted, one log line and one report per burst', { timeout: 30000 }, async (t) => {
@@ -59,6 +64,9 @@ test('1,000 datagrams against a slow processor: the queue stays within its bound
   assert.match(logs[0]!.msg, /dropping new ones/);
   assert.equal(logs[1]!['dropped'], st.dropped.overload);
   assert.deepEqual(env.rejected.map((r) => r.reason), ['overload'], 'reported once');
+  // The dropped datagrams were solicited pulls: said on a line of their own (once per interval, not per pull).
+  assert.equal(env.pullLogs().length, 1);
+  assert.match(env.pullLogs()[0]!.msg, /^solicited pull dropped/);
 
   // After the burst: processed again, nothing dropped.
   const before = env.processed();
@@ -81,7 +89,7 @@ test('the SMS path is never dropped, even with the queue full', { timeout: 15000
     env.s.close();
     await env.l.stop();
   });
-  const sms = Array.from({ length: BOUND + 10 }, () => env.l.handle(pull, { address: '+4917012345678', port: 0, via: 'sms' }));
+  const sms = Array.from({ length: BOUND + 10 }, () => env.l.handle(nextPull(), { address: '+4917012345678', port: 0, via: 'sms' }));
   await env.burst(50);
   await Promise.all(sms);
   assert.ok(env.processed() >= BOUND + 10);

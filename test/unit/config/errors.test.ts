@@ -294,3 +294,10 @@ test('a __proto__ key is an unknown key, and pollutes nothing', () => {
   assert.equal(e.message, `${SRC}:8:1: /__proto__ is not a known key (known keys: board, deviceId, modem, card, network, mqtt, terminal, stateDir, log, sim)`);
   assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
 });
+
+test('a recursive alias is one YAML syntax problem, not a stack overflow', () => {
+  const e = configError(() => parseBoardConfig(`${HEAD}a: &a [*a, *a]\n`, SRC, { env: {} }));
+  assert.match(e.lines()[0]!, /YAML syntax: alias \*a refers to a node that contains it \(recursive alias\)/);
+  const nested = configError(() => parseBoardConfig(`${HEAD}b: &b {c: {d: *b}}\n`, SRC, { env: {} }));
+  assert.match(nested.lines()[0]!, /recursive alias/);
+});

@@ -69,6 +69,9 @@ test('sim.yaml: simulated modem, virtual USIM, loopback BSF/BSM and LTKM, embedd
   assert.equal(c.mqtt.url, undefined);
   assert.equal(c.stateDir, '/tmp/bcastd-sim');
   assert.equal(loadBoardConfig('sim', { boardDir: BOARD_DIR, env: { BCASTD_STATE_DIR: '/run/t1' } }).stateDir, '/run/t1');
+  // A per-user runtime dir (systemd's /run/user/<uid>, 0700) when the session has one; /tmp only without it.
+  assert.equal(loadBoardConfig('sim', { boardDir: BOARD_DIR, env: { XDG_RUNTIME_DIR: '/run/user/1000' } }).stateDir, '/run/user/1000/bcastd-sim');
+  assert.equal(loadBoardConfig('sim', { boardDir: BOARD_DIR, env: { XDG_RUNTIME_DIR: '/run/user/1000', BCASTD_STATE_DIR: '/run/t1' } }).stateDir, '/run/t1');
 });
 
 test('rpi4-quectel-ec25.yaml: by-id AT port, GPIO reset line, PC/SC reader, credentials from systemd', () => {

@@ -108,3 +108,18 @@ test('createDaemonLogger in pretty mode: human lines out, JSON lines in the ring
   const [line] = ring.lines();
   assert.equal((JSON.parse(line!) as Record<string, unknown>)['msg'], 'bcastd started');
 });
+
+test('createDaemonLogger: stdout is masked like the ring (an AT trace of a +CMT whose PDU carries the B-TID)', async () => {
+  const out = capture();
+  const opts = { level: 'info' as const, components: { modem: 'trace' as const } };
+  const { logger, ring } = createDaemonLogger({ ...opts, destination: out.stream });
+  // A B-TID in a +CMT header line and a PDU hex long enough to carry one (MIKEY IDr inside the WAP push).
+  const btid = 'dGhpcyBpcyBhIHJhbmQxMjM0NTY=@bsf.sim.bcastd.test';
+  const pdu = '0791447758100650440C914477000910320004621182300000' + Buffer.from(btid).toString('hex');
+  componentLogger(logger, 'modem', opts).trace({ rx: `+CMT: "${btid}",120 ${pdu}` }, 'AT <');
+  await tick();
+  const text = out.text();
+  assert.ok(!text.includes(btid), `whole B-TID on stdout: ${text}`);
+  assert.ok(!text.includes(Buffer.from(btid).toString('hex')), 'B-TID bytes in the PDU hex on stdout');
+  assert.equal(JSON.parse(text.trim())['rx'], JSON.parse(ring.lines()[0]!)['rx'], 'stdout and ring mask alike');
+});
