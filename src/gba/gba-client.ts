@@ -11,9 +11,10 @@ import { parseBootstrappingInfo } from '../codec/index.js';
 import { GbaCardError, type GbaBootstrapResult, type GbaCard } from './card-port.js';
 import { backoffDelay, mayRetry, realClock, type RetryClock, type RetryPolicy } from './backoff.js';
 import { header, HttpFailure, type HttpResponse, type HttpTransport } from './http.js';
-import { bsfHost, impiFromImsi, maskId, plmnFromImsi } from './identity.js';
-import { bsmNafId, type GbaMode } from './naf-keys.js';
-import { gbaUserAgent } from './user-agent.js';
+import { bsfHost, impiFromImsi, plmnFromImsi } from '../codec/gba/identity.js';
+import { maskId } from '../util/mask.js';
+import { bsmNafId, type GbaMode } from '../crypto/gba-naf-keys.js';
+import { gbaUserAgent } from '../crypto/gba-user-agent.js';
 
 export type GbaState = 'idle' | 'bootstrapping' | 'resyncing' | 'bootstrapped' | 'expired' | 'failed';
 

@@ -9,16 +9,16 @@
 import { readFile } from 'node:fs/promises';
 import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import type { MqttConfig } from '../daemon/config/index.js';
 import { describeConnectFailure, isTlsUrl, type ConnectFailure, type ConnectFailureKind } from './connect-errors.js';
 import { MqttError } from './errors.js';
+import type { MqttSettings } from './options.js';
 import { hexInto } from '../crypto/index.js';
 import { sanitize } from './sanitize.js';
 import { clientCertCn, loadTlsOptions, type TlsConnectOptions } from './tls.js';
 import { DEFAULT_TOPIC_PREFIX, DeviceTopics, LWT_PAYLOAD, type StateTopicName, type Topic } from './topics.js';
 
 export interface MqttPublisherOptions {
-  config: MqttConfig;
+  config: MqttSettings;
   deviceId: string;
   logger: Logger;
   /** Broker URL overriding config.url (e.g. the local broker the sim board started). */

@@ -21,7 +21,7 @@ import {
   withMac,
   type MikeyMessage,
 } from '../../codec/index.js';
-import { maskId } from '../../gba/identity.js';
+import { maskId } from '../../util/mask.js';
 import type { EventLog } from './event-log.js';
 import type { Faults } from './faults.js';
 
