@@ -19,7 +19,7 @@ import {
   type MskStatus,
   type ServiceStatus,
 } from '../codec/index.js';
-import { backoffDelay, mayRetry, realClock, type RetryClock, type RetryPolicy } from '../gba/backoff.js';
+import { backoffDelay, mayRetry, realClock, type RetryClock, type RetryPolicy } from '../util/backoff.js';
 import { HttpFailure, type HttpResponse, type HttpTransport } from '../gba/http.js';
 import { maskId } from '../util/mask.js';
 import { gbaUserAgent } from '../crypto/gba-user-agent.js';

@@ -4,5 +4,5 @@ export { GbaCardError, type GbaCard, type GbaCardIdentity, type GbaCardCapabilit
 export { bsmNafId, gbaMeKeys, networkNafKeys, type GbaMode } from '../crypto/gba-naf-keys.js';
 export { bsfHost, impiFromImsi, plmnFromImsi, keyDomainIdFromPlmn, type Plmn } from '../codec/gba/identity.js';
 export { createHttpTransport, HttpFailure, header, type HttpTransport, type HttpRequest, type HttpResponse, type HttpFailureKind } from './http.js';
-export { backoffDelay, mayRetry, realClock, type RetryPolicy, type RetryClock } from './backoff.js';
+export { backoffDelay, mayRetry, realClock, type RetryPolicy, type RetryClock } from '../util/backoff.js';
 export { GBA_PRODUCT_TOKEN, gbaProductToken, gbaUserAgent } from '../crypto/gba-user-agent.js';

@@ -18,7 +18,7 @@ import { access, constants } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { UrcLine } from '../codec/at/index.js';
 import { AtEngine } from './at-engine.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { Backoff, type BackoffOptions } from '../util/backoff.js';
 import { AtCommandError, AtLinkError } from './errors.js';
 import { StateMachine, type Transition } from './state-machine.js';
 import type { AtTransport, LinkClosed, TransportOpener } from './transport.js';

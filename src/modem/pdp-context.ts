@@ -29,7 +29,7 @@ import {
   type UrcLine,
 } from '../codec/at/index.js';
 import type { AtEngine } from './at-engine.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { Backoff, type BackoffOptions } from '../util/backoff.js';
 import { AtCommandError } from './errors.js';
 import type { ModemProfileSpec, ProfileCommand, ProfileContext } from './profiles/index.js';
 import { StateMachine } from './state-machine.js';
