@@ -11,6 +11,7 @@ import { CardRemovedError, CardTransportError } from './errors.js';
 import { establish, loadPcsc, meansRemoval, type PcscContext, type PcscFactory, type PcscReader, type PcscReaderStatus } from './pcsc-binding.js';
 import type { CardTransport, CardTransportEvents } from './transport.js';
 import { Backoff, backoffCeiling } from '../util/backoff.js';
+import { settledWithin } from '../util/with-timeout.js';
 
 export interface PcscTransportOptions {
   /** Regular expression (source text or RegExp) matched against reader names. */
@@ -236,9 +237,7 @@ export class PcscTransport extends EventEmitter<CardTransportEvents> implements 
     this.#readers.clear();
     this.#status.clear();
     this.#started.clear();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(started), new Promise((ok) => (timer = setTimeout(ok, FIRST_STATUS_WAIT_MS)))]);
-    clearTimeout(timer);
+    await settledWithin(Promise.all(started), FIRST_STATUS_WAIT_MS);
     for (;;) {
       const last = Math.max(0, ...readers.map((r) => this.#lastEvent.get(r) ?? 0));
       const wait = last + QUIET_MS - Date.now();

@@ -12,6 +12,7 @@ import { enableQuickAck } from '../../native/tcp.js';
 import type { Logger } from 'pino';
 import type { VirtualUsim } from './usim.js';
 import { Backoff } from '../../util/backoff.js';
+import { SerialQueue } from '../../util/serial-queue.js';
 
 export const VPCD_DEFAULT_PORT = 35963;
 
@@ -52,7 +53,7 @@ export class VpcdClient extends EventEmitter<VpcdClientEvents> {
   #timer: NodeJS.Timeout | null = null;
   #stopped = true;
   #rx = Buffer.alloc(0);
-  #queue: Promise<void> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   readonly #onRemoved = () => this.#drop();
   readonly #onInserted = () => this.#dial();
 
@@ -162,7 +163,7 @@ export class VpcdClient extends EventEmitter<VpcdClientEvents> {
       const payload = Uint8Array.from(this.#rx.subarray(2, 2 + n));
       this.#rx = this.#rx.subarray(2 + n);
       // APDUs are answered strictly in order, even when the card answers slowly (latency fault).
-      this.#queue = this.#queue.then(() => this.#handle(payload));
+      void this.#queue.run(() => this.#handle(payload)).catch((e: unknown) => this.#log?.warn({ err: (e as Error).message }, 'APDU not answered'));
     }
   }
 
