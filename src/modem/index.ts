@@ -29,6 +29,6 @@ export { maskCommand } from './at-trace.js';
 export { openSerialTransport } from './transport.js';
 export type { AtTransport, LinkClosed, TransportOpener } from './transport.js';
 export { disconnectSafeBinding, disconnectAwareRead } from './serial-binding.js';
-export { StateMachine } from './state-machine.js';
-export type { Transition } from './state-machine.js';
+export { StateMachine } from '../util/state-machine.js';
+export type { Transition } from '../util/state-machine.js';
 export { LruSet } from './lru-set.js';

@@ -21,7 +21,7 @@ import { AtEngine } from './at-engine.js';
 import { Backoff, type BackoffOptions } from '../util/backoff.js';
 import { withTimeout } from '../util/with-timeout.js';
 import { AtCommandError, AtLinkError } from './errors.js';
-import { StateMachine, type Transition } from './state-machine.js';
+import { StateMachine, type Transition } from '../util/state-machine.js';
 import type { AtTransport, LinkClosed, TransportOpener } from './transport.js';
 
 /** Restarts seen while initialising before the ladder treats it as a failed initialisation. */

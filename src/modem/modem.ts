@@ -17,7 +17,7 @@ import { NetworkMonitor, type CoverageChange, type NetworkStats } from './networ
 import { PdpContext, type PdpEvent, type PdpState, type PdpStats, type PdpTuning } from './pdp-context.js';
 import { modemProfile, type ModemProfileSpec } from './profiles/index.js';
 import { SmsReceiver, type ReceivedDatagram, type ReceivedPortDatagram, type ReceivedPush, type SmsStats, type SmsTuning, type UndecodableSms } from './sms-receiver.js';
-import type { Transition } from './state-machine.js';
+import type { Transition } from '../util/state-machine.js';
 import { resolveTimeouts } from './timeouts.js';
 import { openSerialTransport, type TransportOpener } from './transport.js';
 

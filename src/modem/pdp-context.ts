@@ -32,7 +32,7 @@ import type { AtEngine } from './at-engine.js';
 import { Backoff, type BackoffOptions } from '../util/backoff.js';
 import { AtCommandError } from './errors.js';
 import type { ModemProfileSpec, ProfileCommand, ProfileContext } from './profiles/index.js';
-import { StateMachine } from './state-machine.js';
+import { StateMachine } from '../util/state-machine.js';
 import { SerialQueue } from '../util/serial-queue.js';
 
 export type PdpState = 'inactive' | 'activating' | 'active' | 'deactivating' | 'failed';
