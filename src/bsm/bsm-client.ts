@@ -19,11 +19,12 @@ import {
   type MskStatus,
   type ServiceStatus,
 } from '../codec/index.js';
-import { backoffDelay, mayRetry, realClock, type RetryClock, type RetryPolicy } from '../gba/backoff.js';
+import { backoffDelay, mayRetry, realClock, type RetryClock, type RetryPolicy } from '../util/backoff.js';
 import { HttpFailure, type HttpResponse, type HttpTransport } from '../gba/http.js';
-import { maskId } from '../gba/identity.js';
-import { gbaUserAgent } from '../gba/user-agent.js';
-import { bsmRealm, type BsmCredentials, type BsmCredentialSource } from './credentials.js';
+import { maskId } from '../util/mask.js';
+import { gbaUserAgent } from '../crypto/gba-user-agent.js';
+import { bsmRealm } from '../crypto/gba-naf-keys.js';
+import type { BsmCredentials, BsmCredentialSource } from './credentials.js';
 import { DigestSession } from './digest-session.js';
 
 export type BsmErrorReason = 'unreachable' | 'http-status' | 'realm-mismatch' | 'auth-rejected' | 'bad-challenge' | 'bad-answer' | 'stale-loop';

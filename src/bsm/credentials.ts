@@ -1,20 +1,9 @@
 /**
- * How the terminal authenticates to the BSM (SPEC §6): Digest username = B-TID, realm per GBA flavour.
- * [U — SPEC §6 project choice] password = base64(MRK). This is the ONE place deciding it; the
- * simulated BSM imports it so both ends agree.
+ * Where the BSM client's Digest login comes from: username = B-TID, password and realm from the MRK and the
+ * GBA flavour (SPEC §6; decided once, in crypto/gba-naf-keys.ts, which the simulated BSM shares).
  */
 import type { Secret } from '../crypto/index.js';
-import type { GbaMode } from '../gba/naf-keys.js';
-
-/** [U] SPEC §6: the Digest password is the base64 form of the MRK (Ks_ext_NAF / Ks_NAF). */
-export function bsmDigestPassword(mrk: Secret): string {
-  return mrk.reveal().toString('base64');
-}
-
-/** [C] realm of the BSM challenge: `3GPP-bootstrapping@<FQDN>` (GBA_ME), `3GPP-bootstrapping-uicc@<FQDN>` (GBA_U). */
-export function bsmRealm(mode: GbaMode, bsmFqdn: string): string {
-  return mode === 'gba-u' ? `3GPP-bootstrapping-uicc@${bsmFqdn}` : `3GPP-bootstrapping@${bsmFqdn}`;
-}
+import type { GbaMode } from '../crypto/gba-naf-keys.js';
 
 export interface BsmCredentials {
   btid: string;

@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { computeDigestResponse, formatAuthorization, formatNc, type DigestChallenge } from '../crypto/index.js';
-import { bsmDigestPassword, type BsmCredentials } from './credentials.js';
+import { bsmDigestPassword } from '../crypto/gba-naf-keys.js';
+import type { BsmCredentials } from './credentials.js';
 
 export class DigestSession {
   #challenge: DigestChallenge | null = null;

@@ -16,6 +16,7 @@ import {
 import { formatCommand, formatResponse, type ApduMask } from './apdu-trace.js';
 import { CardProtocolError, errorForStatus } from './errors.js';
 import type { CardTransport } from './transport.js';
+import { SerialQueue } from '../util/serial-queue.js';
 
 export interface ApduExchange {
   command: Uint8Array;
@@ -44,7 +45,7 @@ export class ApduChannel {
   readonly #transport: CardTransport;
   readonly #log: Logger | undefined;
   readonly #tap: ((e: ApduExchange) => void) | undefined;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   #count = 0;
 
   constructor(transport: CardTransport, o: ApduChannelOptions = {}) {
@@ -60,9 +61,7 @@ export class ApduChannel {
 
   /** Runs one logical command; resolves with all its response data and the final status word. */
   exchange(cmd: CommandApdu, o: CommandOptions): Promise<ResponseApdu> {
-    const run = this.#queue.then(() => this.#exchange(cmd, o));
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return this.#queue.run(() => this.#exchange(cmd, o));
   }
 
   /**
@@ -70,9 +69,7 @@ export class ApduChannel {
    * its response must reach the card back to back). `run` gets an exchange that bypasses the queue.
    */
   transaction<T>(run: (exchange: ChannelExchange) => Promise<T>): Promise<T> {
-    const t = this.#queue.then(() => run((cmd, o) => this.#exchange(cmd, o)));
-    this.#queue = t.catch(() => undefined);
-    return t;
+    return this.#queue.run(() => run((cmd, o) => this.#exchange(cmd, o)));
   }
 
   /** As exchange(), but a status word other than success becomes its typed error. */

@@ -16,6 +16,7 @@ import { ApduChannel, type ApduExchange } from './apdu-channel.js';
 import { resolveCapabilities, type CardCapabilities, type GbaModeSetting } from './capabilities.js';
 import { CardRemovedError, CardStateError, CardStatusError, PinError } from './errors.js';
 import { MeMikey, type MskUpdateResult, type MtkResult } from './me-mikey.js';
+import { maskImsi } from '../util/mask.js';
 import { readPinFile } from './pin-file.js';
 import type { CardTransport } from './transport.js';
 import { UsimApplication, type AkaResult, type GbaBootstrapOutcome } from './usim-app.js';
@@ -73,7 +74,6 @@ export interface CardOptions {
 
 export type { MskUpdateResult, MtkResult };
 
-const maskImsi = (imsi: string) => `${imsi.slice(0, 5)}${'*'.repeat(Math.max(0, imsi.length - 7))}${imsi.slice(-2)}`;
 
 /** Thrown inside a bring-up that a removal or reinsertion made stale. */
 class Superseded extends Error {}

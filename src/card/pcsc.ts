@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
 import { CardRemovedError, CardTransportError } from './errors.js';
 import { establish, loadPcsc, meansRemoval, type PcscContext, type PcscFactory, type PcscReader, type PcscReaderStatus } from './pcsc-binding.js';
 import type { CardTransport, CardTransportEvents } from './transport.js';
+import { Backoff, backoffCeiling } from '../util/backoff.js';
+import { settledWithin } from '../util/with-timeout.js';
 
 export interface PcscTransportOptions {
   /** Regular expression (source text or RegExp) matched against reader names. */
@@ -46,7 +48,7 @@ export class PcscTransport extends EventEmitter<CardTransportEvents> implements 
   #protocol = 0;
   #atr: Uint8Array | null = null;
   #connecting = false;
-  #retryMs: number;
+  readonly #retry: Backoff;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
 
@@ -64,7 +66,7 @@ export class PcscTransport extends EventEmitter<CardTransportEvents> implements 
     this.#pattern = typeof o.readerPattern === 'string' ? new RegExp(o.readerPattern) : o.readerPattern;
     this.#log = o.logger?.child({ component: 'card', transport: 'pcsc' });
     this.#backoff = o.backoff ?? { initialMs: 250, maxMs: 5000 };
-    this.#retryMs = this.#backoff.initialMs;
+    this.#retry = new Backoff({ baseMs: this.#backoff.initialMs, maxMs: Math.max(this.#backoff.initialMs, this.#backoff.maxMs), jitter: 0 });
   }
 
   get name(): string {
@@ -141,7 +143,7 @@ export class PcscTransport extends EventEmitter<CardTransportEvents> implements 
       this.#reader = r;
       this.#protocol = protocol;
       this.#atr = Uint8Array.from(this.#status.get(r)?.atr ?? []);
-      this.#retryMs = this.#backoff.initialMs;
+      this.#retry.reset();
       this.#log?.info({ reader: r.name, protocol: protocol === r.SCARD_PROTOCOL_T0 ? 'T=0' : 'T=1' }, 'card connected');
       this.emit('inserted', this.#atr);
     });
@@ -205,8 +207,7 @@ export class PcscTransport extends EventEmitter<CardTransportEvents> implements 
 
   #scheduleReconnect(): void {
     if (this.#closed || this.#timer) return;
-    const delay = this.#retryMs;
-    this.#retryMs = Math.min(this.#retryMs * 2, this.#backoff.maxMs);
+    const delay = this.#retry.next();
     this.#timer = setTimeout(() => {
       this.#timer = null;
       if (this.#closed) return;
@@ -214,7 +215,7 @@ export class PcscTransport extends EventEmitter<CardTransportEvents> implements 
         this.#attach(establish(this.#factory));
         this.#log?.info('PC/SC context re-established');
       } catch (e) {
-        this.#log?.debug({ err: (e as Error).message, retryMs: this.#retryMs }, 'pcscd still unavailable');
+        this.#log?.debug({ err: (e as Error).message, retryMs: backoffCeiling(this.#backoff.initialMs, this.#backoff.maxMs, this.#retry.attempts) }, 'pcscd still unavailable');
         this.#scheduleReconnect();
       }
     }, delay);
@@ -236,9 +237,7 @@ export class PcscTransport extends EventEmitter<CardTransportEvents> implements 
     this.#readers.clear();
     this.#status.clear();
     this.#started.clear();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(started), new Promise((ok) => (timer = setTimeout(ok, FIRST_STATUS_WAIT_MS)))]);
-    clearTimeout(timer);
+    await settledWithin(Promise.all(started), FIRST_STATUS_WAIT_MS);
     for (;;) {
       const last = Math.max(0, ...readers.map((r) => this.#lastEvent.get(r) ?? 0));
       const wait = last + QUIET_MS - Date.now();

@@ -20,7 +20,8 @@ import { GpioModemResetter } from './gpio-resetter.js';
 import { SystemdNotifier, systemdEnv } from './systemd.js';
 import { BsmClient, LtkmListener, credentialsFromGba, type LtkmDropReason } from '../bsm/index.js';
 import { Card, openCardTransport } from '../card/index.js';
-import { GbaClient, createHttpTransport, maskId } from '../gba/index.js';
+import { GbaClient, createHttpTransport } from '../gba/index.js';
+import { maskId } from '../util/mask.js';
 import { Modem } from '../modem/index.js';
 import { protectFromDumps, sdNotify, secureAllocator, secureMemoryAvailable } from '../native/index.js';
 import { Secret } from '../crypto/index.js';
@@ -316,7 +317,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     });
     modem.on('undecodable', (e) => publish.event('sms-undecodable', { stage: e.error.stage, detail: e.error.message, via: e.via }));
     // Datagrams to other ports and plain SMS are not for bcastd, but they are reported, never silently lost.
-    modem.on('datagram', (e) => t.rejected('port', `SMS datagram to port ${e.port}, not the WAP push port 2948`, 'sms'));
+    modem.on('datagram', (e) => t.rejected('port', `SMS datagram to port ${e.port}, not the WAP push port ${WDP_PORT.wapPush}`, 'sms'));
     modem.on('sms', (e) => publish.event('sms', { via: e.via, parts: e.datagram.parts, textual: e.datagram.text !== undefined }));
     modem.on('expired', (g) => publish.event('sms-expired', { reason: g.reason, reference: g.reference, received: g.received.length, total: g.total }));
     card.on('state', (c) => publish.state('card', { state: c.state, previous: c.previous, reason: c.reason ?? null, ...(card.info ? cardSummary(card) : {}) }));

@@ -8,7 +8,7 @@ import type { BoardConfig } from './config/index.js';
 import { pcscliteLoadable } from './pcsclite-loadable.js';
 import { keyDomainIdFromPlmn, plmnFromImsi } from '../gba/index.js';
 import { maskCommand } from '../modem/index.js';
-import { maskId } from '../gba/index.js';
+import { maskId } from '../util/mask.js';
 import { PDP_RELEASE_VARIANTS, startSimModem, type PdpReleaseVariant, type SimModem } from '../sim/modem/index.js';
 import { startSimNetwork, type SimNetwork } from '../sim/network/index.js';
 import { WapPushSmsGateway } from '../sim/network/wap-push-sms.js';

@@ -18,9 +18,10 @@ import { access, constants } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { UrcLine } from '../codec/at/index.js';
 import { AtEngine } from './at-engine.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { Backoff, type BackoffOptions } from '../util/backoff.js';
+import { withTimeout } from '../util/with-timeout.js';
 import { AtCommandError, AtLinkError } from './errors.js';
-import { StateMachine, type Transition } from './state-machine.js';
+import { StateMachine, type Transition } from '../util/state-machine.js';
 import type { AtTransport, LinkClosed, TransportOpener } from './transport.js';
 
 /** Restarts seen while initialising before the ladder treats it as a failed initialisation. */
@@ -400,21 +401,4 @@ export class LinkSupervisor extends EventEmitter<LinkEvents> {
       else if (this.state === 'initialising') this.reinitWanted = true;
     }, this.tuning.bootSettleMs);
   }
-}
-
-/** Rejects when `promise` has not settled within `ms` (the promise itself is left to finish). */
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }

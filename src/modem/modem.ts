@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { cmee, type UrcLine } from '../codec/at/index.js';
 import type { ExpiredGroup } from '../codec/sms/index.js';
-import type { ModemConfig } from '../daemon/config/index.js';
+import type { ModemSettings } from './options.js';
 import { AtEngine, type AtEngineStats, type AtResponse, type SendOptions } from './at-engine.js';
 import { BOOT_URCS, findBootUrc } from './boot-urcs.js';
 import { AtCommandError } from './errors.js';
@@ -17,14 +17,11 @@ import { NetworkMonitor, type CoverageChange, type NetworkStats } from './networ
 import { PdpContext, type PdpEvent, type PdpState, type PdpStats, type PdpTuning } from './pdp-context.js';
 import { modemProfile, type ModemProfileSpec } from './profiles/index.js';
 import { SmsReceiver, type ReceivedDatagram, type ReceivedPortDatagram, type ReceivedPush, type SmsStats, type SmsTuning, type UndecodableSms } from './sms-receiver.js';
-import type { Transition } from './state-machine.js';
+import type { Transition } from '../util/state-machine.js';
 import { resolveTimeouts } from './timeouts.js';
 import { openSerialTransport, type TransportOpener } from './transport.js';
 
-/** The board config values the modem needs, with the port resolved (the sim board makes its own). */
-export type ModemSettings = Pick<ModemConfig, 'profile' | 'baudRate' | 'smsMode' | 'apn' | 'pdpType' | 'cid' | 'timeouts'> & {
-  readonly port: string;
-};
+export type { ModemSettings };
 
 export interface ModemTuning {
   readonly link?: Partial<LinkTuning>;

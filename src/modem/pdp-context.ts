@@ -29,10 +29,11 @@ import {
   type UrcLine,
 } from '../codec/at/index.js';
 import type { AtEngine } from './at-engine.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { Backoff, type BackoffOptions } from '../util/backoff.js';
 import { AtCommandError } from './errors.js';
 import type { ModemProfileSpec, ProfileCommand, ProfileContext } from './profiles/index.js';
-import { StateMachine } from './state-machine.js';
+import { StateMachine } from '../util/state-machine.js';
+import { SerialQueue } from '../util/serial-queue.js';
 
 export type PdpState = 'inactive' | 'activating' | 'active' | 'deactivating' | 'failed';
 
@@ -107,7 +108,7 @@ export class PdpContext extends EventEmitter<PdpContextEvents> {
   /** Bumped on every state change: a check whose answer predates a change is discarded. */
   private generation = 0;
   private addr: PdpAddresses | null = null;
-  private ops: Promise<void> = Promise.resolve();
+  private readonly ops = new SerialQueue();
   private retryTimer: NodeJS.Timeout | null = null;
   private stableTimer: NodeJS.Timeout | null = null;
   private checkTimer: NodeJS.Timeout | null = null;
@@ -204,9 +205,7 @@ export class PdpContext extends EventEmitter<PdpContextEvents> {
 
   /** Runs `op` after every earlier operation; its failure is logged, never thrown at the caller. */
   private serial(what: string, op: () => Promise<void>): Promise<void> {
-    const run = this.ops.then(op).catch((err: unknown) => this.log.warn({ op: what, err: (err as Error).message }, 'PDP operation stopped'));
-    this.ops = run;
-    return run;
+    return this.ops.run(op).catch((err: unknown) => this.log.warn({ op: what, err: (err as Error).message }, 'PDP operation stopped'));
   }
 
   private to(state: PdpState, reason: string): void {

@@ -10,6 +10,7 @@ import type { AtEngine } from './at-engine.js';
 import { AtCommandError, BadSmsError } from './errors.js';
 import type { SmsPipeline } from './sms-pipeline.js';
 import type { StorageLocation } from './stored-parts.js';
+import { SerialQueue } from '../util/serial-queue.js';
 
 export interface SmsStorageOptions {
   readonly engine: AtEngine;
@@ -31,7 +32,7 @@ export interface StorageStats {
 export class SmsStorage {
   private readonly log: Logger;
   private readonly engine: AtEngine;
-  private jobs: Promise<void> = Promise.resolve();
+  private readonly jobs = new SerialQueue();
   /** The storage AT+CMGR/AT+CMGD/AT+CMGL work on now (<mem1>); null when unknown. */
   private mem: string | null = null;
   private readonly counters: StorageStats = { viaStored: 0, reads: 0, readErrors: 0, deletes: 0, deleteErrors: 0, jobErrors: 0 };
@@ -52,12 +53,10 @@ export class SmsStorage {
 
   /** Runs `job` after every earlier one; its failure is logged and counted, never thrown. */
   enqueue(what: string, job: () => Promise<void>): Promise<void> {
-    const run = this.jobs.then(job).catch((err: unknown) => {
+    return this.jobs.run(job).catch((err: unknown) => {
       this.counters.jobErrors++;
       this.log.warn({ job: what, err: (err as Error).message }, 'SMS storage job stopped');
     });
-    this.jobs = run;
-    return run;
   }
 
   read(at: StorageLocation): Promise<void> {

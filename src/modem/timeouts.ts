@@ -4,7 +4,7 @@
  *   → board config `modem.timeouts.default` → profile `default` → AT_TIMEOUTS_DEFAULT_MS.
  * Names are those of command-name.ts (`+CGACT`, `$QCRMCALL`, `E`).
  */
-import type { ModemConfig } from '../daemon/config/index.js';
+import type { TimeoutOverrides } from './options.js';
 import { commandName } from './command-name.js';
 
 export const AT_TIMEOUTS_DEFAULT_MS = 5_000;
@@ -36,7 +36,7 @@ export const AT_TIMEOUTS: Readonly<Record<string, number>> = {
   '$QCRMCALL': 150_000,
 };
 
-export type TimeoutOverrides = NonNullable<ModemConfig['timeouts']>;
+export type { TimeoutOverrides };
 
 export interface TimeoutTable {
   /** The timeout for a command line (or a bare command name). */

@@ -14,6 +14,7 @@ import type { BrokerLogin } from './broker-accounts.js';
 import { BrokerUnavailableError } from './errors.js';
 import { writeMosquittoAuth } from './mosquitto-auth.js';
 import { mosquittoAcl, type Role } from './roles.js';
+import { settledWithin } from '../util/with-timeout.js';
 
 /** Who may do what on the local broker: one login per role, the ACL built for this device's topics. */
 export interface BrokerRoles {
@@ -138,9 +139,7 @@ export async function startLocalBroker(opts: LocalBrokerOptions): Promise<LocalB
   const stop = async () => {
     if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       process.kill(child.pid, 'SIGTERM');
-      let timer: NodeJS.Timeout | undefined;
-      const graceful = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), stopTimeoutMs)))]);
-      clearTimeout(timer);
+      const graceful = await settledWithin(exited, stopTimeoutMs);
       if (!graceful) {
         process.kill(child.pid, 'SIGKILL');
         await exited;

@@ -9,17 +9,18 @@
 import { readFile } from 'node:fs/promises';
 import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import type { MqttConfig } from '../daemon/config/index.js';
 import { describeConnectFailure, isTlsUrl, type ConnectFailure, type ConnectFailureKind } from './connect-errors.js';
 import { MqttError } from './errors.js';
+import type { MqttSettings } from './options.js';
 import { hexInto } from '../crypto/index.js';
+import { Backoff } from '../util/backoff.js';
 import { sanitize } from './sanitize.js';
 import { clientCertCn, loadTlsOptions, type TlsConnectOptions } from './tls.js';
 import { LogLimiter } from '../util/log-limiter.js';
 import { DEFAULT_TOPIC_PREFIX, DeviceTopics, LWT_PAYLOAD, type StateTopicName, type Topic } from './topics.js';
 
 export interface MqttPublisherOptions {
-  config: MqttConfig;
+  config: MqttSettings;
   deviceId: string;
   logger: Logger;
   /** Broker URL overriding config.url (e.g. the local broker the sim board started). */
@@ -98,7 +99,7 @@ export class MqttPublisher {
   #connected = false;
   #everConnected = false;
   #closing = false;
-  #attempt = 0;
+  readonly #backoff: Backoff;
   #timer: NodeJS.Timeout | undefined;
   #lastError: string | undefined;
   /** The failure of the current outage (undefined once connected). */
@@ -117,6 +118,8 @@ export class MqttPublisher {
     this.#o = opts;
     this.#log = opts.logger;
     this.topics = new DeviceTopics(opts.config.topicPrefix ?? DEFAULT_TOPIC_PREFIX, opts.deviceId);
+    const minMs = opts.backoff?.minMs ?? 500;
+    this.#backoff = new Backoff({ baseMs: minMs, maxMs: Math.max(minMs, opts.backoff?.maxMs ?? 30_000), jitter: 0.5 });
   }
 
   get connected(): boolean {
@@ -354,9 +357,9 @@ export class MqttPublisher {
     this.#connected = true;
     if (this.#everConnected) this.#counters.reconnects++;
     const after = this.#failure !== undefined ? { afterFailure: { reason: this.#failure.message, count: this.#failure.count } } : {};
-    this.#log.info({ url: this.url, reconnect: this.#everConnected, attempt: this.#attempt, ...after }, 'mqtt connected');
+    this.#log.info({ url: this.url, reconnect: this.#everConnected, attempt: this.#backoff.attempts, ...after }, 'mqtt connected');
     this.#everConnected = true;
-    this.#attempt = 0;
+    this.#backoff.reset();
     this.#lastError = undefined;
     this.#failure = undefined;
     this.#attemptFailed = false;
@@ -401,12 +404,8 @@ export class MqttPublisher {
 
   #scheduleReconnect(): void {
     if (this.#timer !== undefined || this.#closing) return;
-    const min = this.#o.backoff?.minMs ?? 500;
-    const max = this.#o.backoff?.maxMs ?? 30_000;
-    const base = Math.min(max, min * 2 ** Math.min(this.#attempt, 20));
-    const delay = base * (0.5 + Math.random() / 2);
-    this.#attempt++;
-    this.#log.debug({ delayMs: Math.round(delay), attempt: this.#attempt }, 'mqtt reconnect scheduled');
+    const delay = this.#backoff.next();
+    this.#log.debug({ delayMs: delay, attempt: this.#backoff.attempts }, 'mqtt reconnect scheduled');
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#attemptFailed = false;

@@ -9,6 +9,8 @@
  * Pure: returns a copy plus the paths it touched (so the publisher can log them, never the values).
  */
 
+import { BTID_PATTERN, ICCID_PATTERN, maskBtid, maskIccid, maskImsi } from '../util/mask.js';
+
 export interface SanitizeOptions {
   /** The opt-in player exchange: `tek` fields may pass. */
   allowTek?: boolean;
@@ -85,22 +87,9 @@ function secretName(name: string, allowTek: boolean): boolean {
   return SECRET_HEADS.has(joined) || (SECRET_HEADS.has(head) && w.slice(1).every((x) => SECRET_QUALIFIERS.has(x)));
 }
 
-const ICCID = /(?<![0-9])89[0-9]{16,18}[Ff]?(?![0-9])/g;
 /** 15 digits is an IMSI; longer runs (an IMSI glued to other digits) are masked the same way. */
 const IMSI = /(?<![0-9])[0-9]{15,}(?![0-9])/g;
-/** base64(RAND)@BSF host (TS 33.220); at least 8 base64 characters so ordinary words@host are left alone. */
-const BTID = /(?<![A-Za-z0-9+/=])([A-Za-z0-9+/]{8,}={0,2})@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
 const HEX = /^(?:[0-9A-Fa-f]{2}){16,}$/;
-
-function maskImsi(imsi: string, mncLength: 2 | 3): string {
-  const keep = 3 + mncLength;
-  return imsi.slice(0, keep) + '*'.repeat(imsi.length - keep - 2) + imsi.slice(-2);
-}
-
-function maskIccid(iccid: string): string {
-  // Issuer identification number (89 + country + issuer) kept, the account part hidden.
-  return iccid.slice(0, 7) + '*'.repeat(iccid.length - 9) + iccid.slice(-2);
-}
 
 /** The shortest identity the patterns match: an IMSI (15 digits); B-TIDs are told by their '@'. */
 const SHORTEST_IDENTITY = 15;
@@ -115,9 +104,9 @@ export function maskIdentities(s: string, mncLength: 2 | 3 = 2): string {
     if (maskIdentities(text, mncLength) !== text) return '[masked]';
   }
   return s
-    .replace(ICCID, (m) => maskIccid(m))
+    .replace(ICCID_PATTERN, (m) => maskIccid(m))
     .replace(IMSI, (m) => maskImsi(m, mncLength))
-    .replace(BTID, (_m, b64: string, host: string) => `${b64.slice(0, 4)}…@${host}`);
+    .replace(BTID_PATTERN, (_m, b64: string, host: string) => maskBtid(b64, host));
 }
 
 function isPlainObject(v: object): v is Record<string, unknown> {

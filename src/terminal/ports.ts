@@ -62,7 +62,7 @@ export type LtkmRejectReason =
   | 'keyless-v-set' // Key Number 0 and empty KEMAC but the V bit set: not a solicited pull (SPEC §3.3 [R])
   | 'no-keys' // no MUK yet (GBA has not run)
   | 'source' // a datagram from an address that is not the BSM's
-  | 'port' // an SMS datagram to another application port than WAP push (2948)
+  | 'port' // an SMS datagram to another application port than the WAP push port
   | 'overload' // dropped: more arrived than the terminal can check
   | 'card'; // the card failed otherwise
 

@@ -1,12 +1,8 @@
 // Which WAP pushes the terminal acts on: those for the BCAST client carrying MIKEY (then read exactly like a
 // UDP-borne LTKM, SPEC §1-§2) or a Smartcard Profile Trigger Message (SPEC §3.4).
 import type { WspPush } from '../codec/index.js';
+import { BCAST_APPLICATION_CODE, BCAST_APPLICATION_ID, MIKEY_CONTENT_TYPE, TRIGGER_CONTENT_TYPE } from '../codec/wsp/bcast.js';
 import { LtkmRejected } from './ports.js';
-
-const BCAST_APPLICATION_ID = 'x-oma-application:bcast.ua';
-const BCAST_APPLICATION_CODE = 0x13;
-const MIKEY_CONTENT_TYPE = 'application/mikey';
-const TRIGGER_CONTENT_TYPE = 'application/vnd.oma.bcast.smartcard-trigger+xml';
 
 export type PushContent = { kind: 'mikey'; mikey: Uint8Array } | { kind: 'trigger-message'; body: Uint8Array };
 

@@ -20,6 +20,7 @@ import {
   type TerminalStatePort,
 } from './ports.js';
 import { RegistrationCoordinator, type BsmJob, type Timers } from './registration-coordinator.js';
+import { backoffDelay } from '../util/backoff.js';
 import { RequestGate } from './request-gate.js';
 import type { BsmAction, Trigger, TriggerKind } from './triggers.js';
 
@@ -224,8 +225,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   }
 
   private backoff(attempt: number): number {
-    const exp = Math.min(this.opts.retry.maxMs, this.opts.retry.baseMs * 2 ** Math.min(attempt - 1, 20));
-    return Math.round(exp / 2 + (exp / 2) * this.random());
+    return backoffDelay(this.opts.retry, attempt, this.random);
   }
 
   /** Records a trigger and queues its BSM action (coalesced, rate limited). */

@@ -18,6 +18,7 @@ import {
   type SmsDeliver,
 } from '../../codec/index.js';
 import { WDP_PORT } from '../../codec/wsp/ports.js';
+import { MIKEY_CONTENT_TYPE } from '../../codec/wsp/bcast.js';
 
 export type CaptureKind = 'sms' | 'wsp' | 'mikey';
 
@@ -37,7 +38,6 @@ export class CaptureError extends Error {
   }
 }
 
-const MIKEY_CONTENT_TYPE = 'application/mikey';
 const indent = (lines: string[], by = '  ') => lines.map((l) => by + l);
 
 function withArgument<T>(argument: number | null, what: () => T): T {

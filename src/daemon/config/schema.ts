@@ -4,9 +4,11 @@
  * the TypeScript type the daemon gets. Every field carries a description; defaults live here only.
  */
 import { Type, type Static, type TOptional } from '@sinclair/typebox';
+import { MODEM_PROFILES, PDP_TYPES, SMS_MODES, type ModemSettings } from '../../modem/options.js';
+import type { MqttSettings } from '../../mqtt/options.js';
 import { AbsPath, Defaulted, Derived, EXPECTED, Millis, Pattern, Port, Section, Strict, StringEnum } from './schema-kit.js';
 
-export const MODEM_PROFILES = ['generic', 'quectel-ec25', 'simcom-sim7600', 'ublox-toby-l2', 'sim'] as const;
+export { MODEM_PROFILES };
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 /** Components with their own child logger (one per layer folder); a level may be set for each. */
 export const LOG_COMPONENTS = ['daemon', 'terminal', 'modem', 'card', 'gba', 'bsm', 'mqtt', 'store', 'sim'] as const;
@@ -61,11 +63,11 @@ const Modem = Strict(
     baudRate: Defaulted(Type.Integer({ minimum: 300, maximum: 4000000, description: 'Serial line speed (ignored by USB CDC-ACM ports, needed on real UARTs).' }), 115200),
     urcPort: Type.Optional(AbsPath({ description: 'Second serial port carrying unsolicited result codes, when the modem sends them there instead of the AT port.' })),
     smsMode: Defaulted(
-      StringEnum(['cmt', 'cmti', 'auto'] as const, { description: 'SMS delivery: "cmt" routes PDUs directly (+CMT, AT+CNMI=2,2), "cmti" stores and reports an index (+CMTI, AT+CNMI=2,1), "auto" tries cmt and falls back to cmti.' }),
+      StringEnum(SMS_MODES, { description: 'SMS delivery: "cmt" routes PDUs directly (+CMT, AT+CNMI=2,2), "cmti" stores and reports an index (+CMTI, AT+CNMI=2,1), "auto" tries cmt and falls back to cmti.' }),
       'auto',
     ),
     apn: Defaulted(Type.String({ maxLength: 100, description: 'APN of the PDP context used for GBA and the BSM; empty: the network default APN.' }), ''),
-    pdpType: Defaulted(StringEnum(['IP', 'IPV6', 'IPV4V6'] as const, { description: 'PDP type for AT+CGDCONT.' }), 'IP'),
+    pdpType: Defaulted(StringEnum(PDP_TYPES, { description: 'PDP type for AT+CGDCONT.' }), 'IP'),
     cid: Defaulted(Type.Integer({ minimum: 1, maximum: 24, description: 'PDP context identifier (AT+CGDCONT=<cid>).' }), 1),
     gpio: Type.Optional(Gpio),
     timeouts: Type.Optional(Timeouts),
@@ -268,7 +270,10 @@ export type MqttConfig = BoardConfig['mqtt'];
 export type TerminalConfig = BoardConfig['terminal'];
 export type LogConfig = BoardConfig['log'];
 export type SimConfig = Static<typeof SimSchema>;
-export type ModemProfile = (typeof MODEM_PROFILES)[number];
+export type { ModemProfile } from '../../modem/options.js';
+// Adapters own their option types: a schema change they cannot take fails to compile here.
+({}) as ModemConfig & { port: string } satisfies ModemSettings;
+({}) as MqttConfig satisfies MqttSettings;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** board-configs/schema.json exactly as scripts/gen-schema.mjs writes it (and the sync test expects). */

@@ -7,7 +7,7 @@
  * Lines that are JSON objects (pino's output) are parsed and masked value by value, so a masked line stays
  * valid JSON and a rule can use the field name; anything else is masked as plain text.
  */
-import { maskId } from '../../gba/identity.js';
+import { BTID_PATTERN, ELLIPSIS, ICCID_PATTERN, maskBtid, maskId } from '../../util/mask.js';
 import { isSecretName } from '../../mqtt/sanitize.js';
 
 /** One text rule: applied in table order to each line (or JSON string value) on its own. */
@@ -17,7 +17,6 @@ export interface MaskRule {
   readonly replace: (match: string, ...groups: string[]) => string;
 }
 
-const ELLIPSIS = '…';
 const prefixOnly = (s: string, keep: number) => `${s.slice(0, keep)}${ELLIPSIS}`;
 
 /** Secret-looking `name=value` / `"name": "value"` / `name: value` pairs (prose and pino-pretty lines). */
@@ -63,7 +62,7 @@ export const MASK_RULES: readonly MaskRule[] = [
   {
     // ICCID: 89 + 16..18 digits (+ an F filler).
     name: 'iccid',
-    pattern: /(?<![0-9])89[0-9]{16,18}[Ff]?(?![0-9])/g,
+    pattern: ICCID_PATTERN,
     replace: (m) => maskId(m),
   },
   {
@@ -75,8 +74,8 @@ export const MASK_RULES: readonly MaskRule[] = [
   {
     // B-TID = base64(RAND)@BSF host (TS 33.220), and IMPI-like user@host identities.
     name: 'btid',
-    pattern: /(?<![A-Za-z0-9+/=])([A-Za-z0-9+/]{8,}={0,2})@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g,
-    replace: (_m, id: string, host: string) => `${prefixOnly(id, 4)}@${host}`,
+    pattern: BTID_PATTERN,
+    replace: (_m, id: string, host: string) => maskBtid(id, host),
   },
 ];
 

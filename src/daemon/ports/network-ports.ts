@@ -1,6 +1,7 @@
 // Terminal ports over the GBA client, the BSM client and the LTKM listener.
 import type { BsmClient, LtkmListener } from '../../bsm/index.js';
-import { maskId, type GbaClient } from '../../gba/index.js';
+import type { GbaClient } from '../../gba/index.js';
+import { maskId } from '../../util/mask.js';
 import { toHex } from '../../codec/index.js';
 import type { BsmPort, GbaPort, GbaSession, LtkmIntakePort, PublishPort } from '../../terminal/ports.js';
 

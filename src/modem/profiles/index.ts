@@ -1,5 +1,5 @@
 /** Modem profiles by the name the board config uses (`modem.profile`). */
-import type { ModemProfile } from '../../daemon/config/index.js';
+import type { ModemProfile } from '../options.js';
 import { genericProfile } from './generic.js';
 import { quectelEc25Profile } from './quectel-ec25.js';
 import { simProfile } from './sim.js';

@@ -1,5 +1,5 @@
 /** What a modem profile says about a module: data, plus the few hooks that need the board's values. */
-import type { ModemProfile } from '../../daemon/config/index.js';
+import type { ModemProfile } from '../options.js';
 import type { RegCommand } from '../../codec/at/index.js';
 import type { BootUrc } from '../boot-urcs.js';
 import type { TimeoutOverrides } from '../timeouts.js';

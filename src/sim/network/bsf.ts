@@ -16,9 +16,10 @@ import {
   Secret,
 } from '../../crypto/index.js';
 import { BSF_MEDIA_TYPE, buildBootstrappingInfo } from '../../codec/index.js';
-import { bsfHost, impiFromImsi, maskId, plmnFromImsi } from '../../gba/identity.js';
-import type { GbaMode } from '../../gba/naf-keys.js';
-import { gbaProductToken } from '../../gba/user-agent.js';
+import { bsfHost, impiFromImsi, plmnFromImsi } from '../../codec/gba/identity.js';
+import type { GbaMode } from '../../crypto/gba-naf-keys.js';
+import { gbaProductToken } from '../../crypto/gba-user-agent.js';
+import { maskId } from '../../util/mask.js';
 import type { EventLog } from './event-log.js';
 import type { Faults } from './faults.js';
 import { sleep, startHttpServer, type SimHttpServer, type SimReply, type SimRequest } from './http-server.js';

@@ -20,10 +20,9 @@ import {
   type MskStatus,
   type ServiceStatus,
 } from '../../codec/index.js';
-import { maskId } from '../../gba/identity.js';
-import { bsmNafId, networkNafKeys, type GbaMode } from '../../gba/naf-keys.js';
-import { GBA_PRODUCT_TOKEN, gbaProductToken } from '../../gba/user-agent.js';
-import { bsmDigestPassword, bsmRealm } from '../../bsm/credentials.js';
+import { maskId } from '../../util/mask.js';
+import { bsmDigestPassword, bsmNafId, bsmRealm, networkNafKeys, type GbaMode } from '../../crypto/gba-naf-keys.js';
+import { GBA_PRODUCT_TOKEN, gbaProductToken } from '../../crypto/gba-user-agent.js';
 import type { SimBsf } from './bsf.js';
 import type { EventLog } from './event-log.js';
 import type { Faults } from './faults.js';

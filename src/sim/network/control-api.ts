@@ -29,7 +29,7 @@
  *   POST /broadcast {serviceId, on: boolean, rotateSec?, rtpPort?, stkmPort?, stkmIntervalMs?}
  *        SRTP video + STKMs for a service on loopback; 404 unknown service, 503 GStreamer missing
  */
-import { maskId } from '../../gba/identity.js';
+import { maskId } from '../../util/mask.js';
 import { USIM_ONE_SHOT_FAULTS, type UsimOneShotFault } from '../usim/faults.js';
 import { BroadcastError, type BroadcastSettings, type SimBroadcast } from './broadcast.js';
 import type { SimBsf } from './bsf.js';

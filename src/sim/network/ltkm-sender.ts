@@ -21,9 +21,10 @@ import {
   withMac,
   type MikeyMessage,
 } from '../../codec/index.js';
-import { maskId } from '../../gba/identity.js';
+import { maskId } from '../../util/mask.js';
 import type { EventLog } from './event-log.js';
 import type { Faults } from './faults.js';
+import { BCAST_APPLICATION_CODE, MIKEY_CONTENT_TYPE } from '../../codec/wsp/bcast.js';
 
 /** Where the simulator's solicited pulls over SMS go (the lead wires it to the simulated SMSC). */
 export interface SmsSink {
@@ -56,8 +57,6 @@ interface Pending {
   msk: { rand: Uint8Array; keyDomainId: Uint8Array; mskId: { keyGroup: number; keyNumber: number }; imsi?: string };
 }
 
-/** X-Wap-Application-Id of the BCAST client (SPEC §2): 0x13 x-oma-application:bcast.ua. */
-const BCAST_APP_ID = 0x13;
 const randKey = (terminal: string, keyDomainId: Uint8Array, m: { keyGroup: number; keyNumber: number }) =>
   `${terminal}|${Buffer.from(keyDomainId).toString('hex')}|${m.keyGroup}:${m.keyNumber}`;
 const u32 = (n: number) => Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
@@ -170,7 +169,7 @@ export class LtkmSender {
     if (!sink) throw new Error('no SMS sink attached to the simulated BSM');
     const { raw, counter } = this.buildSolicitedPull(t, keyDomainId, keyGroup);
     this.#tid = (this.#tid + 1) & 0xff;
-    const push = encodeWspPush({ tid: this.#tid, contentType: 'application/mikey', applicationId: BCAST_APP_ID, body: raw });
+    const push = encodeWspPush({ tid: this.#tid, contentType: MIKEY_CONTENT_TYPE, applicationId: BCAST_APPLICATION_CODE, body: raw });
     this.o.events.push({ type: 'sms-pull', btid: maskId(t.btid), keyGroup, counter });
     await sink.deliverWapPush(push);
     return push;

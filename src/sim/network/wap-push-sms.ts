@@ -1,12 +1,11 @@
 // The operator's push proxy + SMSC in one step: a WSP push from the BSM becomes the SMS-DELIVER PDUs (SMSC
-// prefix included, as +CMT/+CMGR show them) that reach the terminal's modem — port 2948 from 9200, 8-bit data,
+// prefix included, as +CMT/+CMGR show them) that reach the terminal's modem — the WAP push port from the WSP port, 8-bit data,
 // concatenated when it does not fit one SMS (SPEC §1).
 import { encodeDatagramAsSms } from '../../codec/index.js';
+import { WDP_PORT } from '../../codec/wsp/ports.js';
 
 export const SIM_SMSC = '+447785016005';
 export const BSM_SMS_ORIGINATOR = '+447700900123';
-const WAP_PUSH_PORT = 2948;
-const WSP_PORT = 9200;
 
 export class WapPushSmsGateway {
   private reference = 0;
@@ -17,8 +16,8 @@ export class WapPushSmsGateway {
     return encodeDatagramAsSms({
       originator: BSM_SMS_ORIGINATOR,
       smsc: SIM_SMSC,
-      destinationPort: WAP_PUSH_PORT,
-      sourcePort: WSP_PORT,
+      destinationPort: WDP_PORT.wapPush,
+      sourcePort: WDP_PORT.wsp,
       payload: push,
       reference: this.reference,
       timestamp,

@@ -11,6 +11,8 @@ import { Socket, connect } from 'node:net';
 import { enableQuickAck } from '../../native/tcp.js';
 import type { Logger } from 'pino';
 import type { VirtualUsim } from './usim.js';
+import { Backoff } from '../../util/backoff.js';
+import { SerialQueue } from '../../util/serial-queue.js';
 
 export const VPCD_DEFAULT_PORT = 35963;
 
@@ -47,11 +49,11 @@ export class VpcdClient extends EventEmitter<VpcdClientEvents> {
   #connected = false;
   /** TCP_QUICKACK works here (native addon, Linux); re-armed after every read. */
   #quickAck = false;
-  #retryMs: number;
+  readonly #retry: Backoff;
   #timer: NodeJS.Timeout | null = null;
   #stopped = true;
   #rx = Buffer.alloc(0);
-  #queue: Promise<void> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   readonly #onRemoved = () => this.#drop();
   readonly #onInserted = () => this.#dial();
 
@@ -62,7 +64,7 @@ export class VpcdClient extends EventEmitter<VpcdClientEvents> {
     this.#port = o.port ?? VPCD_DEFAULT_PORT;
     this.#log = o.logger?.child({ component: 'sim', part: 'vpcd' });
     this.#backoff = o.backoff ?? { initialMs: 100, maxMs: 2000 };
-    this.#retryMs = this.#backoff.initialMs;
+    this.#retry = new Backoff({ baseMs: this.#backoff.initialMs, maxMs: Math.max(this.#backoff.initialMs, this.#backoff.maxMs), jitter: 0 });
     this.#onApdu = o.onApdu;
   }
 
@@ -118,7 +120,7 @@ export class VpcdClient extends EventEmitter<VpcdClientEvents> {
     s.setNoDelay(true);
     s.on('connect', () => {
       this.#connected = true;
-      this.#retryMs = this.#backoff.initialMs;
+      this.#retry.reset();
       this.#quickAck = enableQuickAckSafely(s);
       this.#log?.debug({ port: this.#port, quickAck: this.#quickAck }, 'virtual USIM attached to vpcd');
       this.emit('connected');
@@ -141,8 +143,7 @@ export class VpcdClient extends EventEmitter<VpcdClientEvents> {
 
   #scheduleRetry(): void {
     if (this.#stopped || !this.#card.present || this.#timer) return;
-    const delay = this.#retryMs;
-    this.#retryMs = Math.min(this.#retryMs * 2, this.#backoff.maxMs);
+    const delay = this.#retry.next();
     this.#timer = setTimeout(() => {
       this.#timer = null;
       this.#dial();
@@ -162,7 +163,7 @@ export class VpcdClient extends EventEmitter<VpcdClientEvents> {
       const payload = Uint8Array.from(this.#rx.subarray(2, 2 + n));
       this.#rx = this.#rx.subarray(2 + n);
       // APDUs are answered strictly in order, even when the card answers slowly (latency fault).
-      this.#queue = this.#queue.then(() => this.#handle(payload));
+      void this.#queue.run(() => this.#handle(payload)).catch((e: unknown) => this.#log?.warn({ err: (e as Error).message }, 'APDU not answered'));
     }
   }
 

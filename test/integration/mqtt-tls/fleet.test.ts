@@ -105,7 +105,7 @@ test('bridge: retained state out under fleet/…, commands in and their response
   const ops = await consoleClient(central.port, 'ops', ['fleet/#', 'bcastd/v1/+/bridge']);
   const { logger } = captureLogger();
   const pub = new MqttPublisher({
-    config: { url: `mqtt://127.0.0.1:${device.port}`, clientId: `bcastd-${ID}`, topicPrefix: 'bcastd/v1', healthIntervalMs: 60_000, protocolVersion: 5 },
+    config: { url: `mqtt://127.0.0.1:${device.port}`, clientId: `bcastd-${ID}`, topicPrefix: 'bcastd/v1', protocolVersion: 5 },
     deviceId: ID,
     logger,
     backoff: { minMs: 50, maxMs: 200 },

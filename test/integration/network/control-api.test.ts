@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALL_SERVICES } from '../../../src/codec/index.js';
-import { maskId } from '../../../src/gba/index.js';
+import { maskId } from '../../../src/util/mask.js';
 import { startWorld } from './world.js';
 
 const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

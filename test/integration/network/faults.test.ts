@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BsmError } from '../../../src/bsm/index.js';
 import { ALL_SERVICES } from '../../../src/codec/index.js';
-import { maskId } from '../../../src/gba/index.js';
+import { maskId } from '../../../src/util/mask.js';
 import { recordingClock } from '../../unit/gba/harness.js';
 import { KEY_DOMAIN, SUBSCRIBER, startWorld } from './world.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { maskId } from '../../../src/gba/index.js';
+import { maskId } from '../../../src/util/mask.js';
 import { ALL_SERVICES } from '../../../src/codec/index.js';
 import { KEY_DOMAIN, SUBSCRIBER, startWorld } from './world.js';
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bsfHost, impiFromImsi, keyDomainIdFromPlmn, maskId, plmnFromImsi } from '../../../src/gba/index.js';
+import { bsfHost, impiFromImsi, keyDomainIdFromPlmn, plmnFromImsi } from '../../../src/gba/index.js';
+import { maskId } from '../../../src/util/mask.js';
 
 const cases = [
   { imsi: '001010123456789', mncLength: 2, bsf: 'bsf.mnc001.mcc001.pub.3gppnetwork.org', impi: '001010123456789@ims.mnc001.mcc001.3gppnetwork.org', kd: '00f110' },

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KeyFreshnessError, type GbaModeSetting } from '../../../src/card/index.js';
 import { decodeMikey, describeMbms } from '../../../src/codec/mikey/index.js';
-import { maskId } from '../../../src/gba/index.js';
+import { maskId } from '../../../src/util/mask.js';
 import { KEY_DOMAIN, NEWS, SPORT, SUBSCRIBER, startTerminal } from './terminal.js';
 
 type Terminal = Awaited<ReturnType<typeof startTerminal>>;

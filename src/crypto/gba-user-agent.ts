@@ -4,7 +4,7 @@
  * request without it, with no challenge). GBA_U's `-uicc` token is [U] (SPEC §5). The one home of the
  * tokens: the terminal writes them, the simulated BSF/BSM read them with gbaProductToken().
  */
-import type { GbaMode } from './naf-keys.js';
+import type { GbaMode } from './gba-naf-keys.js';
 
 export const GBA_PRODUCT_TOKEN: Record<GbaMode, string> = { 'gba-me': '3gpp-gba', 'gba-u': '3gpp-gba-uicc' };
 

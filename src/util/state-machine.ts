@@ -1,16 +1,17 @@
 /**
- * A named-state machine with an explicit transition table: the link supervisor and the PDP context
- * manager keep their state here, so every change is checked, logged and reported with its reason.
+ * The state-machine helper: named states, an explicit transition table, and a reason on every change, so
+ * every change is checked, logged and reported (the modem's link supervisor and PDP context manager keep
+ * their state here). `R` narrows the reasons to a typed set where a machine has named failure reasons.
  */
 import type { Logger } from 'pino';
 
-export interface Transition<S extends string> {
+export interface Transition<S extends string, R extends string = string> {
   readonly state: S;
   readonly previous: S;
-  readonly reason: string;
+  readonly reason: R;
 }
 
-export class StateMachine<S extends string> {
+export class StateMachine<S extends string, R extends string = string> {
   private current: S;
   private illegal = 0;
 
@@ -19,7 +20,7 @@ export class StateMachine<S extends string> {
     initial: S,
     private readonly table: Readonly<Record<S, readonly S[]>>,
     private readonly log: Logger,
-    private readonly onChange: (t: Transition<S>) => void,
+    private readonly onChange: (t: Transition<S, R>) => void,
   ) {
     this.current = initial;
   }
@@ -38,7 +39,7 @@ export class StateMachine<S extends string> {
   }
 
   /** Moves to `next`; a move the table does not allow is logged, counted and not made. */
-  to(next: S, reason: string): boolean {
+  to(next: S, reason: R): boolean {
     if (!this.can(next)) {
       this.illegal++;
       this.log.error({ machine: this.name, from: this.current, to: next, reason }, 'illegal state transition refused');

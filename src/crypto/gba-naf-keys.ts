@@ -3,9 +3,10 @@
  * - GBA_U [C]: MRK = Ks_ext_NAF (leaves the card), MUK = Ks_int_NAF (never leaves the card).
  * - GBA_ME [U — SPEC §6 project choice]: MUK = Ks_NAF and MRK = Ks_NAF. TS 33.246 adds a separation
  *   step whose text was not available; correct it here once read.
- * The simulated BSM imports this module so both ends agree.
+ * The Digest login to the BSM (SPEC §6) lives here too. The simulated BSM imports this module so both ends agree.
  */
-import { deriveKsNaf, nafId, UA_PROTOCOL_ID_MBMS, Secret } from '../crypto/index.js';
+import { deriveKsNaf, nafId, UA_PROTOCOL_ID_MBMS } from './gba-kdf.js';
+import { Secret } from './secret.js';
 
 export type GbaMode = 'gba-u' | 'gba-me';
 
@@ -40,4 +41,14 @@ export function networkNafKeys(input: { ks: Uint8Array; rand: Uint8Array; impi: 
   ext.fill(0);
   int.fill(0);
   return keys;
+}
+
+/** [U] SPEC §6: the Digest password is the base64 form of the MRK (Ks_ext_NAF / Ks_NAF). */
+export function bsmDigestPassword(mrk: Secret): string {
+  return mrk.reveal().toString('base64');
+}
+
+/** [C] realm of the BSM challenge: `3GPP-bootstrapping@<FQDN>` (GBA_ME), `3GPP-bootstrapping-uicc@<FQDN>` (GBA_U). */
+export function bsmRealm(mode: GbaMode, bsmFqdn: string): string {
+  return mode === 'gba-u' ? `3GPP-bootstrapping-uicc@${bsmFqdn}` : `3GPP-bootstrapping@${bsmFqdn}`;
 }

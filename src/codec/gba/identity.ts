@@ -31,9 +31,3 @@ export function keyDomainIdFromPlmn(p: Plmn): Uint8Array {
   const { mcc, mnc } = p;
   return Uint8Array.of((d(mcc, 1) << 4) | d(mcc, 0), (d(mnc, 2) << 4) | d(mcc, 2), (d(mnc, 1) << 4) | d(mnc, 0));
 }
-
-/** For logs: keep a short prefix and suffix of an identifier (IMSI, IMPI, B-TID). */
-export function maskId(id: string): string {
-  if (id.length <= 8) return '*'.repeat(id.length);
-  return `${id.slice(0, 4)}…${id.slice(-4)}`;
-}
