@@ -4,7 +4,7 @@
  * The ring always gets JSON lines, also in pretty mode, so a support bundle reads the same on every board.
  */
 import pino, { type Logger } from 'pino';
-import { createLogger, type LoggerOptions } from '../logger.js';
+import { createLogger, jsonDestination, type LoggerOptions } from '../logger.js';
 import { PRETTY_MISSING, prettyStream } from '../pretty-stream.js';
 import { LogRing, type LogRingOptions } from './log-ring.js';
 
@@ -22,13 +22,15 @@ export function createDaemonLogger(opts: DaemonLoggerOptions): DaemonLogger {
   const ring = opts.ring instanceof LogRing ? opts.ring : new LogRing(opts.ring);
   // The same pretty settings as createLogger's (which cannot be reused here: it would prettify the ring's lines too).
   const pretty = opts.pretty ? prettyStream(opts.destination ?? 1) : null;
-  const primary = pretty ?? opts.destination ?? pino.destination({ sync: false });
+  // Only the primary output is priority-prefixed for journald: the ring keeps plain JSON lines.
+  const primary = pretty ?? jsonDestination(opts);
   // multistream filters per stream (default 'info'): both take everything, the loggers' own levels decide.
   const tee = pino.multistream([
     { level: 'trace', stream: primary },
     { level: 'trace', stream: ring },
   ]);
-  const { ring: _ring, pretty: _pretty, destination: _dest, ...rest } = opts;
+  const { ring: _ring, pretty: _pretty, destination: _dest, journal: _journal, ...rest } = opts;
+  void _journal;
   void _ring;
   void _pretty;
   void _dest;
