@@ -79,10 +79,14 @@ export function registerDaemonCommands(program: Command, io: CliIo): void {
           const keyGroup = typeof o['keyGroup'] === 'string' ? Number(o['keyGroup']) : undefined;
           const verdict = await new Promise<Verdict & { done: true }>((resolve) => {
             const timer = setTimeout(() => resolve({ done: true, ok: false, why: `no outcome within ${waitS} s` }), waitS * 1000);
+            let decided = false;
             onEvent = (e) => {
+              // Several events may arrive in one read: nothing after the outcome is printed.
+              if (decided) return;
               io.out(o.json ? JSON.stringify(e) : eventLine(e));
               const v = judge({ action, ...(action === 'msk-request' && keyGroup !== undefined ? { keyGroup } : {}) }, e);
               if (v.done) {
+                decided = true;
                 clearTimeout(timer);
                 resolve(v);
               }

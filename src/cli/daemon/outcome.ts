@@ -25,8 +25,9 @@ export function judge(expect: Expectation, e: Record<string, unknown>): Verdict 
     case 'deregister':
       return type === 'deregistered' ? { done: true, ok: true, why: 'deregistered' } : GO_ON;
     case 'msk-request':
-      // The MSK request is answered by the BSM over HTTP; the key itself arrives as an LTKM push.
-      if (type === 'key-stored' && (expect.keyGroup === undefined || e['keyGroup'] === expect.keyGroup)) return { done: true, ok: true, why: `key stored (key group ${String(e['keyGroup'])})` };
+      // The MSK request is answered by the BSM over HTTP; the key itself arrives as an LTKM push (key-stored names
+      // the MSK id, key-ready then its key group).
+      if (type === 'key-ready' && (expect.keyGroup === undefined || e['keyGroup'] === expect.keyGroup)) return { done: true, ok: true, why: `key stored (key group ${String(e['keyGroup'])})` };
       if (type === 'rejected') return { done: true, ok: false, why: `LTKM rejected: ${String(e['reason'] ?? '')} ${String(e['detail'] ?? '')}`.trim() };
       return GO_ON;
     default:

@@ -35,6 +35,7 @@ test('bcastctl --wait and exit code 3', { timeout: 150_000 }, async (t) => {
     t.diagnostic(lines.join('\n'));
     assert.ok(types.indexOf('trigger') >= 0 && types.indexOf('trigger') < types.indexOf('bsm-request'), types.join(','));
     assert.ok(types.indexOf('bsm-request') < types.indexOf('bsm-response') && types.indexOf('bsm-response') < types.indexOf('registered'), types.join(','));
+    assert.equal(types.at(-1), 'registered', 'nothing printed after the outcome');
     assert.match(lines.at(-1)!, /^ok: registered: \[/);
   });
 

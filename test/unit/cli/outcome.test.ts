@@ -14,8 +14,9 @@ test('register: go on through trigger and BSM traffic, done on registered, faile
 test('pull of a key group: done when that group\'s key is stored; a rejected LTKM or a failed MSK request fails it', () => {
   const p = { action: 'msk-request', keyGroup: 5 };
   assert.deepEqual(judge(p, { type: 'msk-requested', keyGroups: [5] }), { done: false });
-  assert.deepEqual(judge(p, { type: 'key-stored', keyGroup: 4 }), { done: false }, 'another group');
-  assert.deepEqual(judge(p, { type: 'key-stored', keyGroup: 5 }), { done: true, ok: true, why: 'key stored (key group 5)' });
+  assert.deepEqual(judge(p, { type: 'key-stored', mskId: '00050001' }), { done: false }, 'stored, its group named next');
+  assert.deepEqual(judge(p, { type: 'key-ready', keyGroup: 4 }), { done: false }, 'another group');
+  assert.deepEqual(judge(p, { type: 'key-ready', keyGroup: 5 }), { done: true, ok: true, why: 'key stored (key group 5)' });
   assert.equal(judge(p, { type: 'rejected', reason: 'mac', detail: 'MAC mismatch' }).done, true);
   assert.deepEqual(judge(p, { type: 'request-failed', action: 'msk-request', reason: 'timeout' }), { done: true, ok: false, why: 'msk-request failed: timeout' });
 });
