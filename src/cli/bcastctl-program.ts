@@ -5,7 +5,7 @@ import { registerDecode } from './decode/command.js';
 import { registerWatch } from './watch/command.js';
 import { registerTrace } from './trace/command.js';
 import { registerBundle, registerLogLevel } from './bundle/index.js';
-import { EXIT, UsageError, type CliIo } from './io.js';
+import { EXIT, UnreachableError, UsageError, type CliIo } from './io.js';
 import { packageVersion } from '../daemon/version.js';
 
 export function buildBcastctl(io: CliIo): Command {
@@ -40,6 +40,6 @@ export async function runBcastctl(argv: string[], io: CliIo): Promise<number> {
       return EXIT.usage;
     }
     io.err(`bcastctl: ${e instanceof Error ? e.message : String(e)}`);
-    return EXIT.failure;
+    return e instanceof UnreachableError ? EXIT.unreachable : EXIT.failure;
   }
 }

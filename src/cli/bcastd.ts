@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadBoardConfig } from '../daemon/config/index.js';
 import { createDaemonLogger } from '../daemon/diagnostics/index.js';
+import { stdoutIsJournal } from '../daemon/journald.js';
 import { LOG_LEVELS } from '../daemon/config/schema.js';
 import { packageVersion } from '../daemon/version.js';
 
@@ -42,7 +43,8 @@ if (opts.checkConfig) {
 }
 if (opts.logLevel) config.log.level = opts.logLevel;
 const pretty = opts.logFormat ? opts.logFormat === 'pretty' : config.log.pretty || process.stdout.isTTY === true;
-const { logger, ring } = createDaemonLogger({ level: config.log.level, pretty, ...(config.log.components ? { components: config.log.components } : {}) });
+// Under systemd with stdout on the journal: each JSON line at its own priority (journald.ts).
+const { logger, ring } = createDaemonLogger({ level: config.log.level, pretty, journal: !pretty && stdoutIsJournal(), ...(config.log.components ? { components: config.log.components } : {}) });
 
 process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection (a bug: please report it)'));
 

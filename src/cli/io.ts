@@ -14,4 +14,9 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/** The broker or the daemon did not answer (not running, wrong broker, no route): exit code 3. */
+export class UnreachableError extends Error {
+  override readonly name = 'UnreachableError';
+}
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, unreachable: 3 } as const;

@@ -18,6 +18,7 @@ import { startSimWorldProcess } from './sim-world-process.js';
 import { pcscdInstalled } from '../sim/pcscd.js';
 import { GpioModemResetter } from './gpio-resetter.js';
 import { SystemdNotifier, systemdEnv } from './systemd.js';
+import { StartupGate } from './startup-gate.js';
 import { BsmClient, LtkmListener, credentialsFromGba, type LtkmDropReason } from '../bsm/index.js';
 import { Card, openCardTransport } from '../card/index.js';
 import { GbaClient, createHttpTransport } from '../gba/index.js';
@@ -423,6 +424,12 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     }
 
     await modem.start();
+    if (notifier) {
+      // READY=1 once MQTT is connected and the modem port open, whatever the BSM or coverage do (startup-gate.ts).
+      const gate = new StartupGate({ mqtt, modem, modemPort: modemPath, logger: daemonLog, onWaiting: (s) => notifier.status(s) });
+      closers.push(['startup gate', () => gate.cancel()]);
+      void gate.wait().then((started) => started && notifier.startupComplete());
+    }
     await card.start();
     t.start();
     daemonLog.info({ board: config.board.name, deviceId: config.deviceId, mqtt: mqtt.url, ...(testerCredentials ? { testerCredentials } : {}), ...(playerCredentials ? { playerCredentials } : {}) }, 'bcastd started');

@@ -4,6 +4,7 @@
 // serialisation is "[secret]").
 import pino, { type Logger, type LevelWithSilent } from 'pino';
 import { PRETTY_MISSING, prettyStream } from './pretty-stream.js';
+import { journalPrefixed } from './journald.js';
 
 export type { Logger };
 
@@ -23,11 +24,20 @@ export interface LoggerOptions {
   components?: Partial<Record<string, LevelWithSilent>>;
   /** Where lines go; stdout by default. Tests pass a capturing stream. */
   destination?: NodeJS.WritableStream;
+  /** JSON lines go to journald (stdoutIsJournal): each gets its "<N>" priority prefix (journald.ts). */
+  journal?: boolean;
+}
+
+/** The JSON destination: stdout (or the given stream), priority-prefixed for journald when asked. */
+export function jsonDestination(opts: Pick<LoggerOptions, 'destination' | 'journal'>): pino.DestinationStream {
+  const dest = opts.destination ?? pino.destination({ sync: false });
+  // pino takes any { write } and writes one whole line per call.
+  return opts.journal ? journalPrefixed(dest) : dest;
 }
 
 export function createLogger(opts: LoggerOptions): Logger {
   const pretty = opts.pretty ? prettyStream(opts.destination ?? 1) : null;
-  const destination = pretty ?? opts.destination ?? pino.destination({ sync: false });
+  const destination = pretty ?? jsonDestination(opts);
   // The root logger must let the most verbose component level through; pino filters per child.
   const rootLevel = mostVerbose([opts.level, ...Object.values(opts.components ?? {})]);
   const logger = pino(

@@ -2,6 +2,7 @@
 // sends the board config, and gets back where the world's parts are. The world ends on "close", or when the
 // daemon is gone (IPC disconnect: a SIGKILLed daemon must not leave the world and its pcscd behind).
 import { createLogger } from './logger.js';
+import { stdoutIsJournal } from './journald.js';
 import { startSimWorld, type SimWorld } from './sim-world.js';
 import type { BoardConfig } from './config/index.js';
 import type { ChildMessage, ParentMessage } from './sim-world-process.js';
@@ -32,7 +33,7 @@ process.on('disconnect', () => void close(0));
 for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => void close(0));
 
 async function start(config: BoardConfig, pretty: boolean): Promise<void> {
-  const logger = createLogger({ level: config.log.level, pretty, ...(config.log.components ? { components: config.log.components } : {}) });
+  const logger = createLogger({ level: config.log.level, pretty, journal: !pretty && stdoutIsJournal(), ...(config.log.components ? { components: config.log.components } : {}) });
   process.on('unhandledRejection', (err) => logger.error({ err }, 'sim world: unhandled rejection (a bug: please report it)'));
   try {
     world = await startSimWorld(config, logger);

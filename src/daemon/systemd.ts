@@ -1,6 +1,9 @@
-// systemd integration (sd_notify(3) protocol, Type=notify + WatchdogSec): READY=1 once the terminal first
-// reaches `ready`, STATUS=<phase>[: reason] on every phase change, WATCHDOG=1 every WATCHDOG_USEC/2 while the
-// health check passes, STOPPING=1 when shutdown starts. Nothing at all without $NOTIFY_SOCKET.
+// systemd integration (sd_notify(3) protocol, Type=notify + WatchdogSec): READY=1 once the daemon is started
+// (startupComplete: MQTT connected and the modem's AT port open, see startup-gate.ts) — not once the terminal is
+// registered: a BSM or coverage outage is a degraded daemon, not a failed start, and systemd would otherwise
+// restart it every TimeoutStartSec. STATUS=<phase>[: reason] on every phase change (degraded reasons included),
+// WATCHDOG=1 every WATCHDOG_USEC/2 while the health check passes, STOPPING=1 when shutdown starts. Nothing at
+// all without $NOTIFY_SOCKET.
 //
 // Health check (all must hold for a WATCHDOG=1):
 //   - event loop not blocked: the longest loop delay since the previous tick is below half the ping
@@ -93,6 +96,7 @@ export class SystemdNotifier {
   readonly #onPhase = (phase: TerminalPhase, reason: string | null) => this.#phase(phase, reason);
   #timer: unknown = null;
   #ready = false;
+  #phaseReason: string | null = null;
   #stopping = false;
   #notReadySince: number | null;
   #lastAnswered: number;
@@ -148,7 +152,7 @@ export class SystemdNotifier {
     if (verdict.ok !== this.#lastVerdict.ok || verdict.reason !== this.#lastVerdict.reason) {
       if (verdict.ok) this.#o.logger.info('watchdog: healthy again, pinging');
       else this.#o.logger.error({ reason: verdict.reason }, 'watchdog: health check failed, WATCHDOG=1 withheld');
-      this.#send(verdict.ok ? `STATUS=${this.#o.terminal.phase}` : `STATUS=watchdog withheld: ${verdict.reason}`);
+      this.#send(verdict.ok ? this.#status(this.#o.terminal.phase, this.#phaseReason) : `STATUS=watchdog withheld: ${verdict.reason}`);
     }
     this.#lastVerdict = verdict;
     this.#maybeProbe();
@@ -195,13 +199,25 @@ export class SystemdNotifier {
 
   #phase(phase: TerminalPhase, reason: string | null): void {
     if (this.#stopping) return;
-    const status = `STATUS=${phase}${reason ? `: ${reason}` : ''}`;
-    if (phase === 'ready' && !this.#ready) {
-      this.#ready = true;
-      if (this.#send(`READY=1\n${status}`)) this.counts.ready++;
-      return;
-    }
-    if (this.#send(status)) this.counts.status++;
+    this.#phaseReason = reason;
+    if (this.#send(this.#status(phase, reason))) this.counts.status++;
+  }
+
+  #status(phase: TerminalPhase, reason: string | null): string {
+    return `STATUS=${phase}${reason ? `: ${reason}` : ''}`;
+  }
+
+  /** Start-up is over (MQTT and the modem port open): READY=1 with the current phase, once. */
+  startupComplete(): void {
+    if (this.#ready || this.#stopping) return;
+    this.#ready = true;
+    if (this.#send(`READY=1\n${this.#status(this.#o.terminal.phase, this.#phaseReason)}`)) this.counts.ready++;
+  }
+
+  /** A line for `systemctl status` that is not a phase (what start-up still waits for). */
+  status(text: string): void {
+    if (this.#stopping) return;
+    if (this.#send(`STATUS=${text}`)) this.counts.status++;
   }
 
   /** Shutdown began: STOPPING=1, and no more pings. */

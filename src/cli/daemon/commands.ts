@@ -5,7 +5,8 @@ import { locateDaemon, type LocateOptions } from './locate.js';
 import { withBrokerOptions } from './broker-options.js';
 import { MqttSession } from './mqtt-session.js';
 import { statusLines } from './render.js';
-import { UsageError, type CliIo } from '../io.js';
+import { UnreachableError, UsageError, type CliIo } from '../io.js';
+import { eventLine, judge, type Verdict } from './outcome.js';
 
 type Common = LocateOptions & { json?: boolean };
 
@@ -35,12 +36,19 @@ async function simGet(o: Common, path: string): Promise<unknown> {
 
 const SIM_TERMINAL = '001010000000001';
 
+function seconds(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--wait takes a number of seconds above 0, not '${v}'`);
+  return n;
+}
+
 export function registerDaemonCommands(program: Command, io: CliIo): void {
   withLocation(program.command('status').description('one screen of the daemon\'s retained state').option('--json', 'print the topics as one JSON object')).action(async (o: Common) => {
     const s = await session(o);
     try {
       const msgs = await s.snapshot();
-      if (msgs.length === 0) throw new Error(`nothing published under ${s.where.topicPrefix}/${s.where.deviceId}/ on ${s.where.mqttUrl}`);
+      // The broker answered; no retained state means no daemon has ever published there (exit 3 as well).
+      if (msgs.length === 0) throw new UnreachableError(`nothing published under ${s.where.topicPrefix}/${s.where.deviceId}/ on ${s.where.mqttUrl}`);
       if (o.json) io.out(JSON.stringify(Object.fromEntries(msgs.map((m) => [`${m.device}/${m.name}`, m.payload])), null, 2));
       else for (const l of statusLines(msgs)) io.out(l);
     } finally {
@@ -50,25 +58,61 @@ export function registerDaemonCommands(program: Command, io: CliIo): void {
 
   const send = (name: string, build: (o: Record<string, unknown>) => Record<string, unknown>) =>
     async (o: Common & Record<string, unknown>) => {
+      const waitS = o['wait'] === undefined ? null : o['wait'] === true ? 60 : seconds(String(o['wait']));
       const s = await session(o);
       try {
-        const answer = await s.command(name, build(o));
-        io.out(JSON.stringify(answer));
-        if (answer['ok'] !== true) throw new Error(`${name} refused: ${JSON.stringify(answer['error'] ?? answer)}`);
+        // Follow the events before the command goes out: its first events come within milliseconds.
+        const seen: Array<Record<string, unknown>> = [];
+        let onEvent: ((e: Record<string, unknown>) => void) | null = null;
+        const stop = waitS === null ? () => undefined : s.follow((m) => {
+          if (m.name !== 'events' || m.retained || m.payload === null) return;
+          if (onEvent) onEvent(m.payload);
+          else seen.push(m.payload);
+        });
+        try {
+          const answer = await s.command(name, build(o));
+          io.out(JSON.stringify(answer));
+          if (answer['ok'] !== true) throw new Error(`${name} refused: ${JSON.stringify(answer['error'] ?? answer)}`);
+          if (waitS === null) return;
+          const result = (answer['result'] ?? {}) as Record<string, unknown>;
+          const action = typeof result['action'] === 'string' ? result['action'] : name;
+          const keyGroup = typeof o['keyGroup'] === 'string' ? Number(o['keyGroup']) : undefined;
+          const verdict = await new Promise<Verdict & { done: true }>((resolve) => {
+            const timer = setTimeout(() => resolve({ done: true, ok: false, why: `no outcome within ${waitS} s` }), waitS * 1000);
+            let decided = false;
+            onEvent = (e) => {
+              // Several events may arrive in one read: nothing after the outcome is printed.
+              if (decided) return;
+              io.out(o.json ? JSON.stringify(e) : eventLine(e));
+              const v = judge({ action, ...(action === 'msk-request' && keyGroup !== undefined ? { keyGroup } : {}) }, e);
+              if (v.done) {
+                decided = true;
+                clearTimeout(timer);
+                resolve(v);
+              }
+            };
+            for (const e of seen.splice(0)) onEvent(e);
+          });
+          if (!verdict.ok) throw new Error(verdict.why);
+          io.out(`ok: ${verdict.why}`);
+        } finally {
+          stop();
+        }
       } finally {
         await s.close();
       }
     };
-  withLocation(program.command('register').description('register with the BSM now (trigger "command")').option('--service <id...>', 'service ids (default: the board config\'s)')).action(
+  const waitOption = (c: Command) => c.option('--wait [seconds]', 'follow the events until the outcome (exit 0 success, 1 failure; default 60 s)').option('--json', 'events as JSON lines');
+  withLocation(waitOption(program.command('register')).description('register with the BSM now (trigger "command")').option('--service <id...>', 'service ids (default: the board config\'s)')).action(
     send('register', (o) => (o['service'] ? { services: o['service'] } : {})),
   );
-  withLocation(program.command('deregister').description('de-register from the BSM').option('--service <id...>', 'service ids (default: those registered)')).action(
+  withLocation(waitOption(program.command('deregister')).description('de-register from the BSM').option('--service <id...>', 'service ids (default: those registered)')).action(
     send('deregister', (o) => (o['service'] ? { services: o['service'] } : {})),
   );
-  withLocation(program.command('pull').description('act as on a BSM solicited pull: key group 0 re-registers, others request MSKs').option('--key-group <n>', 'key group', '0').option('--key-domain <hex>', 'key domain id (default: home network)')).action(
+  withLocation(waitOption(program.command('pull')).description('act as on a BSM solicited pull: key group 0 re-registers, others request MSKs').option('--key-group <n>', 'key group', '0').option('--key-domain <hex>', 'key domain id (default: home network)')).action(
     send('pull', (o) => ({ keyGroup: Number(o['keyGroup']), ...(o['keyDomain'] ? { keyDomainId: o['keyDomain'] } : {}) })),
   );
-  withLocation(program.command('bootstrap').description('run GBA bootstrapping again, then register')).action(send('bootstrap', () => ({})));
+  withLocation(waitOption(program.command('bootstrap')).description('run GBA bootstrapping again, then register')).action(send('bootstrap', () => ({})));
 
   const sim = program.command('sim').description('drive the simulated world of the sim board');
   withLocation(sim.command('purchase').description('buy a service out of band (web portal): the BSM sends a Key Group 0 solicited pull').argument('<serviceId>').option('--via <sms|udp>', 'how the pull travels (default: SMS unless registered)')).action(

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { DaemonLocation } from './locate.js';
 import { brokerConnectOptions, connectFailureText } from './broker-options.js';
+import { UnreachableError } from '../io.js';
 
 export interface TopicMessage {
   topic: string;
@@ -44,7 +45,7 @@ export class MqttSession {
       if (outcome === 'failed') throw new Error(`cannot connect to the MQTT broker at ${where.mqttUrl}: ${connectFailureText(failure, where.mqttUrl, where.auth)}`);
       if (outcome === 'unreachable') break;
     }
-    throw new Error(`cannot reach the MQTT broker at ${where.mqttUrl} within ${timeoutMs} ms${failure ? ` (${connectFailureText(failure, where.mqttUrl, where.auth)})` : ''}`);
+    throw new UnreachableError(`cannot reach the MQTT broker at ${where.mqttUrl} within ${timeoutMs} ms${failure ? ` (${connectFailureText(failure, where.mqttUrl, where.auth)})` : ''}`);
   }
 
   private parse(topic: string, payload: Buffer, retained: boolean): TopicMessage | null {
@@ -102,7 +103,7 @@ export class MqttSession {
       return await new Promise<Record<string, unknown>>((resolve, reject) => {
         const t = setTimeout(() => {
           this.client.off('message', onMessage);
-          reject(new Error(`no answer to ${name} within ${timeoutMs} ms (is bcastd running?)`));
+          reject(new UnreachableError(`no answer to ${name} within ${timeoutMs} ms (is bcastd running?)`));
         }, timeoutMs);
         const onMessage = (topic: string, payload: Buffer) => {
           if (topic !== responseTopic) return;

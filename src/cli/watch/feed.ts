@@ -1,6 +1,7 @@
 // The watcher's MQTT subscription. Unlike bcastctl's one-shot session it outlives broker outages: the first
 // connection must succeed (a wrong URL is an error, at once), later drops are reported and retried, and the
 // broker re-sends the retained state after each reconnect.
+import { UnreachableError } from '../io.js';
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { TopicMessage } from '../daemon/mqtt-session.js';
@@ -42,7 +43,7 @@ export class WatchFeed {
     });
     if (!ok) {
       client.end(true);
-      throw new Error(`cannot reach the MQTT broker at ${o.url} within ${timeoutMs} ms`);
+      throw new UnreachableError(`cannot reach the MQTT broker at ${o.url} within ${timeoutMs} ms`);
     }
     client.options.reconnectPeriod = o.reconnectMs ?? 1000;
     let connected = true;

@@ -6,3 +6,4 @@ export type { LoadOptions, ParseOptions } from './load.js';
 export { ConfigError, isConfigError } from './errors.js';
 export type { ConfigIssue } from './errors.js';
 export { LOCAL_BROKER_URL, deviceIdFrom } from './rules.js';
+export { machineDeviceId, DEVICE_ID_SOURCES, type DeviceIdSource } from './device-id.js';

@@ -9,14 +9,17 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { interpolateEnv } from './interpolate.js';
 import { complete, prepare } from './rules.js';
+import { readMachineId } from './device-id.js';
 import type { BoardConfig } from './schema.js';
 import { checkSchema, subject, type Problem } from './validate.js';
 import { didYouMean } from './did-you-mean.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
 
 export interface ParseOptions {
-  /** Variables for ${VAR} expansion; default process.env. */
+  /** Variables for ${VAR} expansion and $BCASTD_DEVICE_ID; default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** /etc/machine-id for `deviceIdFrom: machine-id`; default read from the file system. */
+  readonly machineId?: () => string | null;
 }
 
 export interface LoadOptions extends ParseOptions {
@@ -88,7 +91,7 @@ export function parseBoardConfig(text: string, sourceName: string, opts: ParseOp
   prepare(value);
   raise(sourceName, src, checkSchema(value));
   const config = value as BoardConfig;
-  raise(sourceName, src, complete(config));
+  raise(sourceName, src, complete(config, { env, machineId: opts.machineId ?? readMachineId }));
   return config;
 }
 

@@ -5,6 +5,16 @@
  */
 import type { BoardConfig } from './schema.js';
 import type { Problem } from './validate.js';
+import { deviceIdFrom, machineDeviceId, MQTT_ID } from './device-id.js';
+
+export { deviceIdFrom };
+
+/** What `complete` may look at outside the file (injected by tests). */
+export interface RuleContext {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Contents of /etc/machine-id, or null when there is none. */
+  readonly machineId: () => string | null;
+}
 
 /** The broker a real board reports to when its config names none: the board's own mosquitto. */
 export const LOCAL_BROKER_URL = 'mqtt://127.0.0.1:1883';
@@ -17,13 +27,26 @@ export function prepare(value: unknown): void {
 }
 
 /** After validation: fill derived fields, check cross-field rules. */
-export function complete(c: BoardConfig): Problem[] {
+export function complete(c: BoardConfig, ctx: RuleContext): Problem[] {
   const problems: Problem[] = [];
   const problem = (path: string, anchor: 'key' | 'value', expected: string, message: string) =>
     problems.push({ path, locateAt: path, anchor, expected, message: `${path} ${message}` });
   const isSim = c.modem.profile === 'sim';
 
-  if (c.deviceId === undefined) {
+  // deviceId: the config's > $BCASTD_DEVICE_ID > derived (device-id.ts).
+  const fromEnv = ctx.env['BCASTD_DEVICE_ID'];
+  if (c.deviceId === undefined && fromEnv !== undefined && fromEnv !== '') {
+    if (new RegExp(MQTT_ID).test(fromEnv)) c.deviceId = fromEnv;
+    else problem('/deviceId', 'key', 'an MQTT-safe id (letters, digits, "-" and "_", at most 64)', `is absent and $BCASTD_DEVICE_ID ${JSON.stringify(fromEnv)} is not an MQTT-safe id (letters, digits, "-" and "_", at most 64)`);
+  }
+  c.deviceIdFrom ??= isSim ? 'board-name' : 'machine-id';
+  if (c.deviceId === undefined && c.deviceIdFrom === 'machine-id') {
+    const machineId = ctx.machineId();
+    const id = machineId === null ? null : machineDeviceId(c.board.name, machineId);
+    if (id === null) problem('/deviceIdFrom', 'key', 'a readable /etc/machine-id (32 hex), or deviceId / $BCASTD_DEVICE_ID', `is "machine-id" but ${machineId === null ? '/etc/machine-id cannot be read' : '/etc/machine-id is not 32 hex digits'}; set deviceId or $BCASTD_DEVICE_ID`);
+    else c.deviceId = id;
+  }
+  if (c.deviceId === undefined && c.deviceIdFrom === 'board-name') {
     const id = deviceIdFrom(c.board.name);
     if (id === '') problem('/board/name', 'value', 'a name with letters or digits, or an explicit deviceId', 'has no letters or digits to derive a deviceId from; set deviceId');
     else c.deviceId = id;
@@ -57,18 +80,6 @@ export function complete(c: BoardConfig): Problem[] {
     problem('/terminal/playerExchange/enabled', 'value', 'false, or a broker login (mqtt.username + mqtt.passwordFile, or mqtt.tls.cert)', `would hand TEKs to whoever subscribes on a broker that takes anonymous clients; give bcastd a broker account (roles: packaging/mosquitto/)`);
   }
   return problems;
-}
-
-/** `Living Room STB #2` → `living-room-stb-2`: lower case, runs of anything else → `-`, at most 64. */
-export function deviceIdFrom(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9_]+/g, '-')
-    .replace(/^[-_]+/, '')
-    .slice(0, 64)
-    .replace(/-+$/, '');
 }
 
 function isLoopbackUrl(url: string): boolean {

@@ -6,6 +6,7 @@
 import { Type, type Static, type TOptional } from '@sinclair/typebox';
 import { MODEM_PROFILES, PDP_TYPES, SMS_MODES, type ModemSettings } from '../../modem/options.js';
 import type { MqttSettings } from '../../mqtt/options.js';
+import { DEVICE_ID_SOURCES, MQTT_ID } from './device-id.js';
 import { AbsPath, Defaulted, Derived, EXPECTED, Millis, Pattern, Port, Section, Strict, StringEnum } from './schema-kit.js';
 
 export { MODEM_PROFILES };
@@ -14,7 +15,6 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const LOG_COMPONENTS = ['daemon', 'terminal', 'modem', 'card', 'gba', 'bsm', 'mqtt', 'store', 'sim'] as const;
 
 /** MQTT topic level: no wildcards, no separators, nothing a broker or a shell would trip over. */
-const MQTT_ID = '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$';
 const HOSTNAME = '^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$';
 /** An AT command name as the modem layer keys its timeouts: `+COPS`, `$QCRMCALL`, `^SYSCFG`, `D`, without `AT`. */
 const AT_COMMAND = '^[+$^%#&*]?[A-Z][A-Z0-9_]*$';
@@ -243,7 +243,12 @@ export const SimSchema = Strict(
 export const BoardConfigSchema = Strict(
   {
     board: Board,
-    deviceId: Derived(Pattern(MQTT_ID, 'an MQTT-safe id (letters, digits, "-" and "_", at most 64)', { description: 'Device id in MQTT topics; absent: derived from board.name (lower case, other characters → "-").' })),
+    deviceId: Derived(Pattern(MQTT_ID, 'an MQTT-safe id (letters, digits, "-" and "_", at most 64)', { description: 'Device id in MQTT topics. Absent: $BCASTD_DEVICE_ID when set, else derived as deviceIdFrom says.' })),
+    deviceIdFrom: Derived(
+      StringEnum(DEVICE_ID_SOURCES, {
+        description: 'How a deviceId is derived when neither deviceId nor $BCASTD_DEVICE_ID gives one: "machine-id" (default on real boards) the board name plus 12 hex of HMAC-SHA256(/etc/machine-id, "bcastd-device-id"), different on every unit; "board-name" (default on the sim board) board.name made MQTT-safe, the same on every unit of the board.',
+      }),
+    ),
     modem: Modem,
     card: Card,
     network: Network,

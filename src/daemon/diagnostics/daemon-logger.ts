@@ -5,7 +5,7 @@
  * stdout (journald) gets the same masking as the ring: a raw AT trace of a +CMT carries the B-TID in its PDU hex.
  */
 import pino, { type Logger } from 'pino';
-import { createLogger, type LoggerOptions } from '../logger.js';
+import { createLogger, jsonDestination, type LoggerOptions } from '../logger.js';
 import { PRETTY_MISSING, prettyStream } from '../pretty-stream.js';
 import { LogRing, type LogRingOptions } from './log-ring.js';
 import { maskLine } from './masker.js';
@@ -24,7 +24,8 @@ export function createDaemonLogger(opts: DaemonLoggerOptions): DaemonLogger {
   const ring = opts.ring instanceof LogRing ? opts.ring : new LogRing(opts.ring);
   // The same pretty settings as createLogger's (which cannot be reused here: it would prettify the ring's lines too).
   const pretty = opts.pretty ? prettyStream(opts.destination ?? 1) : null;
-  const primary = pretty ?? opts.destination ?? pino.destination({ sync: false });
+  // Only the primary output is priority-prefixed for journald: the ring keeps plain JSON lines.
+  const primary = pretty ?? jsonDestination(opts);
   // multistream filters per stream (default 'info'): both take everything, the loggers' own levels decide.
   // pino writes one whole line per call; each is masked as the ring masks it, before pretty-printing too.
   const masked = { write: (chunk: string) => primary.write(chunk.split('\n').map((l) => (l === '' ? l : maskLine(l))).join('\n')) };
@@ -32,7 +33,8 @@ export function createDaemonLogger(opts: DaemonLoggerOptions): DaemonLogger {
     { level: 'trace', stream: masked },
     { level: 'trace', stream: ring },
   ]);
-  const { ring: _ring, pretty: _pretty, destination: _dest, ...rest } = opts;
+  const { ring: _ring, pretty: _pretty, destination: _dest, journal: _journal, ...rest } = opts;
+  void _journal;
   void _ring;
   void _pretty;
   void _dest;

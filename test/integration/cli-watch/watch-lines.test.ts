@@ -83,11 +83,11 @@ test('--json: every line parses, secrets never pass, device and retained flag ar
   }
 });
 
-test('no broker at the URL: exit 1 with the reason; a pattern MQTT cannot express: exit 2', async () => {
+test('no broker at the URL: exit 3 (not reachable) with the reason; a pattern MQTT cannot express: exit 2', async () => {
   const run = promisify(execFile);
   const port = await freePort();
   const unreachable = await run(process.execPath, [bcastctlBin, 'watch', '--broker', `mqtt://127.0.0.1:${port}`, '--for', '1'], { timeout: 20_000 }).catch((e: { code: number; stderr: string }) => e);
-  assert.equal((unreachable as { code: number }).code, 1);
+  assert.equal((unreachable as { code: number }).code, 3);
   assert.match((unreachable as { stderr: string }).stderr, /cannot reach the MQTT broker at mqtt:\/\/127\.0\.0\.1:\d+/);
   const bad = await run(process.execPath, [bcastctlBin, 'watch', '--broker', broker.url, '--device', 'a*b'], { timeout: 20_000 }).catch((e: { code: number; stderr: string }) => e);
   assert.equal((bad as { code: number }).code, 2);

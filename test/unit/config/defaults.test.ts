@@ -40,7 +40,7 @@ test('documented defaults are applied to a minimal real board', () => {
 });
 
 test('derived fields: deviceId from the name, client id from the deviceId, the local broker', () => {
-  const c = parseBoardConfig(MINIMAL_REAL, 'minimal.yaml', { env: {} });
+  const c = parseBoardConfig(`${MINIMAL_REAL}deviceIdFrom: board-name\n`, 'minimal.yaml', { env: {} });
   assert.equal(c.deviceId, 'living-room-stb-2');
   assert.equal(c.mqtt.clientId, 'bcastd-living-room-stb-2');
   assert.equal(c.mqtt.url, LOCAL_BROKER_URL);
@@ -51,7 +51,7 @@ test('derived fields: deviceId from the name, client id from the deviceId, the l
 });
 
 test('the static type says "present" for defaulted and derived fields', () => {
-  const c = parseBoardConfig(MINIMAL_REAL, 'minimal.yaml', { env: {} });
+  const c = parseBoardConfig(MINIMAL_REAL, 'minimal.yaml', { env: { BCASTD_DEVICE_ID: 'living-room-stb-2' } });
   // Compiles only because BoardConfig (Static of the schema) marks these fields as always present.
   const present: [number, string, string, boolean, string, 4 | 5] = [c.network.ltkmPort, c.deviceId, c.mqtt.clientId, c.terminal.playerExchange.enabled, c.log.level, c.mqtt.protocolVersion];
   assert.deepEqual(present, [4359, 'living-room-stb-2', 'bcastd-living-room-stb-2', false, 'info', 5]);

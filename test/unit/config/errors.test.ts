@@ -66,14 +66,14 @@ const cases: Case[] = [
     text: `${REAL}netwrok:\n  bsmFqdn: bsm.operator.example\n`,
     message: `${SRC}:6:1: /netwrok is not a known key (did you mean "network"?)`,
     path: '/netwrok', line: 6, col: 1,
-    expected: 'one of the keys board, deviceId, modem, card, network, mqtt, terminal, stateDir, log, sim',
+    expected: 'one of the keys board, deviceId, deviceIdFrom, modem, card, network, mqtt, terminal, stateDir, log, sim',
   },
   {
     name: 'unknown key far from any known one lists them',
     text: `${HEAD}colour: red\n`,
-    message: `${SRC}:3:1: /colour is not a known key (known keys: board, deviceId, modem, card, network, mqtt, terminal, stateDir, log, sim) (and 2 more problems)`,
+    message: `${SRC}:3:1: /colour is not a known key (known keys: board, deviceId, deviceIdFrom, modem, card, network, mqtt, terminal, stateDir, log, sim) (and 2 more problems)`,
     path: '/colour', line: 3, col: 1,
-    expected: 'one of the keys board, deviceId, modem, card, network, mqtt, terminal, stateDir, log, sim',
+    expected: 'one of the keys board, deviceId, deviceIdFrom, modem, card, network, mqtt, terminal, stateDir, log, sim',
   },
   {
     name: 'unknown log component',
@@ -291,7 +291,7 @@ test('an alias is located where it is written, not at its anchor', () => {
 
 test('a __proto__ key is an unknown key, and pollutes nothing', () => {
   const e = configError(() => parseBoardConfig(`${REAL}${NET}__proto__: {polluted: true}\n`, SRC, { env: {} }));
-  assert.equal(e.message, `${SRC}:8:1: /__proto__ is not a known key (known keys: board, deviceId, modem, card, network, mqtt, terminal, stateDir, log, sim)`);
+  assert.equal(e.message, `${SRC}:8:1: /__proto__ is not a known key (known keys: board, deviceId, deviceIdFrom, modem, card, network, mqtt, terminal, stateDir, log, sim)`);
   assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
 });
 

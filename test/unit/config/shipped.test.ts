@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { BoardConfigSchema, listBoardConfigs, loadBoardConfig, renderSchemaJson } from '../../../src/daemon/config/index.js';
+import { BoardConfigSchema, listBoardConfigs, loadBoardConfig, machineDeviceId, renderSchemaJson } from '../../../src/daemon/config/index.js';
 import { BOARD_DIR, REPO_ROOT } from './helpers.js';
 
 const boards = listBoardConfigs(BOARD_DIR);
@@ -29,12 +29,16 @@ test('scripts/gen-schema.mjs --check agrees', () => {
   assert.match(r.stdout, /board-configs\/schema\.json is up to date/);
 });
 
+const MACHINE_ID = '0123456789abcdef0123456789abcdef';
+
 for (const board of boards) {
   test(`${board}.yaml loads through the loader`, () => {
-    const c = loadBoardConfig(board, { boardDir: BOARD_DIR, env: {} });
+    const c = loadBoardConfig(board, { boardDir: BOARD_DIR, env: {}, machineId: () => MACHINE_ID });
     assert.equal(c.board.name, board);
-    assert.equal(c.deviceId, board);
-    assert.equal(c.mqtt.clientId, `bcastd-${board}`);
+    // The sim board keeps `sim`; a real board gets an id of its own unit (device-id.ts).
+    const id = c.modem.profile === 'sim' ? board : machineDeviceId(board, MACHINE_ID);
+    assert.equal(c.deviceId, id);
+    assert.equal(c.mqtt.clientId, `bcastd-${id}`);
     assert.equal(c.sim !== undefined, c.modem.profile === 'sim');
   });
 

@@ -89,22 +89,43 @@ test('systemdEnv: NOTIFY_SOCKET, WATCHDOG_USEC, and WATCHDOG_PID naming another 
   for (const [env, expected] of cases) assert.deepEqual(systemdEnv(env, 42), expected, JSON.stringify(env));
 });
 
-test('READY=1 once, on the first ready phase; STATUS on every phase change; STOPPING=1 ends it', () => {
+test('READY=1 once, when start-up completes (not when the terminal is ready), with the phase and its reason', () => {
   const r = rig();
   r.n.start();
   r.terminal.go('modem');
+  r.terminal.go('degraded', 'gba: connect ECONNREFUSED 10.0.0.1:8080');
+  r.n.status('starting: waiting for the MQTT broker mqtt://127.0.0.1:1883');
+  r.n.startupComplete();
   r.terminal.go('ready');
   r.terminal.go('degraded', 'BSM unreachable');
+  r.n.startupComplete();
   r.terminal.go('ready');
   r.n.stopping('SIGTERM');
   r.terminal.go('stopping');
   r.n.stopping('SIGTERM');
-  assert.deepEqual(
-    r.sent.map((s) => s.m),
-    ['STATUS=init', 'STATUS=modem', 'READY=1\nSTATUS=ready', 'STATUS=degraded: BSM unreachable', 'STATUS=ready', 'STOPPING=1\nSTATUS=stopping: SIGTERM'],
-  );
+  r.n.startupComplete();
+  assert.deepEqual(r.sent.map((s) => s.m), [
+    'STATUS=init',
+    'STATUS=modem',
+    'STATUS=degraded: gba: connect ECONNREFUSED 10.0.0.1:8080',
+    'STATUS=starting: waiting for the MQTT broker mqtt://127.0.0.1:1883',
+    'READY=1\nSTATUS=degraded: gba: connect ECONNREFUSED 10.0.0.1:8080',
+    'STATUS=ready',
+    'STATUS=degraded: BSM unreachable',
+    'STATUS=ready',
+    'STOPPING=1\nSTATUS=stopping: SIGTERM',
+  ]);
+  assert.equal(r.n.counts.ready, 1);
   assert.equal(r.n.intervalMs, null, 'no WATCHDOG_USEC: no pings');
   assert.equal(r.clock.timers.length, 0);
+});
+
+test('no READY=1 once shutdown began before start-up completed', () => {
+  const r = rig();
+  r.n.start();
+  r.n.stopping('SIGTERM');
+  r.n.startupComplete();
+  assert.deepEqual(r.sent.map((s) => s.m), ['STATUS=init', 'STOPPING=1\nSTATUS=stopping: SIGTERM']);
 });
 
 test('WATCHDOG=1 every WATCHDOG_USEC/2 while healthy; an idle modem is probed with AT', async () => {
