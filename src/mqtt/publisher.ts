@@ -110,6 +110,8 @@ export class MqttPublisher {
   /** Topics the broker's ACL refused (warned about once each; bounded, reply topics are the requester's). */
   readonly #deniedTopics = new Set<string>();
   readonly #connectWaiters = new Set<() => void>();
+  /** The socket held corked until the end of this event-loop turn (see #coalesce). */
+  #corked = false;
 
   constructor(opts: MqttPublisherOptions) {
     const url = opts.url ?? opts.config.url;
@@ -339,7 +341,26 @@ export class MqttPublisher {
     }
   }
 
+  /**
+   * Everything published in one event-loop turn leaves in one socket write: a trigger's events and states come
+   * in bursts (a pull's outcome, its event and its key state), and each write to the broker was a syscall that
+   * cost more than building the packet. mqtt-packet corks the stream per packet until the next tick; this holds
+   * it until setImmediate, after the turn's microtasks and ticks, so the delay is that turn's remaining work.
+   */
+  #coalesce(): void {
+    if (this.#corked) return;
+    const stream = this.#client?.stream;
+    if (stream === undefined || stream.destroyed) return;
+    this.#corked = true;
+    stream.cork();
+    setImmediate(() => {
+      this.#corked = false;
+      stream.uncork();
+    });
+  }
+
   #publish(m: Outgoing): void {
+    this.#coalesce();
     const opts: IClientPublishOptions = { qos: m.qos ?? 1, retain: m.retain, ...(m.properties !== undefined ? { properties: m.properties } : {}) };
     this.#client!.publish(m.topic, m.body, opts, (err) => {
       if (err) {

@@ -235,3 +235,45 @@ test('an unreachable broker is retried with backoff, never thrown; unreadable pa
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('what is published in one event-loop turn leaves in one socket write, in order', async () => {
+  const { Socket } = await import('node:net');
+  // The publisher alone goes through the proxy: its sockets are the only ones whose remote port is the proxy's.
+  const proxy = await tcpProxy(suite.broker.port);
+  const proxyPort = Number(new URL(proxy.url).port);
+  const pub = new MqttPublisher({ config: mqttConfig(proxy.url), deviceId: 'turn-dev', logger: captureLogger().logger, backoff });
+  opened.push(pub);
+  await pub.start();
+  await pub.waitConnected(5000);
+  const live = await observer(suite.broker.url, 'bcastd/v1/turn-dev/#');
+  // Count the publisher's writes to the kernel (a corked stream flushes through one _writev).
+  const proto = Socket.prototype as unknown as Record<'_write' | '_writev', (this: InstanceType<typeof Socket>, ...a: unknown[]) => unknown>;
+  const orig = { _write: proto._write, _writev: proto._writev };
+  let writes = 0;
+  for (const k of ['_write', '_writev'] as const) {
+    proto[k] = function (this: InstanceType<typeof Socket>, ...a: unknown[]) {
+      if (this.remotePort === proxyPort) writes++;
+      return orig[k].apply(this, a);
+    };
+  }
+  try {
+    pub.publishEvent({ type: 'a' });
+    await Promise.resolve(); // a microtask later: still the same turn
+    pub.publishEvent({ type: 'b' });
+    pub.publishState(pub.topics.keys('0f1234', 1), { count: 1 });
+    process.nextTick(() => pub.publishEvent({ type: 'c' }));
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    const inOneTurn = writes;
+    pub.publishEvent({ type: 'd' }); // the next turn: a write of its own
+    await waitFor('all five', () => live.got.length >= 5 || undefined);
+    assert.equal(inOneTurn, 1, 'four publications in one turn: one write');
+    assert.equal(writes, 2, 'the next turn: one more');
+    assert.deepEqual(live.got.map((m) => json(m.payload)['type'] ?? 'keys'), ['a', 'b', 'keys', 'c', 'd']);
+  } finally {
+    Object.assign(proto, orig);
+    await live.close();
+    await pub.close();
+    await proxy.close();
+  }
+});

@@ -40,3 +40,36 @@ test('component levels: a trace component does not make the others verbose', () 
   const lines = out.lines();
   assert.deepEqual(lines.map((l) => [l['component'], l['msg']]), [['modem', 'AT+CMGF=0'], ['card', 'shown']]);
 });
+
+test('redaction leaves the logged object alone and copies only what it censors', () => {
+  const out = capture();
+  const log = createLogger({ level: 'info', destination: out.stream });
+  const req = { authorization: 'Digest response="x"', url: '/bsm' };
+  const obj = { req, list: [{ pin: '1234' }], n: 2 };
+  log.info(obj, 'r');
+  assert.equal(req.authorization, 'Digest response="x"');
+  const [line] = out.lines();
+  assert.deepEqual(line!['req'], { authorization: '[redacted]', url: '/bsm' });
+  // One level down in plain objects, as pino's `*.key` path was: arrays are not searched.
+  assert.deepEqual(line!['list'], [{ pin: '1234' }]);
+  assert.equal(line!['n'], 2);
+});
+
+test('component bindings pass the same redaction', () => {
+  const out = capture();
+  const root = createLogger({ level: 'info', destination: out.stream });
+  root.child({ component: 'x', imsi: '001010123456789' }).info('bound');
+  const [line] = out.lines();
+  assert.equal(line!['imsi'], '[redacted]');
+  assert.equal(line!['component'], 'x');
+});
+
+test('a grandchild keeps its parents’ bindings and gets its own redacted', () => {
+  const out = capture();
+  const root = createLogger({ level: 'info', destination: out.stream });
+  root.child({ component: 'modem' }).child({ part: 'at', pin: '0000' }).info('deep');
+  const [line] = out.lines();
+  assert.equal(line!['component'], 'modem');
+  assert.equal(line!['part'], 'at');
+  assert.equal(line!['pin'], '[redacted]');
+});

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// npm run bundle: dist-bundle/, the board build of bcastd (run `npm run build` first; bundles dist/src, not the
+// TypeScript, so tsc stays the one compiler). One ES module per command (bcastd.js, bcastctl.js) plus the
+// simulated world's child (sim-world-child.js, forked by path), with what is loaded only on demand (the
+// simulator, the embedded broker, the daemon behind --version/--check-config) split into chunks beside them,
+// imported when used. A start then reads a handful of files instead of ~600 modules resolved one by one.
+// Left outside, resolved from node_modules at run time: native addons and the packages that load them
+// (serialport, pcsclite) and the optional extras a board leaves out (aedes, pino-pretty).
+import { build } from 'esbuild';
+import { rmSync, statSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = join(root, 'dist-bundle');
+const src = join(root, 'dist', 'src');
+
+export const EXTERNAL = ['serialport', '@serialport/*', 'pcsclite', 'aedes', 'pino-pretty', '*.node'];
+
+rmSync(out, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: {
+    bcastd: join(src, 'cli', 'bcastd-launch.js'),
+    bcastctl: join(src, 'cli', 'bcastctl.js'),
+    // sim-world-process.ts forks './sim-world-child.js' beside itself: the chunk that holds it lands in this directory too.
+    'sim-world-child': join(src, 'daemon', 'sim-world-child.js'),
+  },
+  outdir: out,
+  // The chunks beside the entries (no sub-directory): paths built from import.meta.url keep meaning the same place.
+  chunkNames: '[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: EXTERNAL,
+  // CommonJS dependencies (pino, ajv, mqtt) call require() for Node's built-ins: give ES modules one.
+  banner: { js: "import { createRequire as __bcastdRequire } from 'node:module'; const require = __bcastdRequire(import.meta.url);" },
+  legalComments: 'linked',
+  logLevel: 'warning',
+  metafile: true,
+});
+const files = readdirSync(out);
+const bytes = files.reduce((n, f) => n + statSync(join(out, f)).size, 0);
+console.log(JSON.stringify({ bundle: 'dist-bundle', files: files.length, bytes, inputs: Object.keys(result.metafile.inputs).length }));
