@@ -1,6 +1,6 @@
 /** BSM client (SPEC §7) and LTKM push reception (SPEC §3-§4). */
 export { LtkmRejected, type LtkmProcessor, type LtkmResult, type StoredMsk, type LtkmRejectReason } from './ltkm-port.js';
 export { BsmClient, BsmError, type BsmClientOptions, type BsmStats, type BsmResult, type BsmErrorReason } from './bsm-client.js';
-export { bsmDigestPassword, bsmRealm, credentialsFromGba, type BsmCredentials, type BsmCredentialSource } from './credentials.js';
+export { withBsmDigestPassword, bsmRealm, credentialsFromGba, type BsmCredentials, type BsmCredentialSource } from './credentials.js';
 export { DigestSession } from './digest-session.js';
 export { LtkmListener, type LtkmListenerOptions, type LtkmListenerStats, type LtkmDropReason, type LtkmSource, type LtkmFlowStep } from './ltkm-listener.js';

@@ -23,7 +23,7 @@ import {
 import { maskId } from '../../gba/identity.js';
 import { bsmNafId, networkNafKeys, type GbaMode } from '../../gba/naf-keys.js';
 import { GBA_PRODUCT_TOKEN, gbaProductToken } from '../../gba/user-agent.js';
-import { bsmDigestPassword, bsmRealm } from '../../bsm/credentials.js';
+import { withBsmDigestPassword, bsmRealm } from '../../bsm/credentials.js';
 import type { SimBsf } from './bsf.js';
 import type { EventLog } from './event-log.js';
 import type { Faults } from './faults.js';
@@ -313,20 +313,22 @@ export class SimBsm {
     const ok =
       auth.realm === bsmRealm(keys.mode, this.o.fqdn) &&
       auth.uri === `${req.url.pathname}${req.url.search}` &&
-      verifyDigestResponse({
-        username: auth.username,
-        realm: auth.realm,
-        password: bsmDigestPassword(keys.mrk),
-        method: req.method,
-        uri: auth.uri,
-        nonce: auth.nonce,
-        nc: auth.nc,
-        cnonce: auth.cnonce,
-        qop,
-        body: req.body,
-        algorithm: 'MD5',
-        response: auth.response,
-      });
+      withBsmDigestPassword(keys.mrk, (password) =>
+        verifyDigestResponse({
+          username: auth.username,
+          realm: auth.realm,
+          password,
+          method: req.method,
+          uri: auth.uri,
+          nonce: auth.nonce,
+          nc: auth.nc,
+          cnonce: auth.cnonce,
+          qop,
+          body: req.body,
+          algorithm: 'MD5',
+          response: auth.response,
+        }),
+      );
     if (!ok) {
       this.o.events.push({ type: 'auth-fail', server: 'bsm', why: 'Digest response wrong' });
       return this.#challenge(false, keys.mode);
