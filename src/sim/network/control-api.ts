@@ -29,6 +29,7 @@
  *   POST /broadcast {serviceId, on: boolean, rotateSec?, rtpPort?, stkmPort?, stkmIntervalMs?}
  *        SRTP video + STKMs for a service on loopback; 404 unknown service, 503 GStreamer missing
  */
+import type { Logger } from 'pino';
 import { maskId } from '../../gba/identity.js';
 import { USIM_ONE_SHOT_FAULTS, type UsimOneShotFault } from '../usim/faults.js';
 import { BroadcastError, type BroadcastSettings, type SimBroadcast } from './broadcast.js';
@@ -36,6 +37,7 @@ import type { SimBsf } from './bsf.js';
 import type { SimBsm } from './bsm.js';
 import type { EventLog } from './event-log.js';
 import { isCountedFault, type Faults } from './faults.js';
+import { DEFAULT_JSON_API_GUARD } from './local-json-guard.js';
 import { json, startHttpServer, type SimHttpServer, type SimReply, type SimRequest } from './http-server.js';
 
 /** The radio side of the sim board (the simulated modem), when there is one. */
@@ -58,15 +60,22 @@ export interface SimCardSlot {
 
 export class SimControlApi {
   #http: SimHttpServer | null = null;
-  constructor(private readonly o: { bsf: SimBsf; bsm: SimBsm; faults: Faults; events: EventLog; broadcast?: SimBroadcast; port: number; radio?: () => SimRadio | undefined; card?: () => SimCardSlot | undefined }) {}
+  constructor(private readonly o: { bsf: SimBsf; bsm: SimBsm; faults: Faults; events: EventLog; broadcast?: SimBroadcast; port: number; logger?: Logger; radio?: () => SimRadio | undefined; card?: () => SimCardSlot | undefined }) {}
 
   async start(): Promise<string> {
-    this.#http = await startHttpServer((r) => this.#handle(r), this.o.port, '127.0.0.1');
+    this.#http = await startHttpServer((r) => this.#handle(r), this.o.port, '127.0.0.1', undefined, {
+      ...DEFAULT_JSON_API_GUARD,
+      onRefused: (r, req) => this.o.logger?.warn({ status: r.status, method: req.method, path: req.path, why: r.error }, 'control API request refused'),
+    });
     return this.#http.url;
   }
   get url(): string {
     if (!this.#http) throw new Error('control API not started');
     return this.#http.url;
+  }
+  /** Refused requests by HTTP status (403 cross-site, 413 too large, 415 not JSON, 421 not loopback). */
+  get refused(): Readonly<Record<number, number>> {
+    return this.#http?.refused ?? {};
   }
   async close(): Promise<void> {
     await this.#http?.close();
