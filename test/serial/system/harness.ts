@@ -6,6 +6,7 @@
 // when a secret of the test subscriber leaked into the daemon's log or an MQTT payload, or a child process of
 // the daemon (its private pcscd) or the broker outlived it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,8 @@ import mqtt, { type MqttClient } from 'mqtt';
 import pino from 'pino';
 import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
 import { bcastdBin, repoRoot } from '../../helpers/repo.js';
-import { writeTestBoard, type Overrides } from './board.js';
+import type { Role } from '../../../src/mqtt/roles.js';
+import { writeTestBoard, type Login, type Overrides } from './board.js';
 
 /** The sim board's built-in test subscriber (src/sim/subscriber.ts DEFAULT_SUBSCRIBER). */
 export const SUBSCRIBER = {
@@ -141,7 +143,11 @@ export class SystemRig {
   readonly boardFile: string;
   readonly messages: Recorded[] = [];
   readonly #broker: Mosquitto;
+  /** Logged in as `tester`, as a field tester would be: it sees everything but player/#. */
   readonly #observer: MqttClient;
+  readonly #logins: Readonly<Record<Role, Login>>;
+  /** Logged in as `player`, made on first use: publishes STKMs, records its player/tek replies. */
+  #player: Promise<MqttClient> | undefined;
   readonly #waiters = new Set<() => void>();
   readonly #runs: DaemonRun[] = [];
   /** Children of the daemon (its private pcscd), by PID, seen while it ran. */
@@ -154,14 +160,19 @@ export class SystemRig {
   #node = process.execPath;
   #startTimeoutMs: number | undefined;
 
-  private constructor(dir: string, broker: Mosquitto, observer: MqttClient, boardFile: string) {
+  private constructor(dir: string, broker: Mosquitto, observer: MqttClient, boardFile: string, logins: Readonly<Record<Role, Login>>) {
     this.dir = dir;
     this.stateDir = join(dir, 'state');
     this.logFile = join(dir, 'bcastd.log');
     this.boardFile = boardFile;
     this.#broker = broker;
     this.#observer = observer;
-    observer.on('message', (topic, payload, packet) => {
+    this.#logins = logins;
+    this.#record(observer);
+  }
+
+  #record(client: MqttClient): void {
+    client.on('message', (topic, payload, packet) => {
       const raw = payload.toString('utf8');
       let parsed: Record<string, unknown> = {};
       try {
@@ -181,11 +192,14 @@ export class SystemRig {
     let broker: Mosquitto | undefined;
     let observer: MqttClient | undefined;
     try {
-      broker = await startMosquitto();
-      observer = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: `system-observer-${process.pid}`, reconnectPeriod: 200 });
-      await observer.subscribeAsync('bcastd/v1/#', { qos: 1 });
-      const board = writeTestBoard(dir, { mqttUrl: broker.url, stateDir: join(dir, 'state'), ...(o.overrides ? { overrides: o.overrides } : {}) });
-      const rig = new SystemRig(dir, broker, observer, board.file);
+      // The rig's broker enforces the product's roles (src/mqtt/roles.ts), anonymous refused, every device id.
+      const logins = { bcastd: rigLogin('bcastd'), player: rigLogin('player'), tester: rigLogin('tester') };
+      const topicPrefix = String((o.overrides?.['mqtt'] as { topicPrefix?: unknown } | undefined)?.topicPrefix ?? 'bcastd/v1');
+      broker = await startMosquitto({ roles: { topicPrefix, deviceId: '+', logins } });
+      observer = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: `system-observer-${process.pid}`, reconnectPeriod: 200, ...logins.tester });
+      await observer.subscribeAsync(`${topicPrefix}/#`, { qos: 1 });
+      const board = writeTestBoard(dir, { mqttUrl: broker.url, stateDir: join(dir, 'state'), bcastd: logins.bcastd, tester: logins.tester, ...(o.overrides ? { overrides: o.overrides } : {}) });
+      const rig = new SystemRig(dir, broker, observer, board.file, logins);
       rig.#extraEnv = o.env ?? {};
       rig.#launcher = o.launcher ?? bcastdBin;
       rig.#node = o.node ?? process.execPath;
@@ -207,6 +221,28 @@ export class SystemRig {
 
   get brokerUrl(): string {
     return this.#broker.url;
+  }
+
+  /** The rig broker's login of a role (for clients a test starts itself: a late subscriber, the reference player). */
+  login(role: Role): Login {
+    return { ...this.#logins[role] };
+  }
+
+  /** The broker's private files (password file, ACL): covered by the secrets audit. */
+  get brokerAuthFiles(): string[] {
+    const a = this.#broker.auth;
+    return a ? [a.passwordFile, a.aclFile] : [];
+  }
+
+  /** The `player` client: connected and subscribed to the player's replies on first use. */
+  #playerClient(): Promise<MqttClient> {
+    this.#player ??= (async () => {
+      const c = await mqtt.connectAsync(this.#broker.url, { protocolVersion: 5, clientId: `system-player-${process.pid}`, reconnectPeriod: 200, ...this.#logins.player });
+      this.#record(c);
+      await c.subscribeAsync(`${this.#base}player/tek/#`, { qos: 1 });
+      return c;
+    })();
+    return this.#player;
   }
 
   get runtime(): RuntimeInfo {
@@ -377,9 +413,13 @@ export class SystemRig {
     return httpJson(`${base}/purchase`, body);
   }
 
-  /** Publishes to `<prefix>/<deviceId>/<suffix>` as a client of the daemon would (the local player, a tool). */
+  /**
+   * Publishes to `<prefix>/<deviceId>/<suffix>` as a client of the daemon would: `player/…` as the local player
+   * (whose player/tek replies are then recorded too), anything else as the tester.
+   */
   async publish(suffix: string, payload: Record<string, unknown>): Promise<void> {
-    await this.#observer.publishAsync(`${this.#base}${suffix}`, JSON.stringify(payload), { qos: 1 });
+    const client = suffix.startsWith('player/') ? await this.#playerClient() : this.#observer;
+    await client.publishAsync(`${this.#base}${suffix}`, JSON.stringify(payload), { qos: 1 });
   }
 
   /** Everything the simulated network saw (optionally one type). */
@@ -475,6 +515,7 @@ export class SystemRig {
     const left = await this.reapOrphans();
     if (left.length) problems.push(`left behind by bcastd (stopped now): ${left.join(', ')}`);
     await this.#observer.endAsync(true).catch(() => {});
+    if (this.#player) await (await this.#player.catch(() => null))?.endAsync(true).catch(() => {});
     const brokerPid = this.#broker.pid;
     await this.#broker.close();
     if (brokerPid !== undefined && alive(brokerPid)) problems.push(`mosquitto ${brokerPid} still running`);
@@ -484,6 +525,11 @@ export class SystemRig {
     else rmSync(this.dir, { recursive: true, force: true });
     if (problems.length) throw new Error(`system test teardown:\n  ${problems.join('\n  ')}`);
   }
+}
+
+/** A fresh random password per rig and role. */
+function rigLogin(role: Role): Login {
+  return { username: role, password: randomBytes(18).toString('base64url') };
 }
 
 async function httpJson(url: string, body?: Record<string, unknown>): Promise<{ status: number; json: any }> {
