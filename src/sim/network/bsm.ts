@@ -255,6 +255,25 @@ export class SimBsm {
     return this.o.bsf.latestFor(terminal)?.imsi ?? [...this.#registrations.values()].find((r) => r.btid === terminal)?.imsi;
   }
 
+  /**
+   * The keys this simulated operator shares with its terminals right now: MRK and MUK of every registered B-TID,
+   * the current MSK of every service. Simulator test keys, copies, for leak audits (a system test searches the
+   * daemon's logs, files and memory for them); nothing of a real operator ever goes through here.
+   */
+  keyMaterialForAudit(): { mrk: Buffer[]; muk: Buffer[]; msk: Buffer[] } {
+    const out = { mrk: [] as Buffer[], muk: [] as Buffer[], msk: [] as Buffer[] };
+    for (const r of this.#registrations.values()) {
+      const k = this.#keys(r.btid);
+      if (!k) continue;
+      out.mrk.push(Buffer.from(k.mrk.reveal()));
+      out.muk.push(Buffer.from(k.muk.reveal()));
+      k.mrk.wipe();
+      k.muk.wipe();
+    }
+    for (const m of this.#msks.values()) out.msk.push(Buffer.from(m.key));
+    return out;
+  }
+
   #keys(btid: string): { mrk: Secret; muk: Secret; mode: GbaMode; imsi: string } | undefined {
     const rec = this.o.bsf.lookup(btid);
     if (!rec || this.#forgotten.has(btid)) return undefined;

@@ -4,6 +4,8 @@
  *   GET  /verifications            verification messages the BSM checked
  *   GET  /events                   the event log
  *   GET  /faults                   armed faults
+ *   GET  /key-material             {mrk, muk, msk: [hex]}: the simulator's test keys shared with its terminals now
+ *        (MRK/MUK per registered B-TID, current MSK per service), for leak audits of the daemon (system tests)
  *   POST /faults {fault, times?} | {delayMs} | {registerDelayMs} | {clear: true}
  *   POST /expire {terminal}        B-TID expiry: the BSM stops accepting the terminal's B-TID
  *   POST /pull {terminal, keyGroup?, via?: 'udp'|'sms'}   solicited pull
@@ -84,6 +86,11 @@ export class SimControlApi {
   async #handle(req: SimRequest): Promise<SimReply> {
     const path = req.url.pathname;
     if (req.method === 'GET') {
+      if (path === '/key-material') {
+        const k = this.o.bsm.keyMaterialForAudit();
+        const hex = (l: Buffer[]) => l.map((b) => b.toString('hex'));
+        return json(200, { mrk: hex(k.mrk), muk: hex(k.muk), msk: hex(k.msk) });
+      }
       if (path === '/registrations') {
         return json(200, this.o.bsm.registrations().map((r) => ({ terminal: maskId(r.imsi), btid: maskId(r.btid), address: r.address, port: r.port, services: [...r.services], registeredAt: new Date(r.registeredAt).toISOString() })));
       }

@@ -7,7 +7,7 @@
 // the daemon (its private pcscd) or the broker outlived it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -159,6 +159,8 @@ export class SystemRig {
   #launcher = bcastdBin;
   #node = process.execPath;
   #startTimeoutMs: number | undefined;
+  /** Key material the simulated network shares with the terminal (name → bytes), gathered while the daemon ran. */
+  readonly #keys = new Map<string, { name: string; bytes: Buffer }>();
 
   private constructor(dir: string, broker: Mosquitto, observer: MqttClient, boardFile: string, logins: Readonly<Record<Role, Login>>) {
     this.dir = dir;
@@ -447,6 +449,32 @@ export class SystemRig {
     return r.json as AtLogEntry[];
   }
 
+  /**
+   * Fetches the keys the simulated network shares with the terminal now (MRK, MUK per registered B-TID; MSK per
+   * service) and remembers them for the secrets audit; returns everything remembered so far.
+   */
+  async collectKeyMaterial(): Promise<Array<{ name: string; bytes: Buffer }>> {
+    const r = await this.simControl('/key-material');
+    if (r.status !== 200) throw new Error(`GET /key-material answered ${r.status}`);
+    for (const name of ['mrk', 'muk', 'msk'] as const) for (const hex of r.json[name] as string[]) this.noteKey(name.toUpperCase(), Buffer.from(hex, 'hex'));
+    return [...this.#keys.values()];
+  }
+
+  /** Adds a key (a TEK a test got from the simulated broadcast) to what the secrets audit looks for. */
+  noteKey(name: string, bytes: Uint8Array): void {
+    if (bytes.length >= 8) this.#keys.set(Buffer.from(bytes).toString('hex'), { name, bytes: Buffer.from(bytes) });
+  }
+
+  /** Where any remembered key appears in `data` (raw bytes, hex in either case, base64): key name and form. Works on dumps of any size. */
+  keysIn(data: Buffer): string[] {
+    const found = new Set<string>();
+    for (const [hex, k] of this.#keys) {
+      const forms: Array<[string, Buffer]> = [['bytes', k.bytes], ['hex', Buffer.from(hex, 'latin1')], ['HEX', Buffer.from(hex.toUpperCase(), 'latin1')], ['base64', Buffer.from(k.bytes.toString('base64').replace(/=+$/, ''), 'latin1')]];
+      for (const [form, f] of forms) if (data.includes(f)) found.add(`${k.name} (${form})`);
+    }
+    return [...found];
+  }
+
   // ---- logs ----
 
   logText(): string {
@@ -482,7 +510,12 @@ export class SystemRig {
 
   // ---- teardown ----
 
-  /** Where the subscriber's secrets (K, OPc, whole IMSI) or an unmasked B-TID appear in the log or on MQTT. */
+  /**
+   * Where the subscriber's secrets (K, OPc, whole IMSI), an unmasked B-TID or key material of the simulated network
+   * (MRK, MUK, MSK, noted TEKs) appear: the daemon's log, MQTT payloads (TEKs are allowed on player/tek only), the
+   * state dir, and the broker's private files (password file, ACL) and the rig's credential files — logins are
+   * allowed there, key material is not.
+   */
   leaks(): string[] {
     const found: string[] = [];
     const scan = (where: string, text: string) => {
@@ -496,7 +529,24 @@ export class SystemRig {
     this.logText()
       .split('\n')
       .forEach((l, i) => scan(`log line ${i + 1}`, l));
-    for (const m of this.messages) scan(`MQTT ${m.topic}`, m.raw);
+    for (const m of this.messages) {
+      scan(`MQTT ${m.topic}`, m.raw);
+      const keys = this.keysIn(Buffer.from(m.raw, 'utf8')).filter((k) => !(k === 'TEK' && m.suffix.startsWith('player/tek')));
+      if (keys.length) found.push(`MQTT ${m.topic}: ${keys.join(', ')}`);
+    }
+    const keysInLog = this.keysIn(Buffer.from(this.logText(), 'utf8'));
+    if (keysInLog.length) found.push(`log: ${keysInLog.join(', ')}`);
+    for (const file of [...this.brokerAuthFiles, join(this.dir, 'tester.json'), join(this.dir, 'mqtt-password'), this.boardFile, ...regularFiles(this.stateDir)]) {
+      let data: Buffer;
+      try {
+        data = readFileSync(file);
+      } catch {
+        continue;
+      }
+      scan(file, data.toString('latin1'));
+      const keys = this.keysIn(data);
+      if (keys.length) found.push(`${file}: ${keys.join(', ')}`);
+    }
     return found;
   }
 
@@ -504,6 +554,8 @@ export class SystemRig {
   async close(): Promise<void> {
     const problems: string[] = [];
     const run = this.#runs.at(-1);
+    // The keys of this run, for the audit below (the simulated network goes away with the daemon).
+    if (run && !run.exited) await this.collectKeyMaterial().catch(() => undefined);
     if (run && !run.exited) {
       try {
         await this.signal('SIGTERM', 20_000);
@@ -515,16 +567,36 @@ export class SystemRig {
     const left = await this.reapOrphans();
     if (left.length) problems.push(`left behind by bcastd (stopped now): ${left.join(', ')}`);
     await this.#observer.endAsync(true).catch(() => {});
+    // Before the broker goes: its private files are part of the audit.
+    const leaks = this.leaks();
     if (this.#player) await (await this.#player.catch(() => null))?.endAsync(true).catch(() => {});
     const brokerPid = this.#broker.pid;
     await this.#broker.close();
     if (brokerPid !== undefined && alive(brokerPid)) problems.push(`mosquitto ${brokerPid} still running`);
-    problems.push(...this.leaks().slice(0, 20));
+    problems.push(...leaks.slice(0, 20));
     // BCASTD_KEEP_SYSTEM_TMP=1 keeps the temp dir (log, state, board config) for a look afterwards.
     if (process.env['BCASTD_KEEP_SYSTEM_TMP']) console.log(`kept ${this.dir}`);
     else rmSync(this.dir, { recursive: true, force: true });
     if (problems.length) throw new Error(`system test teardown:\n  ${problems.join('\n  ')}`);
   }
+}
+
+/** Every regular file below `dir` (no symlinks, ptys or sockets). */
+function regularFiles(dir: string): string[] {
+  const out: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const n of names) {
+    const p = join(dir, n);
+    const st = lstatSync(p, { throwIfNoEntry: false });
+    if (st?.isDirectory()) out.push(...regularFiles(p));
+    else if (st?.isFile()) out.push(p);
+  }
+  return out;
 }
 
 /** A fresh random password per rig and role. */
