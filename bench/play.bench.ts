@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   let player: ReferencePlayer | undefined;
   try {
     const on = await broadcastOn(rig);
-    player = new ReferencePlayer({ brokerUrl: rig.brokerUrl, prefix: rig.runtime.topicPrefix, device: rig.runtime.deviceId, service: SPORT, rtpPort: on.rtpPort, stkmPort: on.stkmPort });
+    player = new ReferencePlayer({ brokerUrl: rig.brokerUrl, login: rig.login('player'), prefix: rig.runtime.topicPrefix, device: rig.runtime.deviceId, service: SPORT, rtpPort: on.rtpPort, stkmPort: on.stkmPort });
     for (const via of ['sms', 'udp'] as const) {
       await once(rig, player, via); // warm-up
       const runs: Run[] = [];

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { computeDigestResponse, formatAuthorization, formatNc, type DigestChallenge } from '../crypto/index.js';
-import { bsmDigestPassword } from '../crypto/gba-naf-keys.js';
+import { withBsmDigestPassword } from '../crypto/gba-naf-keys.js';
 import type { BsmCredentials } from './credentials.js';
 
 export class DigestSession {
@@ -35,19 +35,21 @@ export class DigestSession {
     const qop = ch.qop.includes('auth-int') ? 'auth-int' : ch.qop.includes('auth') ? 'auth' : undefined;
     const cnonce = randomBytes(12).toString('base64');
     const algorithm = ch.algorithm.toUpperCase() === 'MD5-SESS' ? 'MD5-sess' : 'MD5';
-    const response = computeDigestResponse({
-      username: creds.btid,
-      realm: ch.realm,
-      password: bsmDigestPassword(creds.mrk),
-      method,
-      uri,
-      nonce: ch.nonce,
-      nc: this.#nc,
-      cnonce,
-      qop,
-      body,
-      algorithm,
-    });
+    const response = withBsmDigestPassword(creds.mrk, (password) =>
+      computeDigestResponse({
+        username: creds.btid,
+        realm: ch.realm,
+        password,
+        method,
+        uri,
+        nonce: ch.nonce,
+        nc: this.#nc,
+        cnonce,
+        qop,
+        body,
+        algorithm,
+      }),
+    );
     return formatAuthorization({
       username: creds.btid,
       realm: ch.realm,

@@ -42,3 +42,32 @@ export function hexInto(bytes: Uint8Array, dst: Buffer, offset: number): number 
   }
   return offset + 2 * bytes.length;
 }
+
+const B64_DIGITS = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1');
+const PAD = 0x3d; // '='
+
+/** Length of the standard (padded) base64 form of `n` bytes. */
+export function base64Length(n: number): number {
+  return 4 * Math.ceil(n / 3);
+}
+
+/**
+ * Standard padded base64 ASCII of `bytes` written into `dst` at `offset` (RFC 4648 §4), so a key's
+ * base64 form can be hashed and zeroed without a JS string of it ever existing. Returns the end offset.
+ */
+export function base64Into(bytes: Uint8Array, dst: Buffer, offset: number): number {
+  const end = offset + base64Length(bytes.length);
+  if (end > dst.length) throw new RangeError(`base64 of ${bytes.length} bytes needs ${end - offset} bytes at ${offset}, buffer has ${dst.length}`);
+  let o = offset;
+  for (let i = 0; i < bytes.length; i += 3) {
+    const rest = bytes.length - i;
+    const a = bytes[i]!;
+    const b = rest > 1 ? bytes[i + 1]! : 0;
+    const c = rest > 2 ? bytes[i + 2]! : 0;
+    dst[o++] = B64_DIGITS[a >> 2]!;
+    dst[o++] = B64_DIGITS[((a & 3) << 4) | (b >> 4)]!;
+    dst[o++] = rest > 1 ? B64_DIGITS[((b & 15) << 2) | (c >> 6)]! : PAD;
+    dst[o++] = rest > 2 ? B64_DIGITS[c & 63]! : PAD;
+  }
+  return end;
+}

@@ -4,7 +4,7 @@
  * base64(RAND || AUTN || server data) (RFC 3310 §3.2, TS 24.109 §5.2.1).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { concat } from './bytes.js';
+import { concat, hexInto } from './bytes.js';
 import { DigestParseError } from './errors.js';
 
 export type DigestAlgorithm = 'MD5' | 'AKAv1-MD5' | 'MD5-sess';
@@ -29,13 +29,22 @@ export interface DigestResponseInput {
   algorithm: DigestAlgorithm;
 }
 
-function md5hex(...parts: Array<string | Uint8Array>): string {
+/** MD5 of the parts joined by ':' as lower-case hex ASCII bytes: HA1 stays out of JS strings. */
+function md5hexBytes(...parts: Array<string | Uint8Array>): Buffer {
   const h = createHash('md5');
   parts.forEach((p, i) => {
     if (i > 0) h.update(':');
     h.update(typeof p === 'string' ? Buffer.from(p, 'utf8') : p);
   });
-  return h.digest('hex');
+  const raw = h.digest();
+  const hex = Buffer.alloc(32);
+  hexInto(raw, hex, 0);
+  raw.fill(0);
+  return hex;
+}
+
+function md5hex(...parts: Array<string | Uint8Array>): string {
+  return md5hexBytes(...parts).toString('latin1');
 }
 
 /** nc as sent on the wire: 8 lowercase hex digits (RFC 7616 §3.4). */
@@ -49,15 +58,20 @@ function need(name: string, v: string | undefined): string {
   return v;
 }
 
-function ha1(i: DigestResponseInput): string {
-  const base = md5hex(i.username, i.realm, i.password);
+/** HA1 as hex ASCII bytes; it is password-equivalent, so the caller zeroes it after use. */
+function ha1(i: DigestResponseInput): Buffer {
+  const base = md5hexBytes(i.username, i.realm, i.password);
   switch (i.algorithm) {
     case 'MD5':
     case 'AKAv1-MD5':
       return base;
-    case 'MD5-sess':
-      return md5hex(base, i.nonce, need('cnonce', i.cnonce));
+    case 'MD5-sess': {
+      const sess = md5hexBytes(base, i.nonce, need('cnonce', i.cnonce));
+      base.fill(0);
+      return sess;
+    }
     default:
+      base.fill(0);
       throw new RangeError(`unsupported Digest algorithm: ${String(i.algorithm)}`);
   }
 }
@@ -76,11 +90,16 @@ function ha2(i: DigestResponseInput): string {
 
 /** The `response` value: 32 lowercase hex digits. */
 export function computeDigestResponse(input: DigestResponseInput): string {
-  const a1 = ha1(input);
   const a2 = ha2(input);
-  if (input.qop === undefined) return md5hex(a1, input.nonce, a2);
-  const nc = typeof input.nc === 'number' ? formatNc(input.nc) : need('nc', input.nc);
-  return md5hex(a1, input.nonce, nc, need('cnonce', input.cnonce), input.qop, a2);
+  const nc = input.qop === undefined ? undefined : typeof input.nc === 'number' ? formatNc(input.nc) : need('nc', input.nc);
+  const cnonce = input.qop === undefined ? undefined : need('cnonce', input.cnonce);
+  const a1 = ha1(input);
+  try {
+    if (input.qop === undefined) return md5hex(a1, input.nonce, a2);
+    return md5hex(a1, input.nonce, nc!, cnonce!, input.qop, a2);
+  } finally {
+    a1.fill(0);
+  }
 }
 
 /**

@@ -6,6 +6,7 @@
  * The Digest login to the BSM (SPEC §6) lives here too. The simulated BSM imports this module so both ends agree.
  */
 import { deriveKsNaf, nafId, UA_PROTOCOL_ID_MBMS } from './gba-kdf.js';
+import { base64Into, base64Length } from './bytes.js';
 import { Secret } from './secret.js';
 
 export type GbaMode = 'gba-u' | 'gba-me';
@@ -43,9 +44,20 @@ export function networkNafKeys(input: { ks: Uint8Array; rand: Uint8Array; impi: 
   return keys;
 }
 
-/** [U] SPEC §6: the Digest password is the base64 form of the MRK (Ks_ext_NAF / Ks_NAF). */
-export function bsmDigestPassword(mrk: Secret): string {
-  return mrk.reveal().toString('base64');
+/**
+ * [U] SPEC §6: the Digest password is the base64 form of the MRK (Ks_ext_NAF / Ks_NAF). It is lent to
+ * `use` as ASCII bytes in a Secret (locked memory when the daemon installed it) and zeroed when `use`
+ * returns: no JS string of the MRK or its base64 is ever made, so none can linger in the V8 heap.
+ */
+export function withBsmDigestPassword<T>(mrk: Secret, use: (password: Buffer) => T): T {
+  const key = mrk.reveal();
+  const box = new Secret(new Uint8Array(base64Length(key.length)));
+  try {
+    base64Into(key, box.reveal(), 0);
+    return use(box.reveal());
+  } finally {
+    box.wipe();
+  }
 }
 
 /** [C] realm of the BSM challenge: `3GPP-bootstrapping@<FQDN>` (GBA_ME), `3GPP-bootstrapping-uicc@<FQDN>` (GBA_U). */

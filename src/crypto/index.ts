@@ -58,4 +58,4 @@ export { mikeyPrf, mikeyKeyLabel, deriveMikeyKeys, MIKEY_KEY_DERIVATION, type Mi
 export { aesCmIv, aesCmEncrypt, aesCmDecrypt, type MikeyTimestamp } from './aes-cm.js';
 export { hmacSha1_160, verifyMac, verificationMac, HMAC_SHA1_160_LEN } from './mac.js';
 export { Secret, type SecretAllocator } from './secret.js';
-export { hexInto } from './bytes.js';
+export { hexInto, base64Into, base64Length } from './bytes.js';

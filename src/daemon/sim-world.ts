@@ -107,7 +107,7 @@ export async function startSimWorld(config: BoardConfig, logger: Logger): Promis
     for (const c of closers.reverse()) await c().catch((err: unknown) => own.warn({ err: (err as Error).message }, 'sim world: close failed'));
   };
   try {
-    const modem = await startSimModem({ linkPath: join(config.stateDir, 'ttySIM0'), logger: log });
+    const modem = await startSimModem({ linkPath: join(config.stateDir, 'ttySIM0'), logger: log, pdpAddress: sim.pdpAddress });
     closers.push(() => modem.close());
     // The modem's AT log on disk, line by line as it happens, so it survives the daemon's own shutdown (the
     // system tests read it after SIGTERM: de-registration must come before AT+CGACT=0). PINs are masked.

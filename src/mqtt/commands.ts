@@ -136,7 +136,8 @@ export class CommandRouter {
     const why = responseTopic === undefined ? undefined : responseTopicProblem(this.#o.publisher.topics, responseTopic);
     if (why !== undefined) {
       this.#counters.refused++;
-      this.#logs.warn(log, `${name}:response-topic`, { command: name, responseTopic: responseTopic!.slice(0, 256), reason: why }, 'MQTT command refused: response topic not allowed');
+      // One line per command and reason per interval: the reasons are a handful of fixed texts.
+      this.#logs.warn(log, `${name}:${why}`, { command: name, responseTopic: responseTopic!.slice(0, 256), reason: why }, 'MQTT command refused: response topic not allowed');
       return this.#reply(name, undefined, { command: name, ok: false, error: { code: COMMAND_ERRORS.responseTopic, message: why }, ...(transaction !== undefined ? { transaction } : {}) });
     }
     const entry = this.#handlers.get(name);

@@ -6,6 +6,9 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BrokerLogin } from '../../src/mqtt/broker-accounts.js';
+import { writeMosquittoAuth, type MosquittoAuthFiles } from '../../src/mqtt/mosquitto-auth.js';
+import { mosquittoAcl, type Role } from '../../src/mqtt/roles.js';
 
 export const MOSQUITTO_BIN = existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto';
 
@@ -16,6 +19,11 @@ export interface MosquittoOptions {
   startTimeoutMs?: number;
   /** SIGTERM grace before SIGKILL. */
   stopTimeoutMs?: number;
+  /**
+   * Enforce bcastd's broker roles as the product does (src/mqtt/broker.ts): no anonymous clients, a hashed
+   * password file with these logins and the ACL of src/mqtt/roles.ts. Default: anonymous clients allowed.
+   */
+  roles?: { topicPrefix: string; deviceId: string; logins: Readonly<Record<Role, BrokerLogin>> };
 }
 
 export interface Mosquitto {
@@ -23,6 +31,8 @@ export interface Mosquitto {
   readonly url: string;
   readonly dir: string;
   readonly logFile: string;
+  /** With `roles`: the broker's private password and ACL files. */
+  readonly auth: MosquittoAuthFiles | undefined;
   /** PID of the running broker, undefined while stopped. */
   readonly pid: number | undefined;
   /** Stops the broker (SIGTERM, SIGKILL after the timeout); the temp dir stays for restart(). */
@@ -71,9 +81,11 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   await chmod(dir, 0o755);
   await writeFile(logFile, '', { mode: 0o666 });
   await chmod(logFile, 0o666);
+  const auth = opts.roles ? await writeMosquittoAuth(MOSQUITTO_BIN, opts.roles.logins, mosquittoAcl(opts.roles.topicPrefix, opts.roles.deviceId)) : undefined;
+  const access = auth ? ['allow_anonymous false', `password_file ${auth.passwordFile}`, `acl_file ${auth.aclFile}`] : ['allow_anonymous true'];
   await writeFile(
     conf,
-    [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', `log_dest file ${logFile}`, 'log_type all', 'connection_messages true', ''].join('\n'),
+    [`listener ${port} 127.0.0.1`, ...access, 'persistence false', `log_dest file ${logFile}`, 'log_type all', 'connection_messages true', ''].join('\n'),
     { mode: 0o644 },
   );
 
@@ -119,12 +131,19 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     }
   }
 
-  await start();
+  try {
+    await start();
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    await auth?.remove();
+    throw e;
+  }
   return {
     port,
     url: `mqtt://127.0.0.1:${port}`,
     dir,
     logFile,
+    auth,
     get pid() {
       return child?.pid;
     },
@@ -137,6 +156,7 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     async close() {
       await stop();
       await rm(dir, { recursive: true, force: true });
+      await auth?.remove();
     },
   };
 }

@@ -30,10 +30,11 @@ export class ReferencePlayer {
   readonly #exit: Promise<number | null>;
   #waiters = new Set<() => void>();
 
-  constructor(o: { brokerUrl: string; prefix: string; device: string; service: string; rtpPort: number; stkmPort: number; snapshot?: string; env?: Record<string, string> }) {
+  constructor(o: { brokerUrl: string; prefix: string; device: string; service: string; rtpPort: number; stkmPort: number; snapshot?: string; env?: Record<string, string>; login?: { username: string; password: string } }) {
     const args = [PLAYER_SCRIPT, '--broker', o.brokerUrl, '--prefix', o.prefix, '--device', o.device, '--service', o.service, '--rtp-port', String(o.rtpPort), '--stkm-port', String(o.stkmPort)];
     if (o.snapshot) args.push('--snapshot', o.snapshot);
-    this.#child = spawn(SYSTEM_PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env } });
+    // The login goes by environment, never argv: /proc/<pid>/cmdline is readable by every user.
+    this.#child = spawn(SYSTEM_PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(o.login ? { BCASTD_PLAYER_USERNAME: o.login.username, BCASTD_PLAYER_PASSWORD: o.login.password } : {}), ...o.env } });
     this.#exit = new Promise((r) => this.#child.once('close', (code) => r(code)));
     createInterface({ input: this.#child.stdout! }).on('line', (l) => {
       try {

@@ -236,6 +236,7 @@ export const SimSchema = Strict(
     bsmPort: Defaulted(Port({ description: 'Loopback port of the simulated BSM (0: any free port).' }), 18081),
     portalPort: Defaulted(Port({ description: 'Loopback port of the simulated purchase portal (0: any free port).' }), 18082),
     controlPort: Defaulted(Port({ description: 'Loopback port of the simulator control API used by `bcastctl sim` (0: any free port).' }), 18083),
+    pdpAddress: Defaulted(Type.String({ format: 'ipv4', description: 'IPv4 address the simulated modem hands out for an activated PDP context (AT+CGPADDR). A loopback alias such as 127.0.0.2 is a real local address: with network.ltkmBind "pdp" the LTKM socket binds it, as on a board.', [EXPECTED]: 'an IPv4 address' }), '10.64.0.2'),
   },
   { description: 'The simulated world; only with modem profile "sim" (filled with defaults there when absent).' },
 );

@@ -21,7 +21,7 @@ import {
   type ServiceStatus,
 } from '../../codec/index.js';
 import { maskId } from '../../util/mask.js';
-import { bsmDigestPassword, bsmNafId, bsmRealm, networkNafKeys, type GbaMode } from '../../crypto/gba-naf-keys.js';
+import { withBsmDigestPassword, bsmNafId, bsmRealm, networkNafKeys, type GbaMode } from '../../crypto/gba-naf-keys.js';
 import { GBA_PRODUCT_TOKEN, gbaProductToken } from '../../crypto/gba-user-agent.js';
 import type { SimBsf } from './bsf.js';
 import type { EventLog } from './event-log.js';
@@ -254,6 +254,25 @@ export class SimBsm {
     return this.o.bsf.latestFor(terminal)?.imsi ?? [...this.#registrations.values()].find((r) => r.btid === terminal)?.imsi;
   }
 
+  /**
+   * The keys this simulated operator shares with its terminals right now: MRK and MUK of every registered B-TID,
+   * the current MSK of every service. Simulator test keys, copies, for leak audits (a system test searches the
+   * daemon's logs, files and memory for them); nothing of a real operator ever goes through here.
+   */
+  keyMaterialForAudit(): { mrk: Buffer[]; muk: Buffer[]; msk: Buffer[] } {
+    const out = { mrk: [] as Buffer[], muk: [] as Buffer[], msk: [] as Buffer[] };
+    for (const r of this.#registrations.values()) {
+      const k = this.#keys(r.btid);
+      if (!k) continue;
+      out.mrk.push(Buffer.from(k.mrk.reveal()));
+      out.muk.push(Buffer.from(k.muk.reveal()));
+      k.mrk.wipe();
+      k.muk.wipe();
+    }
+    for (const m of this.#msks.values()) out.msk.push(Buffer.from(m.key));
+    return out;
+  }
+
   #keys(btid: string): { mrk: Secret; muk: Secret; mode: GbaMode; imsi: string } | undefined {
     const rec = this.o.bsf.lookup(btid);
     if (!rec || this.#forgotten.has(btid)) return undefined;
@@ -312,20 +331,22 @@ export class SimBsm {
     const ok =
       auth.realm === bsmRealm(keys.mode, this.o.fqdn) &&
       auth.uri === `${req.url.pathname}${req.url.search}` &&
-      verifyDigestResponse({
-        username: auth.username,
-        realm: auth.realm,
-        password: bsmDigestPassword(keys.mrk),
-        method: req.method,
-        uri: auth.uri,
-        nonce: auth.nonce,
-        nc: auth.nc,
-        cnonce: auth.cnonce,
-        qop,
-        body: req.body,
-        algorithm: 'MD5',
-        response: auth.response,
-      });
+      withBsmDigestPassword(keys.mrk, (password) =>
+        verifyDigestResponse({
+          username: auth.username,
+          realm: auth.realm,
+          password,
+          method: req.method,
+          uri: auth.uri,
+          nonce: auth.nonce,
+          nc: auth.nc,
+          cnonce: auth.cnonce,
+          qop,
+          body: req.body,
+          algorithm: 'MD5',
+          response: auth.response,
+        }),
+      );
     if (!ok) {
       this.o.events.push({ type: 'auth-fail', server: 'bsm', why: 'Digest response wrong' });
       return this.#challenge(false, keys.mode);

@@ -4,6 +4,8 @@
  *   GET  /verifications            verification messages the BSM checked
  *   GET  /events                   the event log
  *   GET  /faults                   armed faults
+ *   GET  /key-material             {mrk, muk, msk: [hex]}: the simulator's test keys shared with its terminals now
+ *        (MRK/MUK per registered B-TID, current MSK per service), for leak audits of the daemon (system tests)
  *   POST /faults {fault, times?} | {delayMs} | {registerDelayMs} | {clear: true}
  *   POST /expire {terminal}        B-TID expiry: the BSM stops accepting the terminal's B-TID
  *   POST /pull {terminal, keyGroup?, via?: 'udp'|'sms'}   solicited pull
@@ -29,6 +31,7 @@
  *   POST /broadcast {serviceId, on: boolean, rotateSec?, rtpPort?, stkmPort?, stkmIntervalMs?}
  *        SRTP video + STKMs for a service on loopback; 404 unknown service, 503 GStreamer missing
  */
+import type { Logger } from 'pino';
 import { maskId } from '../../util/mask.js';
 import { USIM_ONE_SHOT_FAULTS, type UsimOneShotFault } from '../usim/faults.js';
 import { BroadcastError, type BroadcastSettings, type SimBroadcast } from './broadcast.js';
@@ -36,6 +39,7 @@ import type { SimBsf } from './bsf.js';
 import type { SimBsm } from './bsm.js';
 import type { EventLog } from './event-log.js';
 import { isCountedFault, type Faults } from './faults.js';
+import { DEFAULT_JSON_API_GUARD } from './local-json-guard.js';
 import { json, startHttpServer, type SimHttpServer, type SimReply, type SimRequest } from './http-server.js';
 
 /** The radio side of the sim board (the simulated modem), when there is one. */
@@ -58,15 +62,22 @@ export interface SimCardSlot {
 
 export class SimControlApi {
   #http: SimHttpServer | null = null;
-  constructor(private readonly o: { bsf: SimBsf; bsm: SimBsm; faults: Faults; events: EventLog; broadcast?: SimBroadcast; port: number; radio?: () => SimRadio | undefined; card?: () => SimCardSlot | undefined }) {}
+  constructor(private readonly o: { bsf: SimBsf; bsm: SimBsm; faults: Faults; events: EventLog; broadcast?: SimBroadcast; port: number; logger?: Logger; radio?: () => SimRadio | undefined; card?: () => SimCardSlot | undefined }) {}
 
   async start(): Promise<string> {
-    this.#http = await startHttpServer((r) => this.#handle(r), this.o.port, '127.0.0.1');
+    this.#http = await startHttpServer((r) => this.#handle(r), this.o.port, '127.0.0.1', undefined, {
+      ...DEFAULT_JSON_API_GUARD,
+      onRefused: (r, req) => this.o.logger?.warn({ status: r.status, method: req.method, path: req.path, why: r.error }, 'control API request refused'),
+    });
     return this.#http.url;
   }
   get url(): string {
     if (!this.#http) throw new Error('control API not started');
     return this.#http.url;
+  }
+  /** Refused requests by HTTP status (403 cross-site, 413 too large, 415 not JSON, 421 not loopback). */
+  get refused(): Readonly<Record<number, number>> {
+    return this.#http?.refused ?? {};
   }
   async close(): Promise<void> {
     await this.#http?.close();
@@ -75,6 +86,11 @@ export class SimControlApi {
   async #handle(req: SimRequest): Promise<SimReply> {
     const path = req.url.pathname;
     if (req.method === 'GET') {
+      if (path === '/key-material') {
+        const k = this.o.bsm.keyMaterialForAudit();
+        const hex = (l: Buffer[]) => l.map((b) => b.toString('hex'));
+        return json(200, { mrk: hex(k.mrk), muk: hex(k.muk), msk: hex(k.msk) });
+      }
       if (path === '/registrations') {
         return json(200, this.o.bsm.registrations().map((r) => ({ terminal: maskId(r.imsi), btid: maskId(r.btid), address: r.address, port: r.port, services: [...r.services], registeredAt: new Date(r.registeredAt).toISOString() })));
       }

@@ -1,6 +1,7 @@
 /** A tiny loopback HTTP server: reads the whole body, runs an async handler, answers 500 on a throw. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { refuseHead, type JsonApiGuard, type Refusal } from './local-json-guard.js';
 
 export interface SimRequest {
   method: string;
@@ -24,14 +25,45 @@ export interface SimHttpServer {
   readonly server: Server;
   readonly port: number;
   readonly url: string;
+  /** Requests the JSON API guard refused, by HTTP status. */
+  readonly refused: Readonly<Record<number, number>>;
   close(): Promise<void>;
 }
 
-export async function startHttpServer(handler: SimHandler, port: number, host = '127.0.0.1', onError?: (e: unknown) => void): Promise<SimHttpServer> {
+export interface JsonApiOptions extends JsonApiGuard {
+  /** Told about each refusal (after it is counted): one log line. */
+  onRefused?: (r: Refusal, req: { method: string; path: string }) => void;
+}
+
+export async function startHttpServer(handler: SimHandler, port: number, host = '127.0.0.1', onError?: (e: unknown) => void, jsonApi?: JsonApiOptions): Promise<SimHttpServer> {
+  const refused: Record<number, number> = {};
+  const refuse = (req: IncomingMessage, res: ServerResponse, r: Refusal): void => {
+    refused[r.status] = (refused[r.status] ?? 0) + 1;
+    jsonApi?.onRefused?.(r, { method: req.method ?? '?', path: (req.url ?? '/').split('?', 1)[0]!.slice(0, 100) });
+    // Connection: close — the rest of an over-long or unwanted body is not read.
+    res.writeHead(r.status, { 'content-type': 'application/json', connection: 'close' });
+    res.end(JSON.stringify({ error: r.error }));
+  };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const head = jsonApi ? refuseHead(req.method ?? 'GET', req.headers, jsonApi) : null;
+    if (head) return refuse(req, res, head);
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      if (over) return;
+      size += c.length;
+      if (jsonApi && size > jsonApi.maxBody) {
+        // A chunked body that outgrows the limit: answer now, drop what was read.
+        over = true;
+        chunks.length = 0;
+        refuse(req, res, { status: 413, error: `body larger than ${jsonApi.maxBody} bytes` });
+        return;
+      }
+      chunks.push(c);
+    });
     req.on('end', () => {
+      if (over) return;
       const sreq: SimRequest = {
         method: req.method ?? 'GET',
         url: new URL(req.url ?? '/', 'http://sim'),
@@ -64,6 +96,7 @@ export async function startHttpServer(handler: SimHandler, port: number, host = 
     server,
     port: bound,
     url: `http://${host}:${bound}`,
+    refused,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -64,7 +64,7 @@ export async function startSimNetwork(o: SimNetworkOptions): Promise<SimNetwork>
   });
   const broadcast = new SimBroadcast({ bsm, terminals: () => o.subscribers.map((s) => s.imsi), events, logger, ...(o.broadcastPortBase !== undefined ? { portBase: o.broadcastPortBase } : {}) });
   const portal = new SimPortal({ bsm, events, port: o.ports?.portal ?? 0, logger });
-  const control = new SimControlApi({ bsf, bsm, faults, events, broadcast, port: o.ports?.control ?? 0, ...(o.radio ? { radio: o.radio } : {}), ...(o.card ? { card: o.card } : {}) });
+  const control = new SimControlApi({ bsf, bsm, faults, events, broadcast, port: o.ports?.control ?? 0, logger, ...(o.radio ? { radio: o.radio } : {}), ...(o.card ? { card: o.card } : {}) });
   const started: Array<{ close(): Promise<void> }> = [];
   try {
     await bsf.start();

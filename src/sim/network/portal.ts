@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { SimBsm } from './bsm.js';
 import type { EventLog } from './event-log.js';
+import { DEFAULT_JSON_API_GUARD } from './local-json-guard.js';
 import { json, startHttpServer, type SimHttpServer, type SimReply, type SimRequest } from './http-server.js';
 
 export class SimPortal {
@@ -13,12 +14,19 @@ export class SimPortal {
   constructor(private readonly o: { bsm: SimBsm; events: EventLog; port: number; logger: Logger }) {}
 
   async start(): Promise<string> {
-    this.#http = await startHttpServer((r) => this.#handle(r), this.o.port);
+    this.#http = await startHttpServer((r) => this.#handle(r), this.o.port, '127.0.0.1', undefined, {
+      ...DEFAULT_JSON_API_GUARD,
+      onRefused: (r, req) => this.o.logger.warn({ status: r.status, method: req.method, path: req.path, why: r.error }, 'portal request refused'),
+    });
     return this.#http.url;
   }
   get url(): string {
     if (!this.#http) throw new Error('portal not started');
     return this.#http.url;
+  }
+  /** Refused requests by HTTP status (403 cross-site, 413 too large, 415 not JSON, 421 not loopback). */
+  get refused(): Readonly<Record<number, number>> {
+    return this.#http?.refused ?? {};
   }
   async close(): Promise<void> {
     await this.#http?.close();

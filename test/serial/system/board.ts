@@ -23,15 +23,22 @@ export interface TestBoard {
   config: Record<string, unknown>;
 }
 
+export interface Login {
+  username: string;
+  password: string;
+}
+
 /** Writes `<dir>/board.yaml` and returns its path and content. */
-export function writeTestBoard(dir: string, o: { mqttUrl: string; stateDir: string; overrides?: Overrides }): TestBoard {
+export function writeTestBoard(dir: string, o: { mqttUrl: string; stateDir: string; bcastd: Login; tester: Login; overrides?: Overrides }): TestBoard {
   const shipped = parse(readFileSync(join(repoRoot, 'board-configs', 'sim.yaml'), 'utf8')) as Record<string, unknown>;
-  // A login, as bcastd refuses the player exchange without one (the rig's mosquitto takes any login: its ACL is
-  // not under test here, see test/integration/mqtt/roles.test.ts).
+  // The rig's mosquitto enforces the roles (harness.ts): bcastd logs in as `bcastd`, and bcastctl --board finds the
+  // tester's login through mqtt.testerCredentials, as on a board set up by packaging/mosquitto/bcastd-mqtt-accounts.
   const passwordFile = join(dir, 'mqtt-password');
-  writeFileSync(passwordFile, 'system-rig\n', { mode: 0o600 });
+  writeFileSync(passwordFile, `${o.bcastd.password}\n`, { mode: 0o600 });
+  const testerCredentials = join(dir, 'tester.json');
+  writeFileSync(testerCredentials, JSON.stringify(o.tester) + '\n', { mode: 0o600 });
   const config = merge(shipped, {
-    mqtt: { url: o.mqttUrl, protocolVersion: 5, healthIntervalMs: 1000, username: 'bcastd', passwordFile },
+    mqtt: { url: o.mqttUrl, protocolVersion: 5, healthIntervalMs: 1000, username: o.bcastd.username, passwordFile, testerCredentials },
     stateDir: o.stateDir,
     log: { pretty: false },
   });

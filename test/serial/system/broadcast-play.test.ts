@@ -41,7 +41,7 @@ test('reference player: news plays, sport only after the purchase by SMS, across
   });
   for (const serviceId of [NEWS, SPORT]) {
     players[serviceId] = new ReferencePlayer({
-      brokerUrl: rig.brokerUrl,
+      brokerUrl: rig.brokerUrl, login: rig.login('player'),
       prefix: rig.runtime.topicPrefix,
       device: rig.runtime.deviceId,
       service: serviceId,

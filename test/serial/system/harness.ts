@@ -6,7 +6,8 @@
 // when a secret of the test subscriber leaked into the daemon's log or an MQTT payload, or a child process of
 // the daemon (its private pcscd) or the broker outlived it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, lstatSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -14,7 +15,8 @@ import mqtt, { type MqttClient } from 'mqtt';
 import pino from 'pino';
 import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
 import { bcastdBin, repoRoot } from '../../helpers/repo.js';
-import { writeTestBoard, type Overrides } from './board.js';
+import type { Role } from '../../../src/mqtt/roles.js';
+import { writeTestBoard, type Login, type Overrides } from './board.js';
 
 /** The sim board's built-in test subscriber (src/sim/subscriber.ts DEFAULT_SUBSCRIBER). */
 export const SUBSCRIBER = {
@@ -141,7 +143,11 @@ export class SystemRig {
   readonly boardFile: string;
   readonly messages: Recorded[] = [];
   readonly #broker: Mosquitto;
+  /** Logged in as `tester`, as a field tester would be: it sees everything but player/#. */
   readonly #observer: MqttClient;
+  readonly #logins: Readonly<Record<Role, Login>>;
+  /** Logged in as `player`, made on first use: publishes STKMs, records its player/tek replies. */
+  #player: Promise<MqttClient> | undefined;
   readonly #waiters = new Set<() => void>();
   readonly #runs: DaemonRun[] = [];
   /** Children of the daemon (its private pcscd), by PID, seen while it ran. */
@@ -153,15 +159,22 @@ export class SystemRig {
   #launcher = bcastdBin;
   #node = process.execPath;
   #startTimeoutMs: number | undefined;
+  /** Key material the simulated network shares with the terminal (name → bytes), gathered while the daemon ran. */
+  readonly #keys = new Map<string, { name: string; bytes: Buffer }>();
 
-  private constructor(dir: string, broker: Mosquitto, observer: MqttClient, boardFile: string) {
+  private constructor(dir: string, broker: Mosquitto, observer: MqttClient, boardFile: string, logins: Readonly<Record<Role, Login>>) {
     this.dir = dir;
     this.stateDir = join(dir, 'state');
     this.logFile = join(dir, 'bcastd.log');
     this.boardFile = boardFile;
     this.#broker = broker;
     this.#observer = observer;
-    observer.on('message', (topic, payload, packet) => {
+    this.#logins = logins;
+    this.#record(observer);
+  }
+
+  #record(client: MqttClient): void {
+    client.on('message', (topic, payload, packet) => {
       // Hostile-input tests publish megabytes: keep a head of those (the daemon itself never publishes such).
       const raw = payload.length > 1 << 20 ? `${payload.subarray(0, 256).toString('utf8')}…(${payload.length} bytes)` : payload.toString('utf8');
       let parsed: Record<string, unknown> = {};
@@ -182,11 +195,14 @@ export class SystemRig {
     let broker: Mosquitto | undefined;
     let observer: MqttClient | undefined;
     try {
-      broker = await startMosquitto();
-      observer = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: `system-observer-${process.pid}`, reconnectPeriod: 200 });
-      await observer.subscribeAsync('bcastd/v1/#', { qos: 1 });
-      const board = writeTestBoard(dir, { mqttUrl: broker.url, stateDir: join(dir, 'state'), ...(o.overrides ? { overrides: o.overrides } : {}) });
-      const rig = new SystemRig(dir, broker, observer, board.file);
+      // The rig's broker enforces the product's roles (src/mqtt/roles.ts), anonymous refused, every device id.
+      const logins = { bcastd: rigLogin('bcastd'), player: rigLogin('player'), tester: rigLogin('tester') };
+      const topicPrefix = String((o.overrides?.['mqtt'] as { topicPrefix?: unknown } | undefined)?.topicPrefix ?? 'bcastd/v1');
+      broker = await startMosquitto({ roles: { topicPrefix, deviceId: '+', logins } });
+      observer = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: `system-observer-${process.pid}`, reconnectPeriod: 200, ...logins.tester });
+      await observer.subscribeAsync(`${topicPrefix}/#`, { qos: 1 });
+      const board = writeTestBoard(dir, { mqttUrl: broker.url, stateDir: join(dir, 'state'), bcastd: logins.bcastd, tester: logins.tester, ...(o.overrides ? { overrides: o.overrides } : {}) });
+      const rig = new SystemRig(dir, broker, observer, board.file, logins);
       rig.#extraEnv = o.env ?? {};
       rig.#launcher = o.launcher ?? bcastdBin;
       rig.#node = o.node ?? process.execPath;
@@ -208,6 +224,28 @@ export class SystemRig {
 
   get brokerUrl(): string {
     return this.#broker.url;
+  }
+
+  /** The rig broker's login of a role (for clients a test starts itself: a late subscriber, the reference player). */
+  login(role: Role): Login {
+    return { ...this.#logins[role] };
+  }
+
+  /** The broker's private files (password file, ACL): covered by the secrets audit. */
+  get brokerAuthFiles(): string[] {
+    const a = this.#broker.auth;
+    return a ? [a.passwordFile, a.aclFile] : [];
+  }
+
+  /** The `player` client: connected and subscribed to the player's replies on first use. */
+  #playerClient(): Promise<MqttClient> {
+    this.#player ??= (async () => {
+      const c = await mqtt.connectAsync(this.#broker.url, { protocolVersion: 5, clientId: `system-player-${process.pid}`, reconnectPeriod: 200, ...this.#logins.player });
+      this.#record(c);
+      await c.subscribeAsync(`${this.#base}player/tek/#`, { qos: 1 });
+      return c;
+    })();
+    return this.#player;
   }
 
   get runtime(): RuntimeInfo {
@@ -378,14 +416,20 @@ export class SystemRig {
     return httpJson(`${base}/purchase`, body);
   }
 
-  /** Publishes to `<prefix>/<deviceId>/<suffix>` as a client of the daemon would (the local player, a tool). */
+  /**
+   * Publishes to `<prefix>/<deviceId>/<suffix>` as a client of the daemon would: `player/…` as the local player
+   * (whose player/tek replies are then recorded too), anything else as the tester.
+   */
   async publish(suffix: string, payload: Record<string, unknown>): Promise<void> {
-    await this.#observer.publishAsync(`${this.#base}${suffix}`, JSON.stringify(payload), { qos: 1 });
+    const client = suffix.startsWith('player/') ? await this.#playerClient() : this.#observer;
+    await client.publishAsync(`${this.#base}${suffix}`, JSON.stringify(payload), { qos: 1 });
   }
 
   /** Publishes raw bytes (anything a hostile client could send) to `<prefix>/<deviceId>/<suffix>`. */
   async publishRaw(suffix: string, payload: string | Buffer, opts: { retain?: boolean; properties?: Record<string, unknown> } = {}): Promise<void> {
-    await this.#observer.publishAsync(`${this.#base}${suffix}`, payload, { qos: 1, ...(opts.retain ? { retain: true } : {}), ...(opts.properties ? { properties: opts.properties } : {}) });
+    // As the role that may write there (the broker's ACL drops the rest): player/… as the player, else the tester.
+    const client = suffix.startsWith('player/') ? await this.#playerClient() : this.#observer;
+    await client.publishAsync(`${this.#base}${suffix}`, payload, { qos: 1, ...(opts.retain ? { retain: true } : {}), ...(opts.properties ? { properties: opts.properties } : {}) });
   }
 
   /** Everything the simulated network saw (optionally one type). */
@@ -411,6 +455,32 @@ export class SystemRig {
     const r = await this.simControl('/at-log');
     if (r.status !== 200) throw new Error(`GET /at-log answered ${r.status}: ${JSON.stringify(r.json)}`);
     return r.json as AtLogEntry[];
+  }
+
+  /**
+   * Fetches the keys the simulated network shares with the terminal now (MRK, MUK per registered B-TID; MSK per
+   * service) and remembers them for the secrets audit; returns everything remembered so far.
+   */
+  async collectKeyMaterial(): Promise<Array<{ name: string; bytes: Buffer }>> {
+    const r = await this.simControl('/key-material');
+    if (r.status !== 200) throw new Error(`GET /key-material answered ${r.status}`);
+    for (const name of ['mrk', 'muk', 'msk'] as const) for (const hex of r.json[name] as string[]) this.noteKey(name.toUpperCase(), Buffer.from(hex, 'hex'));
+    return [...this.#keys.values()];
+  }
+
+  /** Adds a key (a TEK a test got from the simulated broadcast) to what the secrets audit looks for. */
+  noteKey(name: string, bytes: Uint8Array): void {
+    if (bytes.length >= 8) this.#keys.set(Buffer.from(bytes).toString('hex'), { name, bytes: Buffer.from(bytes) });
+  }
+
+  /** Where any remembered key appears in `data` (raw bytes, hex in either case, base64): key name and form. Works on dumps of any size. */
+  keysIn(data: Buffer): string[] {
+    const found = new Set<string>();
+    for (const [hex, k] of this.#keys) {
+      const forms: Array<[string, Buffer]> = [['bytes', k.bytes], ['hex', Buffer.from(hex, 'latin1')], ['HEX', Buffer.from(hex.toUpperCase(), 'latin1')], ['base64', Buffer.from(k.bytes.toString('base64').replace(/=+$/, ''), 'latin1')]];
+      for (const [form, f] of forms) if (data.includes(f)) found.add(`${k.name} (${form})`);
+    }
+    return [...found];
   }
 
   // ---- logs ----
@@ -448,7 +518,12 @@ export class SystemRig {
 
   // ---- teardown ----
 
-  /** Where the subscriber's secrets (K, OPc, whole IMSI) or an unmasked B-TID appear in the log or on MQTT. */
+  /**
+   * Where the subscriber's secrets (K, OPc, whole IMSI), an unmasked B-TID or key material of the simulated network
+   * (MRK, MUK, MSK, noted TEKs) appear: the daemon's log, MQTT payloads (TEKs are allowed on player/tek only), the
+   * state dir, and the broker's private files (password file, ACL) and the rig's credential files — logins are
+   * allowed there, key material is not.
+   */
   leaks(): string[] {
     const found: string[] = [];
     const scan = (where: string, text: string) => {
@@ -462,8 +537,26 @@ export class SystemRig {
     this.logText()
       .split('\n')
       .forEach((l, i) => scan(`log line ${i + 1}`, l));
-    // What the daemon published: requests to it (cmd/<name>, player/stkm) are the test's own words.
-    for (const m of this.messages) if (!/^cmd\/[^/]+$|^player\/stkm$/.test(m.suffix)) scan(`MQTT ${m.topic}`, m.raw);
+    for (const m of this.messages) {
+      // What the daemon published: requests to it (cmd/<name>, player/stkm) are the test's own words.
+      if (/^cmd\/[^/]+$|^player\/stkm$/.test(m.suffix)) continue;
+      scan(`MQTT ${m.topic}`, m.raw);
+      const keys = this.keysIn(Buffer.from(m.raw, 'utf8')).filter((k) => !(k === 'TEK' && m.suffix.startsWith('player/tek')));
+      if (keys.length) found.push(`MQTT ${m.topic}: ${keys.join(', ')}`);
+    }
+    const keysInLog = this.keysIn(Buffer.from(this.logText(), 'utf8'));
+    if (keysInLog.length) found.push(`log: ${keysInLog.join(', ')}`);
+    for (const file of [...this.brokerAuthFiles, join(this.dir, 'tester.json'), join(this.dir, 'mqtt-password'), this.boardFile, ...regularFiles(this.stateDir)]) {
+      let data: Buffer;
+      try {
+        data = readFileSync(file);
+      } catch {
+        continue;
+      }
+      scan(file, data.toString('latin1'));
+      const keys = this.keysIn(data);
+      if (keys.length) found.push(`${file}: ${keys.join(', ')}`);
+    }
     return found;
   }
 
@@ -471,6 +564,8 @@ export class SystemRig {
   async close(): Promise<void> {
     const problems: string[] = [];
     const run = this.#runs.at(-1);
+    // The keys of this run, for the audit below (the simulated network goes away with the daemon).
+    if (run && !run.exited) await this.collectKeyMaterial().catch(() => undefined);
     if (run && !run.exited) {
       try {
         await this.signal('SIGTERM', 20_000);
@@ -482,15 +577,41 @@ export class SystemRig {
     const left = await this.reapOrphans();
     if (left.length) problems.push(`left behind by bcastd (stopped now): ${left.join(', ')}`);
     await this.#observer.endAsync(true).catch(() => {});
+    // Before the broker goes: its private files are part of the audit.
+    const leaks = this.leaks();
+    if (this.#player) await (await this.#player.catch(() => null))?.endAsync(true).catch(() => {});
     const brokerPid = this.#broker.pid;
     await this.#broker.close();
     if (brokerPid !== undefined && alive(brokerPid)) problems.push(`mosquitto ${brokerPid} still running`);
-    problems.push(...this.leaks().slice(0, 20));
+    problems.push(...leaks.slice(0, 20));
     // BCASTD_KEEP_SYSTEM_TMP=1 keeps the temp dir (log, state, board config) for a look afterwards.
     if (process.env['BCASTD_KEEP_SYSTEM_TMP']) console.log(`kept ${this.dir}`);
     else rmSync(this.dir, { recursive: true, force: true });
     if (problems.length) throw new Error(`system test teardown:\n  ${problems.join('\n  ')}`);
   }
+}
+
+/** Every regular file below `dir` (no symlinks, ptys or sockets). */
+function regularFiles(dir: string): string[] {
+  const out: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const n of names) {
+    const p = join(dir, n);
+    const st = lstatSync(p, { throwIfNoEntry: false });
+    if (st?.isDirectory()) out.push(...regularFiles(p));
+    else if (st?.isFile()) out.push(p);
+  }
+  return out;
+}
+
+/** A fresh random password per rig and role. */
+function rigLogin(role: Role): Login {
+  return { username: role, password: randomBytes(18).toString('base64url') };
 }
 
 async function httpJson(url: string, body?: Record<string, unknown>): Promise<{ status: number; json: any }> {

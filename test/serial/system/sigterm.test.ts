@@ -46,7 +46,7 @@ test('SIGTERM → de-registered before AT+CGACT=0, exit code 0, status offline',
     assert.ok(states.indexOf('stopping') >= 0 && states.indexOf('stopping') < states.lastIndexOf('offline'), `status: ${states.join(' → ')}`);
     assert.equal(states.at(-1), 'offline');
     // What a client connecting now gets retained: offline (not the LWT's lost).
-    const late = await mqtt.connectAsync(rig.brokerUrl, { protocolVersion: 5, clientId: `system-late-${process.pid}` });
+    const late = await mqtt.connectAsync(rig.brokerUrl, { protocolVersion: 5, clientId: `system-late-${process.pid}`, ...rig.login('tester') });
     try {
       const retained = new Promise<Record<string, unknown>>((resolve) => late.once('message', (_t, p) => resolve(JSON.parse(p.toString()) as Record<string, unknown>)));
       await late.subscribeAsync(`${rig.runtime.topicPrefix}/${rig.runtime.deviceId}/status`, { qos: 1 });

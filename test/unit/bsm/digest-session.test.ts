@@ -1,12 +1,28 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DigestSession, bsmDigestPassword, bsmRealm } from '../../../src/bsm/index.js';
+import { createHash } from 'node:crypto';
+import { DigestSession, withBsmDigestPassword, bsmRealm } from '../../../src/bsm/index.js';
 import { Secret, parseAuthorization, parseChallenge, verifyDigestResponse } from '../../../src/crypto/index.js';
 
 const creds = { btid: 'AAECAwQFBgcICQoLDA0ODw==@bsf.example', mrk: new Secret(Buffer.alloc(32, 7)), mode: 'gba-u' as const };
 
-test('[U] password = base64(MRK); realms per GBA flavour', () => {
-  assert.equal(bsmDigestPassword(creds.mrk), Buffer.alloc(32, 7).toString('base64'));
+const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
+
+test('[U] password = base64(MRK), lent as bytes and zeroed after; realms per GBA flavour', () => {
+  let lent: Buffer | undefined;
+  const seen = withBsmDigestPassword(creds.mrk, (pw) => {
+    lent = pw;
+    assert.ok(Buffer.isBuffer(pw), 'the password is bytes, never a string');
+    return Buffer.from(pw);
+  });
+  assert.deepEqual(seen, Buffer.from(Buffer.alloc(32, 7).toString('base64'), 'latin1'));
+  assert.ok(lent!.every((b) => b === 0), 'the base64 form is zeroed once the Digest is computed');
+  // base64 padding: 1 and 2 trailing bytes as well as whole groups.
+  for (const n of [1, 2, 3, 16, 31]) {
+    const key = new Secret(Buffer.from(Array.from({ length: n }, (_, i) => (i * 37 + 251) & 0xff)));
+    const text = withBsmDigestPassword(key, (pw) => pw.toString('latin1'));
+    assert.equal(text, key.reveal().toString('base64'), `${n} bytes`);
+  }
   assert.equal(bsmRealm('gba-u', 'bsm.example'), '3GPP-bootstrapping-uicc@bsm.example');
   assert.equal(bsmRealm('gba-me', 'bsm.example'), '3GPP-bootstrapping@bsm.example');
 });
@@ -23,7 +39,7 @@ test('no challenge → no Authorization; then the nonce is reused with nc 1, 2, 
     assert.equal(a.opaque, 'op');
     assert.equal(a.username, creds.btid);
     const ok = verifyDigestResponse({
-      username: a.username, realm: a.realm, password: bsmDigestPassword(creds.mrk), method: 'POST', uri: a.uri,
+      username: a.username, realm: a.realm, password: Buffer.from(Buffer.alloc(32, 7).toString('base64')), method: 'POST', uri: a.uri,
       nonce: a.nonce, nc: a.nc, cnonce: a.cnonce, qop: 'auth-int', body, algorithm: 'MD5', response: a.response,
     });
     assert.equal(ok, true);
@@ -33,4 +49,30 @@ test('no challenge → no Authorization; then the nonce is reused with nc 1, 2, 
   assert.equal(fresh.nc, '00000001');
   // SPEC §7: the realm is the challenge's, never one we make up.
   assert.equal(fresh.realm, 'r');
+});
+
+test('the Authorization is RFC 2617 computed from the MRK bytes (independent MD5 in the test)', () => {
+  const d = new DigestSession();
+  d.adopt(parseChallenge('Digest realm="3GPP-bootstrapping-uicc@bsm.example", nonce="n0nce", qop="auth-int"'));
+  const body = '<mbmsSecurityRegister/>';
+  const uri = '/keymanagement?requesttype=register';
+  const a = parseAuthorization(d.authorize(creds, 'POST', uri, body)!);
+  // The test's own password string is fine: it is the test, and the known key is public.
+  const password = Buffer.alloc(32, 7).toString('base64');
+  const ha1 = md5(`${creds.btid}:3GPP-bootstrapping-uicc@bsm.example:${password}`);
+  const ha2 = md5(`POST:${uri}:${md5(body)}`);
+  const expected = md5(`${ha1}:n0nce:${a.nc}:${a.cnonce}:auth-int:${ha2}`);
+  assert.equal(a.response, expected);
+  assert.equal(a.nc, '00000001');
+  // qop=auth and the RFC 2069 form without qop go through the same byte path.
+  d.adopt(parseChallenge('Digest realm="r", nonce="x", qop="auth"'));
+  const b = parseAuthorization(d.authorize(creds, 'GET', '/', '')!);
+  assert.equal(b.response, md5(`${md5(`${creds.btid}:r:${password}`)}:x:${b.nc}:${b.cnonce}:auth:${md5('GET:/')}`));
+  d.adopt(parseChallenge('Digest realm="r", nonce="y"'));
+  const c = parseAuthorization(d.authorize(creds, 'GET', '/', '')!);
+  assert.equal(c.response, md5(`${md5(`${creds.btid}:r:${password}`)}:y:${md5('GET:/')}`));
+  // A different key gives a different response: the MRK really is the input.
+  const other = { ...creds, mrk: new Secret(Buffer.alloc(32, 8)) };
+  d.adopt(parseChallenge('Digest realm="r", nonce="y"'));
+  assert.notEqual(parseAuthorization(d.authorize(other, 'GET', '/', '')!).response, c.response);
 });

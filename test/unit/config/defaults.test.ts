@@ -72,7 +72,7 @@ test('deviceIdFrom: MQTT-safe, lower case, accents folded, bounded', () => {
 
 test('the sim board gets a sim section with defaults, and BSF/BSM URLs pointing at it', () => {
   const c = parseBoardConfig(MINIMAL_SIM, 'sim-min.yaml', { env: {} });
-  assert.deepEqual(c.sim, { card: 'virtual', profile: 'full', useVpcd: 'auto', process: 'child', vpcdPort: 35963, bsfPort: 18080, bsmPort: 18081, portalPort: 18082, controlPort: 18083 });
+  assert.deepEqual(c.sim, { card: 'virtual', profile: 'full', useVpcd: 'auto', process: 'child', vpcdPort: 35963, bsfPort: 18080, bsmPort: 18081, portalPort: 18082, controlPort: 18083, pdpAddress: '10.64.0.2' });
   assert.equal(c.network.bsfUrl, 'http://127.0.0.1:18080');
   assert.equal(c.network.bsmUrl, 'http://127.0.0.1:18081');
   assert.equal(c.mqtt.url, undefined, 'no URL: the sim board starts its embedded broker');

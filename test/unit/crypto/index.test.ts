@@ -11,7 +11,7 @@ test('bcastd/crypto exports the whole public API', () => {
     'computeDigestResponse', 'verifyDigestResponse', 'formatNc', 'decodeAkaNonce', 'encodeAkaNonce',
     'mikeyPrf', 'mikeyKeyLabel', 'deriveMikeyKeys',
     'aesCmIv', 'aesCmEncrypt', 'aesCmDecrypt',
-    'hmacSha1_160', 'verifyMac', 'verificationMac', 'hexInto',
+    'hmacSha1_160', 'verifyMac', 'verificationMac', 'hexInto', 'base64Into', 'base64Length',
     'Secret', 'DigestParseError',
   ];
   const constants = ['FC_KS_NAF', 'UA_PROTOCOL_ID_MBMS', 'MIKEY_KEY_DERIVATION', 'HMAC_SHA1_160_LEN'];

@@ -21,7 +21,7 @@ async function registered(w: Terminal, services: string[]): Promise<void> {
 }
 
 const post = async (w: Terminal, body: unknown) => {
-  const res = await fetch(`${w.net.urls.control}/stkm`, { method: 'POST', body: JSON.stringify(body) });
+  const res = await fetch(`${w.net.urls.control}/stkm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
