@@ -72,6 +72,8 @@ function ensurePcscBinding() {
 ensureSystemDeps();
 ensurePcscBinding();
 if (run('npx', ['tsc', '-p', 'tsconfig.json']) !== 0) process.exit(1);
+// bin/bcastd runs the board bundle when there is one: a bundle left by `npm run bundle` must not be stale.
+if (existsSync(join(root, 'dist-bundle')) && run(process.execPath, [join(root, 'scripts', 'bundle.mjs')]) !== 0) process.exit(1);
 
 const only = process.argv.slice(2);
 const packageDir = join(root, 'dist', 'test', 'package');
