@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { CardError, type Card } from '../card/index.js';
 import { inboundParser, type MqttPublisher } from '../mqtt/index.js';
 import type { PublishPort } from '../terminal/ports.js';
+import { LogLimiter } from '../util/log-limiter.js';
 
 export interface PlayerExchangeStats {
   requests: number;
@@ -35,10 +36,13 @@ export function startPlayerExchange(mqtt: MqttPublisher, card: Card, logger: Log
   const tekTopic = mqtt.topics.topic('playerTek').full;
   const answer = (topic: string, correlationData: Buffer | undefined, body: Record<string, unknown>, keys?: Record<string, Uint8Array | null>) =>
     mqtt.publishPlayer(topic, body, keys, correlationData !== undefined ? { correlationData } : undefined);
-  // Refusals are counted and logged by the publisher (rate-limited per reason); the player gets one answer each.
-  const refuse = (topic: string, correlationData: Buffer | undefined, requestId: string | undefined, code: string, message: string) => {
+  // Malformed requests are refused as input by the publisher; what the card refuses (MAC, freshness, no key) is
+  // logged here. Both rate-limited per reason; the player gets one answer each.
+  const cardRefusals = new LogLimiter();
+  const refuse = (topic: string, correlationData: Buffer | undefined, requestId: string | undefined, code: string, message: string, byCard = false) => {
     stats.refused++;
-    mqtt.refuseInput('player/stkm', code, `STKM refused: ${message}`);
+    if (byCard) cardRefusals.warn(logger, code, { code }, `STKM refused: ${message}`);
+    else mqtt.refuseInput('player/stkm', code, `STKM refused: ${message}`);
     answer(topic, correlationData, { ...(requestId !== undefined ? { requestId } : {}), ok: false, error: { code, message } });
   };
   mqtt.subscribe(mqtt.topics.topic('playerStkm').full, (_topic, payload, packet: IPublishPacket) => {
@@ -74,7 +78,7 @@ export function startPlayerExchange(mqtt: MqttPublisher, card: Card, logger: Log
           r.salt?.wipe();
         }
       },
-      (err: unknown) => refuse(replyTo, correlationData, req.requestId, err instanceof CardError ? err.code : 'failed', err instanceof Error ? err.message : String(err)),
+      (err: unknown) => refuse(replyTo, correlationData, req.requestId, err instanceof CardError ? err.code : 'failed', err instanceof Error ? err.message : String(err), true),
     ).catch((e: unknown) => logger.debug({ err: e instanceof Error ? e.message : String(e) }, 'player answer not sent'));
   });
   return stats;
