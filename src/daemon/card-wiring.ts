@@ -43,8 +43,6 @@ export function gbaCard(card: Card): GbaCard {
 }
 
 export interface LtkmReadiness {
-  /** How long an LTKM that arrives before the card is ready (an SMS read at start) waits for it. */
-  cardReadyTimeoutMs: number;
   /**
    * Resolves true once keys the ME did not have yet may now exist (GBA has run since), false when there is nothing
    * to wait for: an LTKM that found no MUK is then tried once more instead of being dropped.
@@ -52,8 +50,12 @@ export interface LtkmReadiness {
   keysReady?(): Promise<boolean>;
 }
 
-/** MSK messages (and key-less solicited pulls) are checked and stored by the USIM (GBA_U) or the ME side of the
- * card adapter (GBA_ME). One that arrives before the card (or GBA) is ready waits for it, bounded, not dropped. */
+/**
+ * MSK messages (and key-less solicited pulls) are checked and stored by the USIM (GBA_U) or the ME side of the
+ * card adapter (GBA_ME). One that finds no card (not ready yet at start, pulled out, pcscd gone) is not judged:
+ * LtkmUnavailable, and the listener keeps it, in order, until the card is ready again. One that finds no MUK
+ * before the first GBA run is tried once more when GBA has run.
+ */
 export function cardLtkmProcessor(card: Card, readiness?: LtkmReadiness): LtkmProcessor {
   const update = async (raw: Uint8Array) => {
     const r = await card.mskUpdate(raw);
@@ -65,8 +67,6 @@ export function cardLtkmProcessor(card: Card, readiness?: LtkmReadiness): LtkmPr
   return {
     processMskMessage: async (raw) => {
       try {
-        // A failed wait falls through: the card's own error then says why the message was not processed.
-        if (readiness && card.state !== 'ready') await card.waitFor('ready', readiness.cardReadyTimeoutMs).catch(() => undefined);
         try {
           return await update(raw);
         } catch (err) {

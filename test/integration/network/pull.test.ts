@@ -91,8 +91,9 @@ for (const gbaU of [true, false]) {
   });
 }
 
-test('a pull that arrives while the card is not ready waits for it (bounded) and is then checked and acted on, not dropped', async (t) => {
+test('a pull that finds no card is not judged (LtkmUnavailable: the listener keeps it) and is checked once the card is back', async (t) => {
   const { cardLtkmProcessor } = await import('../../../src/daemon/card-wiring.js');
+  const { LtkmUnavailable, LtkmRejected } = await import('../../../src/bsm/index.js');
   const pushes: Uint8Array[] = [];
   const w = await startWorld({ gbaU: true, smsSink: { deliverWapPush: async (b) => void pushes.push(b) } });
   t.after(w.close);
@@ -102,24 +103,11 @@ test('a pull that arrives while the card is not ready waits for it (bounded) and
   const raw = decodeWspPush(pushes[0]!).body;
   w.usim.remove();
   await w.until(() => w.card.state !== 'ready');
-  const processor = cardLtkmProcessor(w.card, { cardReadyTimeoutMs: 5000 });
-  let outcome: unknown = 'pending';
-  const processing = processor.processMskMessage(raw).then((r) => (outcome = r), (e: unknown) => (outcome = e));
-  await new Promise((r) => setTimeout(r, 100));
-  assert.equal(outcome, 'pending', 'it waits for the card instead of being rejected');
-  w.usim.insert();
-  await processing;
-  assert.deepEqual(outcome, { stored: null }, `the card checked the pull once it was back: ${String(outcome)}`);
-});
-
-test('without a card the wait is bounded: the pull is then rejected with the card error, once', async (t) => {
-  const { cardLtkmProcessor } = await import('../../../src/daemon/card-wiring.js');
-  const w = await startWorld({ gbaU: true });
-  t.after(w.close);
-  w.usim.remove();
-  await w.until(() => w.card.state !== 'ready');
+  const processor = cardLtkmProcessor(w.card, {});
   const started = Date.now();
-  const processor = cardLtkmProcessor(w.card, { cardReadyTimeoutMs: 200 });
-  await assert.rejects(processor.processMskMessage(Uint8Array.of(1, 2, 3)));
-  assert.ok(Date.now() - started >= 190, 'it waited for the card first');
+  await assert.rejects(processor.processMskMessage(raw), (e: unknown) => e instanceof LtkmUnavailable && !(e instanceof LtkmRejected));
+  assert.ok(Date.now() - started < 1000, 'at once: the listener, not the card adapter, keeps it');
+  w.usim.insert();
+  await w.until(() => w.card.state === 'ready');
+  assert.deepEqual(await processor.processMskMessage(raw), { stored: null }, 'the card checked the pull once it was back');
 });
