@@ -3,7 +3,7 @@
 // PDP context and exits 0; a second one exits at once. `--check-config` only loads and checks the board config:
 // every problem as file:line:col on stderr and exit 2, or exit 0.
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, loadBoardConfig } from '../daemon/config/index.js';
+import { ConfigError, loadBoardConfig, resolveBoardConfigPath } from '../daemon/config/index.js';
 import { createDaemonLogger } from '../daemon/diagnostics/index.js';
 import { stdoutIsJournal } from '../daemon/journald.js';
 import { LOG_LEVELS } from '../daemon/config/schema.js';
@@ -52,7 +52,9 @@ let daemon;
 try {
   // Loaded only to run: --version and --check-config touch no native addon and no adapter.
   const { startDaemon } = await import('../daemon/daemon.js');
-  daemon = await startDaemon(config, logger, { pretty, ring });
+  // systemd's RuntimeDirectory= (colon-separated when several): the first is ours.
+  const runtimeDir = process.env['RUNTIME_DIRECTORY']?.split(':')[0];
+  daemon = await startDaemon(config, logger, { pretty, ring, boardFile: resolveBoardConfigPath(opts.board), ...(runtimeDir ? { runtimeDir } : {}) });
 } catch (e) {
   logger.fatal({ err: (e as Error).message }, 'bcastd could not start');
   process.exit(1);

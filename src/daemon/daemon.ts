@@ -75,6 +75,10 @@ export interface DaemonOptions {
   pretty?: boolean;
   /** The ring the root logger feeds (createDaemonLogger): the log lines of the `diagnostics` command. */
   ring?: LogRing;
+  /** The board config file, named in the runtime file so that bcastctl reads the same one. */
+  boardFile?: string;
+  /** systemd's RuntimeDirectory (/run/bcastd): the runtime file goes there too, where bcastctl looks first. */
+  runtimeDir?: string;
 }
 
 export async function startDaemon(config: BoardConfig, root: Logger, opts: DaemonOptions = {}): Promise<RunningDaemon> {
@@ -233,7 +237,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     let terminal: Terminal | null = null;
     const listener = new LtkmListener({
       // An LTKM before bring-up (a pull by SMS read at start) waits for the card, and for GBA when it found no MUK.
-      processor: cardLtkmProcessor(card, { cardReadyTimeoutMs: CARD_READY_TIMEOUT_MS, keysReady: () => (terminal ? terminal.whenReady(KEYS_READY_TIMEOUT_MS) : Promise.resolve(false)) }),
+      processor: cardLtkmProcessor(card, { keysReady: () => (terminal ? terminal.whenReady(KEYS_READY_TIMEOUT_MS) : Promise.resolve(false)) }),
       port: config.network.ltkmPort,
       // "pdp": the PDP context's own address once it has one (re-bound when it changes), never every interface.
       bindAddress: config.network.ltkmBind === 'loopback' ? '127.0.0.1' : config.network.ltkmBind === 'pdp' ? null : config.network.ltkmBind,
@@ -399,13 +403,16 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       mqttUrl: mqtt.url,
       topicPrefix: config.mqtt.topicPrefix,
       startedAt: new Date().toISOString(),
+      ...(opts.boardFile ? { boardFile: opts.boardFile } : {}),
       ...(world ? { sim: { controlUrl: world.urls.control, portalUrl: world.urls.portal, ...(world.pid !== undefined ? { pid: world.pid } : {}) } } : {}),
       ...(broker && broker.pid !== process.pid ? { brokerPid: broker.pid } : {}),
       ...(testerCredentials ? { testerCredentials } : {}),
       ...(playerCredentials ? { playerCredentials } : {}),
     };
-    await writeRuntimeInfo(config.stateDir, runtimeInfo);
-    closers.push(['runtime file', () => removeRuntimeInfo(config.stateDir)]);
+    for (const dir of [config.stateDir, ...(opts.runtimeDir ? [opts.runtimeDir] : [])]) {
+      await writeRuntimeInfo(dir, runtimeInfo);
+      closers.push(['runtime file', () => removeRuntimeInfo(dir)]);
+    }
     // bcastctl log-level / bcastctl bundle.
     registerDiagnosticsCommands(commands, {
       ...(opts.ring ? { ring: opts.ring } : {}),

@@ -11,6 +11,8 @@ export interface RuntimeInfo {
   mqttUrl: string;
   topicPrefix: string;
   startedAt: string;
+  /** The board config file the daemon runs with (absolute path). */
+  boardFile?: string;
   /** Only on the sim board. */
   sim?: { controlUrl: string; portalUrl: string; /** PID of the simulated world's own process (sim.process child). */ pid?: number };
   /** The tester's login of the local broker: a JSON file {"username","password"} (mode 0600, our uid). */
@@ -22,6 +24,8 @@ export interface RuntimeInfo {
 }
 
 export const RUNTIME_FILE = 'runtime.json';
+/** Where a board's bcastd (systemd RuntimeDirectory=bcastd) writes its runtime file too; bcastctl looks here first. */
+export const DEFAULT_RUNTIME_DIR = '/run/bcastd';
 
 export async function writeRuntimeInfo(stateDir: string, info: RuntimeInfo): Promise<void> {
   // Temp files of a run that crashed mid-write (one daemon per state dir: none of them is in flight).

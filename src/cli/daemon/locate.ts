@@ -1,9 +1,12 @@
-// Where is the daemon? `--broker`/`--device` say it outright; otherwise the board config's state dir holds the
-// runtime file the daemon wrote at start (broker URL, topic prefix, device id, the simulator's control API).
+// Where is the daemon? `--broker`/`--device` say it outright; otherwise the runtime file the daemon wrote at start
+// (broker URL, topic prefix, device id, its board config, the simulator's control API): with --board, in that
+// board's state dir; without, first in the board's RuntimeDirectory (/run/bcastd, or $BCASTD_RUNTIME_DIR), where a
+// daemon under systemd writes it, so that bcastctl on a board finds the running daemon with no flag at all; else
+// the sim board's state dir.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadBoardConfig } from '../../daemon/config/index.js';
-import { RUNTIME_FILE, type RuntimeInfo } from '../../daemon/runtime-file.js';
+import { DEFAULT_RUNTIME_DIR, RUNTIME_FILE, type RuntimeInfo } from '../../daemon/runtime-file.js';
 import { readCredentialFile, type BrokerLogin } from '../../mqtt/index.js';
 import { UsageError } from '../io.js';
 import { brokerAuth, type BrokerAuth, type BrokerCliOptions } from './broker-options.js';
@@ -20,14 +23,19 @@ export interface DaemonLocation {
 
 export type LocateOptions = Omit<BrokerCliOptions, 'device'> & { device?: string };
 
-export async function locateDaemon(o: LocateOptions): Promise<DaemonLocation> {
-  const config = loadBoardConfig(o.board ?? 'sim');
-  let runtime: RuntimeInfo | null = null;
+async function readRuntime(dir: string): Promise<RuntimeInfo | null> {
   try {
-    runtime = JSON.parse(await readFile(join(config.stateDir, RUNTIME_FILE), 'utf8')) as RuntimeInfo;
+    return JSON.parse(await readFile(join(dir, RUNTIME_FILE), 'utf8')) as RuntimeInfo;
   } catch {
-    runtime = null;
+    return null;
   }
+}
+
+export async function locateDaemon(o: LocateOptions): Promise<DaemonLocation> {
+  // No board named: the daemon the board runs (its runtime file names its board config), else the sim board.
+  const running = o.board === undefined ? await readRuntime(process.env['BCASTD_RUNTIME_DIR'] ?? DEFAULT_RUNTIME_DIR) : null;
+  const config = loadBoardConfig(o.board ?? running?.boardFile ?? 'sim');
+  const runtime = running ?? (await readRuntime(config.stateDir));
   const mqttUrl = o.broker ?? runtime?.mqttUrl ?? config.mqtt.url;
   if (!mqttUrl) {
     throw new UsageError(`no running bcastd found for board ${config.board.name} (no ${join(config.stateDir, RUNTIME_FILE)}): start it with npm start, or give --broker`);
