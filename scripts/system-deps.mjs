@@ -9,6 +9,7 @@ export const SYSTEM_DEPS = [
   { file: '/usr/include/PCSC/winscard.h', pkg: 'libpcsclite-dev', why: 'headers the optional pcsclite binding compiles against' },
   { command: 'mosquitto', pkg: 'mosquitto', why: 'real MQTT 5 broker for the daemon tests' },
   { command: 'openssl', pkg: 'openssl', why: 'throwaway CA and certificates for the MQTT TLS tests' },
+  { command: 'gcore', pkg: 'gdb', why: 'dumps the live daemon in the secrets audit (test/serial/system/core-dump)' },
   { command: 'gst-launch-1.0', pkg: 'gstreamer1.0-tools', why: 'renders the reference test pattern for the player test' },
   { file: '/usr/lib/x86_64-linux-gnu/gstreamer-1.0/libgstjpeg.so', pkg: 'gstreamer1.0-plugins-good', why: 'JPEG + RTP (de)payloading of the simulated broadcast' },
   { file: '/usr/lib/x86_64-linux-gnu/gstreamer-1.0/libgstsrtp.so', pkg: 'gstreamer1.0-plugins-bad', why: 'srtpenc / srtpdec (libsrtp2): the protected broadcast and the reference player' },

@@ -4,6 +4,7 @@
  * the same command again with the exact Le, and the trace log with secrets masked. Raw exchanges are
  * counted and can be tapped (tests and the benchmark read them; nothing else should).
  */
+import { offHeapCopy } from '../codec/off-heap.js';
 import type { Logger } from 'pino';
 import {
   decodeResponseApdu,
@@ -99,9 +100,11 @@ export class ApduChannel {
         continue;
       }
       parts.push(r.data);
-      const data = Buffer.concat(parts);
+      const joined = Buffer.concat(parts);
       for (const p of parts) p.fill(0);
-      return { data: Uint8Array.from(data), sw: r.sw };
+      const data = offHeapCopy(joined);
+      joined.fill(0); // key material must not linger in Node's buffer pool
+      return { data, sw: r.sw };
     }
     throw new CardProtocolError(`${o.op}: more than ${MAX_ROUNDS} GET RESPONSE rounds`);
   }

@@ -5,6 +5,7 @@
  * a context error everything is closed and a new context is established with capped exponential
  * backoff. Readers and contexts are always closed: their status threads otherwise keep the process up.
  */
+import { offHeapCopy } from '../codec/off-heap.js';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { CardRemovedError, CardTransportError } from './errors.js';
@@ -185,7 +186,10 @@ export class PcscTransport extends EventEmitter<CardTransportEvents> implements 
           this.#lostDuringCommand(r);
           return reject(new CardRemovedError(err ? 'lost during the command' : 'no response from the card', err ?? undefined));
         }
-        resolve(Uint8Array.from(data));
+        // Our copy, then pcsclite's Buffer zeroed: responses carry keys (Ks_ext_NAF, RES, CK/IK, MTK).
+        const response = offHeapCopy(data);
+        data.fill(0);
+        resolve(response);
       });
     });
   }

@@ -4,6 +4,7 @@
 export { DecodeError, EncodeError, isDecodeError, type CodecName } from './errors.js';
 export { ByteReader } from './reader.js';
 export { fromHex, toHex } from './hex.js';
+export { offHeapCopy } from './off-heap.js';
 export * from './sms/index.js';
 export * from './wsp/index.js';
 export * from './mikey/index.js';

@@ -3,6 +3,7 @@
  * case 1 `CLA INS P1 P2`, case 2 `… Le`, case 3 `… Lc data`, case 4 `… Lc data Le`. Le = 256 is sent
  * as 00. The card side decodes commands, the terminal side encodes them; both ways for responses.
  */
+import { offHeapCopy } from '../off-heap.js';
 import { DecodeError, EncodeError } from '../errors.js';
 import { USIM_CODEC } from './codec-name.js';
 
@@ -74,7 +75,8 @@ export function decodeCommandApdu(bytes: Uint8Array): DecodedCommandApdu {
 export function decodeResponseApdu(bytes: Uint8Array): ResponseApdu {
   if (bytes.length < 2) throw new DecodeError(USIM_CODEC, 'truncated', `response APDU needs SW1 SW2, got ${bytes.length} byte(s)`, 0);
   const n = bytes.length;
-  return { data: Uint8Array.from(bytes.subarray(0, n - 2)), sw: (bytes[n - 2]! << 8) | bytes[n - 1]! };
+  // Off the V8 heap: response data may be a key (Ks_ext_NAF, RES, CK/IK, MTK) that the caller zeroes.
+  return { data: offHeapCopy(bytes.subarray(0, n - 2)), sw: (bytes[n - 2]! << 8) | bytes[n - 1]! };
 }
 
 export function encodeResponseApdu(data: Uint8Array, sw: number): Uint8Array {

@@ -3,6 +3,7 @@
  * data, both directions (the terminal encodes commands and decodes responses, the virtual USIM does
  * the reverse). Fields are length-prefixed (`L value`), not nested TLVs.
  */
+import { offHeapCopy } from '../off-heap.js';
 import { DecodeError, EncodeError } from '../errors.js';
 import { ByteReader } from '../reader.js';
 import type { CommandApdu } from './apdu.js';
@@ -54,7 +55,8 @@ function expectLen(b: Uint8Array, n: number, what: string): void {
   if (b.length !== n) throw new EncodeError(USIM_CODEC, `${what} must be ${n} bytes, got ${b.length}`);
 }
 
-const readLv = (r: ByteReader, what: string): Uint8Array => Uint8Array.from(r.take(r.u8(`${what} length`), what));
+/** Off the V8 heap: these fields are RES, CK, IK, Ks_ext_NAF — the caller zeroes them once held in a Secret. */
+const readLv = (r: ByteReader, what: string): Uint8Array => offHeapCopy(r.take(r.u8(`${what} length`), what));
 
 function fixedLv(r: ByteReader, n: number, what: string): Uint8Array {
   const at = r.offset;
