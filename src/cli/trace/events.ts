@@ -35,6 +35,20 @@ export function normalizeEvents(raw: readonly unknown[]): { events: TraceEvent[]
   return { events, skipped };
 }
 
+const NOT_JSON = Symbol('not JSON');
+
+/** The non-blank lines of a JSON-lines text, each parsed (NOT_JSON for a line that does not parse). */
+function* jsonLines(text: string): Generator<unknown> {
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '') continue;
+    try {
+      yield JSON.parse(line);
+    } catch {
+      yield NOT_JSON;
+    }
+  }
+}
+
 export interface EventFile {
   /** Candidate events, still to be checked by normalizeEvents. */
   events: unknown[];
@@ -59,15 +73,7 @@ export function parseEventFile(text: string): EventFile {
       // not one array: fall through to JSON lines
     }
   }
-  for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '') continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(line);
-    } catch {
-      out.skipped++;
-      continue;
-    }
+  for (const v of jsonLines(text)) {
     if (!isRecord(v)) {
       out.skipped++;
     } else if (typeof v['topic'] === 'string') {
@@ -88,15 +94,7 @@ export function parseEventFile(text: string): EventFile {
  */
 export function parsePlayerLog(text: string): EventFile {
   const out: EventFile = { events: [], ignored: 0, skipped: 0 };
-  for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '') continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(line);
-    } catch {
-      out.skipped++;
-      continue;
-    }
+  for (const v of jsonLines(text)) {
     if (!isRecord(v) || typeof v['ts'] !== 'number' || !Number.isFinite(v['ts'])) {
       out.skipped++;
     } else if (typeof v['event'] !== 'string' || v['event'] === '') {
