@@ -332,6 +332,9 @@ export class SystemRig {
 
   async reapOrphans(): Promise<string[]> {
     const reaped: string[] = [];
+    // A child ends on its own shortly after its daemon (the world on its IPC channel closing): a short grace first.
+    const graceUntil = Date.now() + 3000;
+    while ([...this.#children.keys()].some(alive) && Date.now() < graceUntil) await sleep(50);
     for (const [pid, comm] of this.#children) {
       if (!alive(pid)) continue;
       reaped.push(`${comm}(${pid})`);
