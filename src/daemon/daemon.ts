@@ -1,73 +1,55 @@
-// Wiring: board config → logger → MQTT (status init) → [sim world] → modem → card → GBA/BSM → LTKM listener →
-// terminal. Every adapter is built here and handed to the terminal as a port; nothing below knows the others.
-import { Type } from '@sinclair/typebox';
+// startDaemon builds the daemon in order — logger levels → process hardening → state dir → MQTT → [sim world] →
+// modem → card → GBA/BSM → LTKM path → terminal → adapter events → commands → health → runtime file → systemd →
+// start — and registers a closer for each. Every adapter reaches the terminal as a port (./ports/*); what the
+// adapters report is translated in ./adapter-events.ts; each command family is its own module (./commands/*).
 import type { Logger } from 'pino';
 import type { BoardConfig } from './config/index.js';
 import { LogLevels, registerDiagnosticsCommands, type LogRing } from './diagnostics/index.js';
-import { cardLtkmProcessor, gbaCard } from './card-wiring.js';
-import { gbaPort, bsmPort, intakePort } from './ports/network-ports.js';
-import { startPlayerExchange } from './player-exchange.js';
-import { publishPort } from './ports/publish-port.js';
+import { gbaCard } from './card-wiring.js';
+import { wireAdapterEvents } from './adapter-events.js';
+import { registerEventsCommand } from './commands/events-command.js';
+import { registerTerminalCommands } from './commands/terminal-commands.js';
 import { EventLog } from './event-log.js';
-import { statePort } from './ports/state-port.js';
-import { readRuntimeInfo, removeRuntimeInfo, writeRuntimeInfo, type RuntimeInfo } from './runtime-file.js';
-import { packageVersion } from './version.js';
-import type { VirtualUsim } from '../sim/usim/index.js';
-import { pcscliteLoadable } from './pcsclite-loadable.js';
-import { startSimWorldProcess } from './sim-world-process.js';
-import { pcscdInstalled } from '../sim/pcscd.js';
 import { GpioModemResetter } from './gpio-resetter.js';
-import { SystemdNotifier, systemdEnv } from './systemd.js';
+import { startLtkmListener } from './ltkm-wiring.js';
+import { startPlayerExchange } from './player-exchange.js';
+import { bsmPort } from './ports/bsm-port.js';
+import { cardPort } from './ports/card-port.js';
+import { gbaPort } from './ports/gba-port.js';
+import { modemPort } from './ports/modem-port.js';
+import { intakePort } from './ports/network-ports.js';
+import { pdpAddressOf, pdpPort } from './ports/pdp-port.js';
+import { publishPort } from './ports/publish-port.js';
+import { statePort } from './ports/state-port.js';
+import { removeRuntimeInfo, writeRuntimeInfo, type RuntimeInfo } from './runtime-file.js';
+import { Closers } from './setup/closers.js';
+import { connectMqtt } from './setup/mqtt-setup.js';
+import { hardenProcess } from './setup/process-hardening.js';
+import { startWorld, type WorldView } from './setup/world-setup.js';
 import { StartupGate } from './startup-gate.js';
-import { BsmClient, LtkmListener, credentialsFromGba, type LtkmDropReason } from '../bsm/index.js';
+import { SystemdNotifier, systemdEnv } from './systemd.js';
+import { packageVersion } from './version.js';
+import { BsmClient, credentialsFromGba } from '../bsm/index.js';
 import { Card, openCardTransport } from '../card/index.js';
 import { GbaClient, createHttpTransport } from '../gba/index.js';
-import { maskId } from '../util/mask.js';
 import { Modem } from '../modem/index.js';
-import { protectFromDumps, sdNotify, secureAllocator, secureMemoryAvailable } from '../native/index.js';
-import { Secret } from '../crypto/index.js';
-import { CommandRouter, HealthReporter, MqttPublisher, createBrokerAccounts, startLocalBroker, stopStaleBroker, type BrokerAccounts, type LocalBroker } from '../mqtt/index.js';
+import { sdNotify } from '../native/index.js';
+import { CommandRouter, HealthReporter } from '../mqtt/index.js';
 import { ensurePrivateDir } from '../store/private-dir.js';
 import { StateStore } from '../store/state-store.js';
 import { Terminal } from '../terminal/terminal.js';
 import { configuredServiceIds } from '../terminal/service-ids.js';
-import { WDP_PORT } from '../codec/wsp/ports.js';
-import type { LtkmRejectReason } from '../terminal/ports.js';
 
 const MODEM_READY_TIMEOUT_MS = 60_000;
 const CARD_READY_TIMEOUT_MS = 30_000;
 const DEREGISTER_TIMEOUT_MS = 10_000;
-/** How long an LTKM that found no MUK before the first registration waits for GBA (and the registration). */
-const KEYS_READY_TIMEOUT_MS = 60_000;
-const SIM_BROKER_PORT = 1883;
+/** Adapters bind {component} themselves; the daemon, terminal and MQTT loggers get it here. */
+const SELF_BINDING = new Set(['modem', 'card', 'gba', 'bsm', 'store', 'sim']);
 
 export interface RunningDaemon {
   terminal: Terminal;
   /** De-registers, releases the PDP context, publishes `offline`, closes everything. */
   stop(reason: string): Promise<void>;
-}
-
-const DROP_REASONS: Record<LtkmDropReason, LtkmRejectReason> = {
-  source: 'source',
-  malformed: 'malformed',
-  unexpected: 'unsupported',
-  'keyless-v-set': 'keyless-v-set',
-  mac: 'mac',
-  replay: 'replay',
-  'no-muk': 'no-keys',
-  error: 'card',
-  overload: 'overload',
-};
-
-/** What the daemon needs of the simulated world, wherever it runs. */
-interface WorldView {
-  modemPath: string;
-  cardPath: 'pcsc' | 'in-process';
-  urls: { control: string; portal: string };
-  /** Its own process (sim.process child). */
-  pid?: number;
-  /** The virtual USIM, when the world runs in this process. */
-  usim?: VirtualUsim;
 }
 
 export interface DaemonOptions {
@@ -82,207 +64,81 @@ export interface DaemonOptions {
 }
 
 export async function startDaemon(config: BoardConfig, root: Logger, opts: DaemonOptions = {}): Promise<RunningDaemon> {
-  const levels = { level: config.log.level, ...(config.log.components ? { components: config.log.components } : {}) };
-  // Adapters bind {component} themselves; the daemon, terminal and MQTT get it here.
-  const SELF_BINDING = new Set(['modem', 'card', 'gba', 'bsm', 'store', 'sim']);
   // Runtime log levels (`log-level` command); a restart returns to the board config.
-  const logLevels = new LogLevels(root, levels);
+  const logLevels = new LogLevels(root, { level: config.log.level, ...(config.log.components ? { components: config.log.components } : {}) });
   const log = (component: string) => logLevels.logger(component, !SELF_BINDING.has(component));
   const daemonLog = log('daemon');
-  // No core dump and no ptrace of a process about to hold keys (PR_SET_DUMPABLE 0 as the addon loads).
-  try {
-    if (!protectFromDumps()) daemonLog.warn('the process is still dumpable: a crash could write key material to a core file');
-  } catch (err) {
-    daemonLog.warn({ err: (err as Error).message }, 'cannot make the process non-dumpable (native addon missing): rely on LimitCORE=0');
-  }
-  // Key material held in the ME (GBA_ME keys, MUKs, MSKs): locked, non-dumpable memory, zeroed when freed.
-  if (secureMemoryAvailable()) {
-    Secret.setAllocator(secureAllocator((s) => daemonLog.warn({ secureMemory: s }, 'key memory could not be locked (RLIMIT_MEMLOCK; raise LimitMEMLOCK or grant CAP_IPC_LOCK): keys may be swapped out')));
-  } else {
-    daemonLog.warn('locked key memory unavailable (native addon not built or not Linux): keys stay in ordinary buffers');
-  }
-  const isSim = config.modem.profile === 'sim';
+  hardenProcess(daemonLog);
   // Private or refused (owner, mode and no symlink checked): every file below is opened trusting it.
   const dir = await ensurePrivateDir(config.stateDir);
   if (dir.tightened) daemonLog.warn({ stateDir: config.stateDir }, 'state dir was readable by others: closed to 0700');
 
-  const closers: Array<[string, () => Promise<void> | void]> = [['log levels', () => logLevels.stop()]];
-  const closeAll = async () => {
-    for (const [what, close] of closers.reverse()) {
-      try {
-        await close();
-      } catch (err) {
-        daemonLog.warn({ what, err: (err as Error).message }, 'close failed');
-      }
-    }
-  };
-
+  const closers = new Closers(daemonLog);
+  closers.add('log levels', () => logLevels.stop());
   try {
     const store = new StateStore({ dir: config.stateDir, logger: log('store') });
     await store.load();
-    closers.push(['store', () => store.close()]);
+    closers.add('store', () => store.close());
 
-    // MQTT first, so that every later step is visible.
-    let broker: LocalBroker | null = null;
-    let accounts: BrokerAccounts | null = null;
-    if (!config.mqtt.url) {
-      // A previous bcastd killed without its shutdown left its broker running on our port: stop that one first.
-      const previous = await readRuntimeInfo(config.stateDir);
-      if (previous?.brokerPid !== undefined && previous.pid !== process.pid && (await stopStaleBroker(previous.brokerPid))) {
-        daemonLog.warn({ pid: previous.brokerPid }, 'stopped the local MQTT broker a previous, killed bcastd left behind');
-      }
-      // One generated login per role, in a private runtime dir; anonymous clients get nothing.
-      const acc = await createBrokerAccounts();
-      accounts = acc;
-      closers.push(['broker accounts', () => acc.remove()]);
-      const roles = { logins: acc.logins, topicPrefix: config.mqtt.topicPrefix, deviceId: config.deviceId };
-      broker = await startLocalBroker({ roles, port: SIM_BROKER_PORT, logger: log('mqtt') }).catch(() => startLocalBroker({ roles, logger: log('mqtt') }));
-      closers.push(['broker', () => broker!.close()]);
-    }
-    const mqtt = new MqttPublisher({
-      // The local broker decides the protocol: MQTT 5 with mosquitto, 3.1.1 with the embedded aedes.
-      config: broker ? { ...config.mqtt, protocolVersion: broker.protocolVersion } : config.mqtt,
-      deviceId: config.deviceId,
-      logger: log('mqtt'),
-      ...(broker ? { url: broker.url } : {}),
-      ...(accounts ? { login: accounts.logins.bcastd } : {}),
-      playerExchange: config.terminal.playerExchange.enabled,
-    });
-    await mqtt.start();
-    closers.push(['mqtt', () => mqtt.close({ finalStatus: 'offline' })]);
-    mqtt.setStatus('init');
+    const { mqtt, broker, accounts } = await connectMqtt(config, log, closers);
+    const world: WorldView | null = config.modem.profile === 'sim' ? await startWorld(config, log, opts.pretty === true, closers) : null;
 
-    // The simulated world: in its own process when the USIM can be reached through PC/SC, else in this one.
-    let world: WorldView | null = null;
-    if (isSim) {
-      const sim = config.sim!;
-      const childPossible = sim.process === 'child' && sim.useVpcd !== false && pcscliteLoadable() && pcscdInstalled();
-      if (childPossible) {
-        try {
-          const remote = await startSimWorldProcess(config, log('sim'), opts.pretty === true);
-          closers.push(['sim world', () => remote.close()]);
-          world = remote;
-        } catch (err) {
-          if (sim.useVpcd === true) throw err;
-          daemonLog.info({ why: (err as Error).message }, 'the simulated world could not run in its own process; it runs in-process');
-        }
-      }
-      if (!world) {
-        // Loaded only here: a daemon whose world runs elsewhere (or a real board) never holds the simulator's code.
-        const { startSimWorld } = await import('./sim-world.js');
-        const local = await startSimWorld(config, log('sim'));
-        closers.push(['sim world', () => local.close()]);
-        world = { modemPath: local.modem.path, cardPath: local.cardPath, urls: { control: local.network.urls.control, portal: local.network.urls.portal }, ...(local.usim ? { usim: local.usim } : {}) };
-      }
-    }
-
+    // ---- adapters ----
     const modemPath = world ? world.modemPath : config.modem.port!;
     // The board's reset/power lines, for the recovery ladder (the simulated modem has none).
-    const gpio = !isSim && config.modem.gpio ? config.modem.gpio : null;
+    const gpio = !world && config.modem.gpio ? config.modem.gpio : null;
     const resetter = gpio && (gpio.resetLine !== undefined || gpio.powerLine !== undefined) ? new GpioModemResetter({ gpio, logger: log('modem') }) : null;
-    if (resetter) closers.push(['modem gpio', () => resetter.close()]);
+    if (resetter) closers.add('modem gpio', () => resetter.close());
     const modem = new Modem({
       settings: { ...config.modem, port: modemPath, ...(config.modem.timeouts ? { timeouts: config.modem.timeouts } : {}) },
       logger: log('modem'),
       keepPdpActive: true,
       ...(resetter ? { resetter } : {}),
     });
-    closers.push(['modem', () => modem.stop()]);
+    closers.add('modem', () => modem.stop());
 
     const transport = await openCardTransport({
       transport: config.card.transport,
       readerPattern: config.card.readerPattern,
       logger: log('card'),
-      ...(world?.usim ? { inProcessCard: () => world!.usim! } : {}),
+      ...(world?.usim ? { inProcessCard: () => world.usim! } : {}),
     });
     const card = new Card({ transport, logger: log('card'), gbaMode: config.card.gbaMode, ...(config.card.pinFile ? { pinFile: config.card.pinFile } : {}) });
-    closers.push(['card', () => card.close()]);
+    closers.add('card', () => card.close());
 
-    const pdpAddress = () => modem.pdpAddress?.ipv4 ?? modem.pdpAddress?.ipv6 ?? undefined;
-    const localAddress = config.network.bindToPdpAddress ? pdpAddress : undefined;
+    const localAddress = config.network.bindToPdpAddress ? () => pdpAddressOf(modem) : undefined;
     const http = createHttpTransport();
-    closers.push(['http', () => http.close()]);
-    const retry = config.network.retry;
-    const timeoutMs = config.network.httpTimeoutMs;
+    closers.add('http', () => http.close());
+    const network = { version: packageVersion(), timeoutMs: config.network.httpTimeoutMs, retry: config.network.retry, ...(localAddress ? { localAddress } : {}) };
     const gba = new GbaClient({
+      ...network,
       card: gbaCard(card),
       http,
       bsmFqdn: config.network.bsmFqdn,
       ...(config.network.bsfUrl ? { bsfUrl: config.network.bsfUrl } : {}),
       mode: config.card.gbaMode,
-      version: packageVersion(),
-      timeoutMs,
-      retry,
-      ...(localAddress ? { localAddress } : {}),
       logger: log('gba'),
     });
-    closers.push(['gba', () => gba.close()]);
+    closers.add('gba', () => gba.close());
     const bsm = new BsmClient({
+      ...network,
       ...(config.network.bsmUrl ? { bsmUrl: config.network.bsmUrl } : {}),
       bsmFqdn: config.network.bsmFqdn,
-      version: packageVersion(),
       credentials: credentialsFromGba(gba),
       http,
-      timeoutMs,
-      retry,
-      ...(localAddress ? { localAddress } : {}),
       logger: log('bsm'),
     });
 
+    // ---- the LTKM path and the terminal ----
     const events = new EventLog();
     const publish = publishPort(mqtt, events);
-    const gbaMode = () => card.info?.capabilities.gbaMode ?? null;
-
-    // LTKMs: checked and stored by the USIM in GBA_U, by the card adapter's ME side in GBA_ME.
     let terminal: Terminal | null = null;
-    const listener = new LtkmListener({
-      // An LTKM before bring-up (a pull by SMS read at start) waits for the card, and for GBA when it found no MUK.
-      processor: cardLtkmProcessor(card, { keysReady: () => (terminal ? terminal.whenReady(KEYS_READY_TIMEOUT_MS) : Promise.resolve(false)) }),
-      port: config.network.ltkmPort,
-      // "pdp": the PDP context's own address once it has one (re-bound when it changes), never every interface.
-      bindAddress: config.network.ltkmBind === 'loopback' ? '127.0.0.1' : config.network.ltkmBind === 'pdp' ? null : config.network.ltkmBind,
-      allowedSources: config.network.ltkmSources,
-      onSolicitedPull: (p) => terminal?.solicitedPull({ keyDomainId: p.keyDomainId, keyGroup: p.keyGroup }, p.from.via),
-      onKeyStored: (s, from) => terminal?.keyStored({ keyDomainId: s.keyDomainId, keyGroup: s.mskId.keyGroup, keyNumber: s.mskId.keyNumber }, from.via),
-      onRejected: (reason, detail, from) => terminal?.rejected(DROP_REASONS[reason], detail, from.via),
-      onFlow: (f) => {
-        if (f.step === 'received') publish.event('ltkm-received', { purpose: f.purpose, source: f.via, from: f.from, bytes: f.bytes });
-        else if (f.step === 'checked') publish.event('mikey-checked', { purpose: f.purpose, ok: f.ok, ...(f.reason ? { reason: f.reason } : {}), mode: gbaMode(), durationMs: f.durationMs, source: f.via });
-        else publish.event('verification-sent', { to: f.to, bytes: f.bytes });
-      },
-      logger: log('bsm'),
-    });
-    if (config.network.ltkmSources.length === 0) daemonLog.warn('network.ltkmSources is empty: LTKM datagrams are accepted from any source that reaches the port');
-    if (listener.bindAddress !== null) await listener.start();
-    closers.push(['ltkm listener', () => listener.stop()]);
-    if (config.network.ltkmBind === 'pdp') {
-      modem.on('pdp', (e) => {
-        const address = e.state === 'active' ? (e.address?.ipv4 ?? e.address?.ipv6 ?? null) : null;
-        if (address !== listener.bindAddress) void listener.rebind(address).catch((err: unknown) => daemonLog.error({ err: (err as Error).message, address }, 'LTKM listener could not bind the PDP address'));
-      });
-    }
-
-    terminal = new Terminal(
+    const listener = await startLtkmListener({ config, card, modem, publish, terminal: () => terminal, closers, log: log('bsm'), daemonLog });
+    const t = new Terminal(
       {
-        modem: { ready: () => modem.whenReady(MODEM_READY_TIMEOUT_MS) },
-        card: {
-          ready: async () => {
-            await card.waitFor('ready', CARD_READY_TIMEOUT_MS);
-            const info = card.info!;
-            return { homeKeyDomainId: info.keyDomainId, gbaMode: info.capabilities.gbaMode };
-          },
-        },
-        pdp: {
-          ensureActive: async () => {
-            if (modem.pdpState !== 'active') await modem.activatePdp();
-            if (modem.pdpState !== 'active') throw new Error(`PDP context not active (${modem.pdpState})`);
-            return { address: pdpAddress() ?? null };
-          },
-          release: () => modem.deactivatePdp(),
-          get active() {
-            return modem.pdpState === 'active';
-          },
-        },
+        modem: modemPort(modem, MODEM_READY_TIMEOUT_MS),
+        card: cardPort(card, CARD_READY_TIMEOUT_MS),
+        pdp: pdpPort(modem),
         gba: gbaPort(gba),
         bsm: bsmPort(bsm, publish),
         intake: intakePort(listener),
@@ -293,80 +149,27 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       {
         services: configuredServiceIds(config.terminal.services),
         rateLimit: config.terminal.triggerRateLimit,
-        retry: { baseMs: retry.baseMs, maxMs: retry.maxMs },
+        retry: { baseMs: config.network.retry.baseMs, maxMs: config.network.retry.maxMs },
         deregisterTimeoutMs: DEREGISTER_TIMEOUT_MS,
       },
     );
-    const t = terminal;
+    terminal = t;
+    wireAdapterEvents({
+      modem,
+      card,
+      gba,
+      terminal: t,
+      publish,
+      onCardBack: () => void listener.retryHeld().catch((err: unknown) => daemonLog.warn({ err: (err as Error).message }, 'kept LTKMs: retry failed')),
+      log: daemonLog,
+    });
 
-    // Adapter events → terminal triggers and state topics.
-    let releasedSinceActive = false;
-    modem.on('wap-push', (e) => {
-      // The SMS (all its parts, reassembled) as the modem handed it over, then what it carried.
-      publish.event('sms', { via: e.via, parts: e.datagram.parts, textual: false, port: WDP_PORT.wapPush });
-      publish.event('wap-push', { contentType: e.push.contentType, applicationId: e.push.applicationId, bytes: e.push.body.length, source: 'sms' });
-    });
-    modem.on('wap-push', (e) => void t.wapPush(e.push, 'sms').catch((err: unknown) => daemonLog.error({ err: (err as Error).message }, 'WAP push handling failed')));
-    modem.on('coverage', (c) => {
-      publish.state('modem', { state: modem.state, coverage: c.covered, registration: c.registration ?? null });
-      if (c.covered && c.previous === false) t.connectivityRestored('coverage regained');
-    });
-    modem.on('link', (tr) => publish.state('modem', { state: tr.state, previous: tr.previous, reason: tr.reason ?? null, coverage: modem.coverage, ...modem.identity }));
-    modem.on('pdp', (e) => {
-      publish.state('pdp', { state: e.state, previous: e.previous, reason: e.reason ?? null, address: e.address ?? null });
-      if (e.state === 'inactive' && e.previous === 'active') releasedSinceActive = true;
-      if (e.state === 'active' && releasedSinceActive) {
-        releasedSinceActive = false;
-        t.connectivityRestored('PDP context re-activated');
-      }
-    });
-    modem.on('undecodable', (e) => publish.event('sms-undecodable', { stage: e.error.stage, detail: e.error.message, via: e.via }));
-    // Datagrams to other ports and plain SMS are not for bcastd, but they are reported, never silently lost.
-    modem.on('datagram', (e) => t.rejected('port', `SMS datagram to port ${e.port}, not the WAP push port ${WDP_PORT.wapPush}`, 'sms'));
-    modem.on('sms', (e) => publish.event('sms', { via: e.via, parts: e.datagram.parts, textual: e.datagram.text !== undefined }));
-    modem.on('expired', (g) => publish.event('sms-expired', { reason: g.reason, reference: g.reference, received: g.received.length, total: g.total }));
-    card.on('state', (c) => publish.state('card', { state: c.state, previous: c.previous, reason: c.reason ?? null, ...(card.info ? cardSummary(card) : {}) }));
-    // Card pulled, reader or pcscd gone: the terminal says degraded and LTKMs are kept; back: kept ones first
-    // (judged with the keys the card still holds), then bootstrap and register again.
-    card.on('state', (c) => {
-      if (c.state === 'absent' || c.state === 'error') t.cardLost(c.reason ?? c.state);
-      else if (c.state === 'ready' && c.previous !== 'ready') {
-        void listener.retryHeld().catch((err: unknown) => daemonLog.warn({ err: (err as Error).message }, 'kept LTKMs: retry failed'));
-        t.cardBack();
-      }
-    });
-    let bootstrapStarted: number | null = null;
-    gba.onStateChange((s, why) => {
-      if (s === 'bootstrapping' && bootstrapStarted === null) {
-        bootstrapStarted = performance.now();
-        publish.event('gba-bootstrap', { phase: 'started', mode: gbaMode() });
-      } else if ((s === 'bootstrapped' || s === 'failed') && bootstrapStarted !== null) {
-        const durationMs = Math.round((performance.now() - bootstrapStarted) * 100) / 100;
-        bootstrapStarted = null;
-        publish.event('gba-bootstrap', { phase: s === 'bootstrapped' ? 'done' : 'failed', mode: gba.session?.mode ?? gbaMode(), durationMs, ...(why ? { reason: why } : {}) });
-      }
-    });
-    // A new B-TID means a new MUK: the BSM must learn it before it pushes again (else the card finds no MUK).
-    gba.onRenewed((why) => t.renewal(why));
-    gba.onStateChange((s, why) => publish.state('gba', { state: s, reason: why ?? null, btid: gba.session ? maskId(gba.session.btid) : null, lifetime: gba.session?.lifetime.toISOString() ?? null, mode: gba.session?.mode ?? null }));
-    // Commands from MQTT (and bcastctl, which speaks MQTT).
+    // ---- MQTT commands, the player, health ----
     const commands = new CommandRouter({ publisher: mqtt, logger: log('mqtt') });
-    for (const name of ['register', 'deregister', 'pull', 'bootstrap'] as const) {
-      // The terminal's RequestGate paces what these start; the router's own limit refuses a flood before it.
-      commands.register(name, async (_n, args) => {
-        const services = Array.isArray(args['services']) ? args['services'].filter((s): s is string => typeof s === 'string') : undefined;
-        const keyGroup = typeof args['keyGroup'] === 'number' ? args['keyGroup'] : undefined;
-        const keyDomainId = typeof args['keyDomainId'] === 'string' ? args['keyDomainId'] : undefined;
-        return t.command(name, { ...(services ? { services } : {}), ...(keyGroup !== undefined ? { keyGroup } : {}), ...(keyDomainId ? { keyDomainId } : {}) });
-      }, { schema: TERMINAL_COMMAND_ARGS });
-    }
-    commands.register('events', async (_n, args) => events.query({
-      ...(typeof args['sinceMs'] === 'number' ? { sinceMs: args['sinceMs'] } : {}),
-      ...(typeof args['limit'] === 'number' ? { limit: args['limit'] } : {}),
-    }), { schema: EVENTS_COMMAND_ARGS });
+    registerTerminalCommands(commands, t);
+    registerEventsCommand(commands, events);
     commands.start();
-    const player = config.terminal.playerExchange.enabled ? startPlayerExchange(mqtt, card, log('daemon'), publish) : null;
-
+    const player = config.terminal.playerExchange.enabled ? startPlayerExchange(mqtt, card, daemonLog, publish) : null;
     const health = new HealthReporter({
       publisher: mqtt,
       logger: log('mqtt'),
@@ -382,8 +185,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       }),
     });
     health.start();
-    closers.push(['health', () => health.stop()]);
-
+    closers.add('health', () => health.stop());
     mqtt.publishState('info', {
       board: config.board.name,
       deviceId: config.deviceId,
@@ -393,6 +195,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       node: process.version,
     });
 
+    // ---- how tools on the box find us ----
     const testerCredentials = accounts?.credentialFiles.tester ?? config.mqtt.testerCredentials;
     // The local broker's player login, for the demo player on the sim board (examples/player --credentials).
     const playerCredentials = accounts?.credentialFiles.player;
@@ -411,7 +214,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     };
     for (const dir of [config.stateDir, ...(opts.runtimeDir ? [opts.runtimeDir] : [])]) {
       await writeRuntimeInfo(dir, runtimeInfo);
-      closers.push(['runtime file', () => removeRuntimeInfo(dir)]);
+      closers.add('runtime file', () => removeRuntimeInfo(dir));
     }
     // bcastctl log-level / bcastctl bundle.
     registerDiagnosticsCommands(commands, {
@@ -427,22 +230,21 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     const notifier = sd ? new SystemdNotifier({ env: sd, send: (m) => void sdNotify(m, sd.notifySocket), modem, terminal: t, logger: daemonLog }) : null;
     if (notifier) {
       notifier.start();
-      closers.push(['systemd notifier', () => notifier.close()]);
+      closers.add('systemd notifier', () => notifier.close());
     }
 
+    // ---- start ----
     await modem.start();
     if (notifier) {
       // READY=1 once MQTT is connected and the modem port open, whatever the BSM or coverage do (startup-gate.ts).
       const gate = new StartupGate({ mqtt, modem, modemPort: modemPath, logger: daemonLog, onWaiting: (s) => notifier.status(s) });
-      closers.push(['startup gate', () => gate.cancel()]);
+      closers.add('startup gate', () => gate.cancel());
       void gate.wait().then((started) => started && notifier.startupComplete());
     }
     await card.start();
     t.start();
     daemonLog.info({ board: config.board.name, deviceId: config.deviceId, mqtt: mqtt.url, ...(testerCredentials ? { testerCredentials } : {}), ...(playerCredentials ? { playerCredentials } : {}) }, 'bcastd started');
-    if (world) {
-      daemonLog.info(`watch it: npx bcastctl watch    buy a service out of band: npx bcastctl sim purchase ${'urn:bcastd:sim:sport'}`);
-    }
+    if (world) daemonLog.info('watch it: npx bcastctl watch    buy a service out of band: npx bcastctl sim purchase urn:bcastd:sim:sport');
 
     let stopping: Promise<void> | null = null;
     return {
@@ -452,43 +254,14 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
           notifier?.stopping(reason);
           daemonLog.info({ reason }, 'stopping: de-registering, then releasing the PDP context');
           await t.stop();
-          await closeAll();
+          await closers.closeAll();
           daemonLog.info('stopped');
         })();
         return stopping;
       },
     };
   } catch (err) {
-    await closeAll();
+    await closers.closeAll();
     throw err;
   }
-}
-
-/** Arguments of register/deregister/pull/bootstrap (each uses the ones it needs). */
-const TERMINAL_COMMAND_ARGS = Type.Object(
-  {
-    services: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 64 })),
-    keyGroup: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffff })),
-    keyDomainId: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{6}$' })),
-  },
-  { additionalProperties: false },
-);
-const EVENTS_COMMAND_ARGS = Type.Object(
-  { sinceMs: Type.Optional(Type.Number({ minimum: 0 })), limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })) },
-  { additionalProperties: false },
-);
-
-/** The `card` topic: identity (masked), GBA flavour and the EF_UST services 68 / 69 / 75 that decide it. */
-function cardSummary(card: Card): Record<string, unknown> {
-  const info = card.info!;
-  const c = info.capabilities;
-  return {
-    imsi: info.imsiMasked,
-    mcc: info.mcc,
-    mnc: info.mnc,
-    gbaMode: c.gbaMode,
-    mbms: c.mbmsService,
-    services: { gba: c.gbaService, mbmsSecurity: c.mbmsService, bcastSmartcardProfile: c.bcastScpService },
-    reader: info.reader,
-  };
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventLog } from '../../../src/daemon/event-log.js';
-import { bsmPort } from '../../../src/daemon/ports/network-ports.js';
+import { bsmPort } from '../../../src/daemon/ports/bsm-port.js';
 import { BsmError, type BsmClient } from '../../../src/bsm/index.js';
 
 const at = (ms: number) => new Date(Date.UTC(2026, 10, 28, 8, 0, 0) + ms).toISOString();
