@@ -26,17 +26,18 @@ import { gbaUserAgent } from '../crypto/gba-user-agent.js';
 import { bsmRealm } from '../crypto/gba-naf-keys.js';
 import type { BsmCredentials, BsmCredentialSource } from './credentials.js';
 import { DigestSession } from './digest-session.js';
+import { ReasonedError } from '../util/reasoned-error.js';
 
 export type BsmErrorReason = 'unreachable' | 'http-status' | 'realm-mismatch' | 'auth-rejected' | 'bad-challenge' | 'bad-answer' | 'stale-loop';
 
-export class BsmError extends Error {
+export class BsmError extends ReasonedError<BsmErrorReason> {
   override readonly name = 'BsmError';
   constructor(
-    readonly reason: BsmErrorReason,
+    reason: BsmErrorReason,
     message: string,
     readonly status?: number,
   ) {
-    super(message);
+    super(reason, message);
   }
 }
 

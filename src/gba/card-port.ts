@@ -4,6 +4,8 @@
  * the USIM (AUTHENTICATE 3G context, Ks = CK || IK and Ks_NAF kept there) — the client never holds CK, IK, Ks
  * or the MUK. Card status words map to GbaCardError reasons: 98 62 → 'mac-failure', 98 64 → 'not-supported'.
  */
+import { ReasonedError } from '../util/reasoned-error.js';
+
 export interface GbaCardIdentity {
   imsi: string;
   /** 2 or 3, from EF_AD. */
@@ -33,12 +35,6 @@ export interface GbaCard {
 export type GbaCardErrorReason = 'mac-failure' | 'not-supported' | 'card-error';
 
 /** What a card adapter throws when the card refuses an AUTHENTICATE. */
-export class GbaCardError extends Error {
+export class GbaCardError extends ReasonedError<GbaCardErrorReason> {
   override readonly name = 'GbaCardError';
-  constructor(
-    readonly reason: GbaCardErrorReason,
-    message: string,
-  ) {
-    super(message);
-  }
 }

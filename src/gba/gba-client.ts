@@ -15,19 +15,14 @@ import { bsfHost, impiFromImsi, plmnFromImsi } from '../codec/gba/identity.js';
 import { maskId } from '../util/mask.js';
 import { bsmNafId, type GbaMode } from '../crypto/gba-naf-keys.js';
 import { gbaUserAgent } from '../crypto/gba-user-agent.js';
+import { ReasonedError } from '../util/reasoned-error.js';
 
 export type GbaState = 'idle' | 'bootstrapping' | 'resyncing' | 'bootstrapped' | 'expired' | 'failed';
 
 export type GbaFailureReason = 'mac-failure' | 'resync-failed' | 'bsf-rejected' | 'bad-challenge' | 'bad-answer' | 'unreachable' | 'card-error';
 
-export class GbaError extends Error {
+export class GbaError extends ReasonedError<GbaFailureReason> {
   override readonly name = 'GbaError';
-  constructor(
-    readonly reason: GbaFailureReason,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export interface GbaSession {
