@@ -10,6 +10,7 @@ import type { IPublishPacket } from 'mqtt';
 import type { Logger } from 'pino';
 import { LogLimiter } from '../util/log-limiter.js';
 import { TokenBucket } from '../util/token-bucket.js';
+import { TimeoutError, withTimeout } from '../util/with-timeout.js';
 import { CommandError } from './errors.js';
 import type { JsonObject, MqttPublisher } from './publisher.js';
 import { assertLevel } from './topics.js';
@@ -163,26 +164,19 @@ export class CommandRouter {
     }
     const handler = entry.handler;
     const timeoutMs = this.#o.timeoutMs ?? 30_000;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CommandError(COMMAND_ERRORS.timeout, `no result within ${timeoutMs} ms`)), timeoutMs);
-    });
-    // The handler may outlive its timeout; its late rejection must not surface as unhandled.
+    // The handler may outlive its timeout (withTimeout keeps its late rejection from surfacing as unhandled).
     const run = Promise.resolve().then(() => handler(name, parsed.args));
-    run.catch(() => undefined);
     try {
-      const result = await Promise.race([run, timeout]);
+      const result = await withTimeout(run, timeoutMs, name);
       this.#counters.succeeded++;
       log.info({ command: name, transaction }, 'MQTT command done');
       return reply(result === undefined ? { ok: true } : { ok: true, result });
     } catch (e) {
       this.#counters.failed++;
-      const code = e instanceof CommandError ? e.code : COMMAND_ERRORS.failed;
+      const code = e instanceof CommandError ? e.code : e instanceof TimeoutError ? COMMAND_ERRORS.timeout : COMMAND_ERRORS.failed;
       const message = e instanceof Error ? e.message : String(e);
       this.#logs.warn(log, `${name}:${code}`, { command: name, transaction, code, err: message }, 'MQTT command failed');
       return reply({ ok: false, error: { code, message } });
-    } finally {
-      clearTimeout(timer);
     }
   }
 
