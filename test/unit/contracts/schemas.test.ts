@@ -11,6 +11,7 @@ import { LWT_PAYLOAD, TOPIC_TABLE } from '../../../src/mqtt/topics.js';
 import { EVENT_TABLE, EVENT_TYPES, isEventType } from '../../../src/terminal/events.js';
 import { contractAjv, EventContract } from '../../helpers/event-contract.js';
 import { repoRoot } from '../../helpers/repo.js';
+import { purchaseFlowEvents } from '../cli-trace/fixture.js';
 
 const read = (f: string) => readFileSync(join(repoRoot, 'docs', 'schema', f), 'utf8');
 
@@ -72,4 +73,11 @@ test('topic payloads validate through topics.json (a retained keys payload, the 
   assert.ok(!keys({ keyDomainId: '00f110', keyGroup: 3, count: 1, msks: [], ts: '2026-01-01T00:00:00.000Z', key: 'secret' }));
   const status = ajv.getSchema('urn:bcastd:topics#/definitions/status')!;
   assert.ok(status(JSON.parse(LWT_PAYLOAD)), JSON.stringify(status.errors));
+});
+
+test('the hand-written purchase-flow capture of the trace tests holds events as the daemon publishes them', () => {
+  const c = new EventContract();
+  for (const e of purchaseFlowEvents()) c.recordEvent(e);
+  assert.deepEqual(c.violations, []);
+  assert.ok(c.count >= 10, `${c.count} events`);
 });
