@@ -5,7 +5,7 @@
  * 3G AKA on the USIM and derives Ks_NAF and processes MIKEY in the terminal (me-mikey.ts). Every
  * operation checks the state first: no card → CardRemovedError, not ready → CardStateError.
  */
-import { EventEmitter } from 'node:events';
+import { SafeEmitter } from '../util/safe-emitter.js';
 import type { Logger } from 'pino';
 import { DecodeError } from '../codec/errors.js';
 import { toHex } from '../codec/hex.js';
@@ -78,7 +78,7 @@ export type { MskUpdateResult, MtkResult };
 /** Thrown inside a bring-up that a removal or reinsertion made stale. */
 class Superseded extends Error {}
 
-export class Card extends EventEmitter<CardEvents> {
+export class Card extends SafeEmitter<CardEvents> {
   readonly #transport: CardTransport;
   readonly #log: Logger | undefined;
   readonly #channel: ApduChannel;
@@ -97,7 +97,8 @@ export class Card extends EventEmitter<CardEvents> {
   #closed = false;
 
   constructor(o: CardOptions) {
-    super();
+    // A throwing listener (the daemon's, on a state change) must not break the card's bring-up or removal.
+    super((err, event) => this.#log?.error({ err, event }, 'a card event listener threw'));
     this.#transport = o.transport;
     this.#log = o.logger?.child({ component: 'card' });
     this.#channel = new ApduChannel(o.transport, { ...(this.#log ? { logger: this.#log } : {}), ...(o.onExchange ? { onExchange: o.onExchange } : {}) });

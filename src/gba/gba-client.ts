@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { computeDigestResponse, decodeAkaNonce, formatAuthorization, parseChallenge, Secret } from '../crypto/index.js';
 import { parseBootstrappingInfo } from '../codec/index.js';
+import { SafeEmitter } from '../util/safe-emitter.js';
 import { GbaCardError, type GbaBootstrapResult, type GbaCard } from './card-port.js';
 import { backoffDelay, mayRetry, realClock, type RetryClock, type RetryPolicy } from '../util/backoff.js';
 import { header, HttpFailure, type HttpResponse, type HttpTransport } from './http.js';
@@ -71,8 +72,10 @@ export class GbaClient {
   #lastFailure: GbaError | null = null;
   /** Why the next successful bootstrap replaces a session that ran out (lifetime, BSM rejection), if it does. */
   #renewing: string | null = null;
-  readonly #renewedListeners = new Set<(why: string) => void>();
-  readonly #listeners = new Set<(s: GbaState, why?: string) => void>();
+  /** State and renewal listeners: one that throws must not turn a good bootstrap into a failed one. */
+  readonly #events = new SafeEmitter<{ state: [s: GbaState, why: string | undefined]; renewed: [why: string] }>((err, event) =>
+    this.#log.warn({ err: err instanceof Error ? err.message : String(err) }, `${event === 'renewed' ? 'renewal' : 'state'} listener failed`),
+  );
   readonly #stats: GbaStats = { bootstraps: 0, resyncs: 0, roundTrips: 0, failures: 0 };
   readonly #log: Logger;
   readonly #clock: RetryClock;
@@ -97,8 +100,8 @@ export class GbaClient {
     return { ...this.#stats };
   }
   onStateChange(fn: (s: GbaState, why?: string) => void): () => void {
-    this.#listeners.add(fn);
-    return () => this.#listeners.delete(fn);
+    this.#events.on('state', fn);
+    return () => void this.#events.off('state', fn);
   }
 
   /**
@@ -107,8 +110,8 @@ export class GbaClient {
    * whose caller acts on it itself.
    */
   onRenewed(fn: (why: string) => void): () => void {
-    this.#renewedListeners.add(fn);
-    return () => this.#renewedListeners.delete(fn);
+    this.#events.on('renewed', fn);
+    return () => void this.#events.off('renewed', fn);
   }
 
   /** The current session, bootstrapping first when there is none or it is about to expire. */
@@ -151,7 +154,7 @@ export class GbaClient {
     if (state === this.#state) return;
     this.#state = state;
     this.#log.info({ state, why }, 'gba state');
-    for (const fn of this.#listeners) fn(state, why);
+    this.#events.emit('state', state, why);
   }
 
   #retire(): void {
@@ -183,15 +186,8 @@ export class GbaClient {
     }
   }
 
-  /** A listener's failure must not turn a good bootstrap into a failed one. */
   #announceRenewal(why: string): void {
-    for (const fn of this.#renewedListeners) {
-      try {
-        fn(why);
-      } catch (e) {
-        this.#log.warn({ err: (e as Error).message }, 'renewal listener failed');
-      }
-    }
+    this.#events.emit('renewed', why);
   }
 
   #scheduleRefresh(s: GbaSession): void {

@@ -21,7 +21,7 @@
  * The engine does not reconnect: the link supervisor attaches and detaches transports and climbs the
  * recovery ladder on the 'timeout' events this class emits.
  */
-import { EventEmitter } from 'node:events';
+import { SafeEmitter } from '../util/safe-emitter.js';
 import type { Logger } from 'pino';
 import { AtFramer, type AtLine, type CmtLine, type FinalLine, type GarbageLine, type UrcLine } from '../codec/at/index.js';
 import { maskCommand } from './at-trace.js';
@@ -108,7 +108,7 @@ interface Pending {
   bodySent: boolean;
 }
 
-export class AtEngine extends EventEmitter<AtEngineEvents> {
+export class AtEngine extends SafeEmitter<AtEngineEvents> {
   private readonly log: Logger;
   private readonly framer = new AtFramer();
   /** Ordinary commands, bounded by maxQueue. */
@@ -136,7 +136,11 @@ export class AtEngine extends EventEmitter<AtEngineEvents> {
   };
 
   constructor(private readonly options: AtEngineOptions) {
-    super();
+    // Listener exceptions must not break the receive path: they are logged and counted.
+    super((err, event) => {
+      this.counters.listenerErrors++;
+      this.log.error({ err, event }, 'a modem event listener threw');
+    });
     this.log = options.logger;
     this.maxQueue = options.maxQueue ?? 64;
     this.settleMs = options.settleAfterTimeoutMs ?? 100;
@@ -279,7 +283,7 @@ export class AtEngine extends EventEmitter<AtEngineEvents> {
       this.settling = null;
       this.pump();
     }, this.settleMs);
-    this.emitSafe('timeout', { command: p.command, timeoutMs: p.timeoutMs });
+    this.emit('timeout', { command: p.command, timeoutMs: p.timeoutMs });
   }
 
   /** Clears the in-flight slot and the timer of `p`; the caller settles its promise. */
@@ -322,7 +326,7 @@ export class AtEngine extends EventEmitter<AtEngineEvents> {
         return;
       case 'cmt':
         this.counters.reports++;
-        this.emitSafe('cmt', line);
+        this.emit('cmt', line);
         return;
       case 'urc':
         if (p && line.ambiguous && p.prefix !== null && p.prefix.toUpperCase() === line.name.toUpperCase()) {
@@ -330,7 +334,7 @@ export class AtEngine extends EventEmitter<AtEngineEvents> {
           return;
         }
         this.counters.urcs++;
-        this.emitSafe('urc', line);
+        this.emit('urc', line);
         return;
       case 'info':
         if (p) p.lines.push(line.text);
@@ -342,7 +346,7 @@ export class AtEngine extends EventEmitter<AtEngineEvents> {
       case 'garbage':
         this.counters.garbage++;
         this.log.debug({ reason: line.reason, text: line.text }, 'unusable line from the modem');
-        this.emitSafe('garbage', line);
+        this.emit('garbage', line);
         return;
     }
   }
@@ -374,17 +378,7 @@ export class AtEngine extends EventEmitter<AtEngineEvents> {
       this.log.debug({ command: maskCommand(p.command), result: final.result, code: final.code, text: final.text }, 'AT command failed');
       p.reject(new AtCommandError(p.command, final.result, final.code, final.text, p.lines));
     }
-    this.emitSafe('answered', { command: commandName(p.command), ok });
-  }
-
-  /** Listener exceptions must not break the receive path: they are logged and counted. */
-  private emitSafe<K extends keyof AtEngineEvents>(event: K, ...args: AtEngineEvents[K]): void {
-    try {
-      (this.emit as (e: K, ...a: AtEngineEvents[K]) => boolean)(event, ...args);
-    } catch (err) {
-      this.counters.listenerErrors++;
-      this.log.error({ err, event }, 'a modem event listener threw');
-    }
+    this.emit('answered', { command: commandName(p.command), ok });
   }
 }
 

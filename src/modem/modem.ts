@@ -4,7 +4,7 @@
  * `modem` section and a profile. Typed events, counters, and a state getter; nothing here throws at
  * the caller for modem trouble - it is reported as state and events and recovered from.
  */
-import { EventEmitter } from 'node:events';
+import { SafeEmitter } from '../util/safe-emitter.js';
 import type { Logger } from 'pino';
 import { cmee, type UrcLine } from '../codec/at/index.js';
 import type { ExpiredGroup } from '../codec/sms/index.js';
@@ -73,7 +73,7 @@ export interface ModemStats {
   listenerErrors: number;
 }
 
-export class Modem extends EventEmitter<ModemEvents> {
+export class Modem extends SafeEmitter<ModemEvents> {
   readonly profile: ModemProfileSpec;
   private readonly log: Logger;
   private readonly engine: AtEngine;
@@ -83,10 +83,10 @@ export class Modem extends EventEmitter<ModemEvents> {
   private readonly pdp: PdpContext;
   private ident: ModemIdentity = { manufacturer: null, model: null, revision: null };
   private started = false;
-  private listenerErrors = 0;
 
   constructor(private readonly options: ModemOptions) {
-    super();
+    // A listener that throws must not break the adapter that forwards (the SMS path, the link supervisor).
+    super((err, event) => this.log.error({ err, event }, 'a modem event listener threw'));
     const s = options.settings;
     this.profile = modemProfile(s.profile);
     this.log = options.logger.child({ component: 'modem' });
@@ -128,16 +128,16 @@ export class Modem extends EventEmitter<ModemEvents> {
       pdpType: s.pdpType,
       tuning: tuning.pdp,
     });
-    this.link.on('state', (t) => this.forward('link', t));
-    this.link.on('ready', (info) => this.forward('ready', { ...info, identity: this.ident }));
-    this.sms.on('wap-push', (e) => this.forward('wap-push', e));
-    this.sms.on('datagram', (e) => this.forward('datagram', e));
-    this.sms.on('sms', (e) => this.forward('sms', e));
-    this.sms.on('undecodable', (e) => this.forward('undecodable', e));
-    this.sms.on('expired', (g) => this.forward('expired', g));
-    this.network.on('coverage', (c) => this.forward('coverage', c));
-    this.pdp.on('state', (e) => this.forward('pdp', e));
-    this.engine.on('urc', (line) => this.forward('urc', line));
+    this.link.on('state', (t) => this.emit('link', t));
+    this.link.on('ready', (info) => this.emit('ready', { ...info, identity: this.ident }));
+    this.sms.on('wap-push', (e) => this.emit('wap-push', e));
+    this.sms.on('datagram', (e) => this.emit('datagram', e));
+    this.sms.on('sms', (e) => this.emit('sms', e));
+    this.sms.on('undecodable', (e) => this.emit('undecodable', e));
+    this.sms.on('expired', (g) => this.emit('expired', g));
+    this.network.on('coverage', (c) => this.emit('coverage', c));
+    this.pdp.on('state', (e) => this.emit('pdp', e));
+    this.engine.on('urc', (line) => this.emit('urc', line));
   }
 
   /** The link state: closed, opening, initialising, ready, probing, reopening, resetting, backoff. */
@@ -265,15 +265,6 @@ export class Modem extends EventEmitter<ModemEvents> {
     } catch (err) {
       if (!(err instanceof AtCommandError)) throw err;
       return null;
-    }
-  }
-
-  private forward<K extends keyof ModemEvents>(event: K, ...args: ModemEvents[K]): void {
-    try {
-      (this.emit as (e: K, ...a: ModemEvents[K]) => boolean)(event, ...args);
-    } catch (err) {
-      this.listenerErrors++;
-      this.log.error({ err, event }, 'a modem event listener threw');
     }
   }
 }

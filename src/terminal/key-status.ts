@@ -1,6 +1,7 @@
 // Which MSKs the terminal holds, per key domain and key group: what the media player asks ("can I decrypt?").
 // Metadata only: the keys themselves stay in the USIM (GBA_U) or in the ME's locked memory (GBA_ME).
 import type { PersistedKey } from './ports.js';
+import type { KeyGroupPayload, TrafficPayload } from './state-payloads.js';
 
 export const mskIdHex = (keyGroup: number, keyNumber: number): string =>
   ((keyGroup & 0xffff) * 0x10000 + (keyNumber & 0xffff)).toString(16).padStart(8, '0');
@@ -38,7 +39,7 @@ export class KeyStatus {
   }
 
   /** The payload of `keys/<keyDomainId>/<keyGroup>`. */
-  group(keyDomainId: string, keyGroup: number): Record<string, unknown> {
+  group(keyDomainId: string, keyGroup: number): KeyGroupPayload {
     const msks = this.all()
       .filter((k) => k.keyDomainId === keyDomainId && k.keyGroup === keyGroup)
       .sort((a, b) => a.keyNumber - b.keyNumber)
@@ -47,7 +48,7 @@ export class KeyStatus {
   }
 
   /** The payload of `traffic/<keyDomainId>/<mskId>`: the player can decrypt traffic protected under this MSK. */
-  traffic(k: PersistedKey): Record<string, unknown> {
+  traffic(k: PersistedKey): TrafficPayload {
     return { keyDomainId: k.keyDomainId, mskId: mskIdHex(k.keyGroup, k.keyNumber), keyGroup: k.keyGroup, keyNumber: k.keyNumber, ready: true, ...(k.validity ? { mtkIdRange: k.validity } : {}) };
   }
 }

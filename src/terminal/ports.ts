@@ -1,5 +1,7 @@
 // The ports the terminal domain talks to. Adapters (modem, card, gba, bsm, mqtt, store) implement them; the daemon
 // wires adapters to ports. Nothing here imports an adapter.
+import type { EventPayload, EventType } from './events.js';
+import type { KeyGroupPayload, RegistrationPayload, TrafficPayload } from './state-payloads.js';
 import type { Trigger } from './triggers.js';
 
 export interface PdpPort {
@@ -95,12 +97,20 @@ export interface LtkmIntakePort {
   handle(raw: Uint8Array, source: string): Promise<void>;
 }
 
-/** What the terminal publishes: retained state topics and one-off events. */
+/**
+ * What the terminal publishes: its retained state topics and one-off events, typed by the contract tables
+ * (events.ts, state-payloads.ts). The adapter behind it names the topics; the terminal never spells one.
+ */
 export interface PublishPort {
-  state(topic: string, payload: Record<string, unknown>): void;
-  /** Removes a retained state topic (an MSK gone for good): no longer kept, no longer republished. */
-  clear(topic: string): void;
-  event(type: string, payload: Record<string, unknown>): void;
+  /** `registration`. */
+  registration(payload: RegistrationPayload): void;
+  /** `keys/<keyDomainId>/<keyGroup>`. */
+  keyGroup(keyDomainId: string, keyGroup: number, payload: KeyGroupPayload): void;
+  /** `traffic/<keyDomainId>/<mskId>` (mskId: 8 hex digits). */
+  traffic(keyDomainId: string, mskId: string, payload: TrafficPayload): void;
+  /** Removes a traffic topic (an MSK gone for good): no longer kept, no longer republished. */
+  clearTraffic(keyDomainId: string, mskId: string): void;
+  event<T extends EventType>(type: T, payload: EventPayload<T>): void;
   status(state: string, reason?: string): void;
 }
 

@@ -400,9 +400,9 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     this.publishKey(s.keyDomainId, s.keyGroup, s.keyNumber);
     for (const old of superseded) {
       // The player learns the MSK is gone, then the topic goes: MSKs rotate for ever, retained topics must not.
-      const topic = `traffic/${old.keyDomainId}/${mskIdHex(old.keyGroup, old.keyNumber)}`;
-      this.deps.publish.state(topic, { ...this.keyStatus.traffic(old), ready: false, reason: 'superseded' });
-      this.deps.publish.clear(topic);
+      const mskId = mskIdHex(old.keyGroup, old.keyNumber);
+      this.deps.publish.traffic(old.keyDomainId, mskId, { ...this.keyStatus.traffic(old), ready: false, reason: 'superseded' });
+      this.deps.publish.clearTraffic(old.keyDomainId, mskId);
     }
     this.deps.publish.event('key-stored', { keyDomainId: s.keyDomainId, mskId: mskIdHex(s.keyGroup, s.keyNumber), source });
     // The key status topics are out: a player can now decrypt with this MSK.
@@ -490,7 +490,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
 
   private publishRegistration(refused: Array<{ serviceId: string; status: number }> = []): void {
     const r = this.registration;
-    this.deps.publish.state('registration', {
+    this.deps.publish.registration({
       state: r.state,
       services: r.services,
       registeredAt: r.registeredAt ?? null,
@@ -500,9 +500,9 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   }
 
   private publishKey(keyDomainId: string, keyGroup: number, keyNumber: number): void {
-    this.deps.publish.state(`keys/${keyDomainId}/${keyGroup}`, this.keyStatus.group(keyDomainId, keyGroup));
+    this.deps.publish.keyGroup(keyDomainId, keyGroup, this.keyStatus.group(keyDomainId, keyGroup));
     const key = this.keyStatus.all().find((k) => k.keyDomainId === keyDomainId && k.keyGroup === keyGroup && k.keyNumber === keyNumber);
-    if (key) this.deps.publish.state(`traffic/${keyDomainId}/${mskIdHex(keyGroup, keyNumber)}`, this.keyStatus.traffic(key));
+    if (key) this.deps.publish.traffic(keyDomainId, mskIdHex(keyGroup, keyNumber), this.keyStatus.traffic(key));
   }
 }
 

@@ -1,5 +1,6 @@
 // The daemon's events as `bcastctl trace` reads them: from the `events` command's answer or from a file of
 // `bcastctl watch --json` lines. Events come from the network, so everything here is checked, nothing trusted.
+import type { EventType } from '../../terminal/events.js';
 
 /** One event that passed the minimal checks: a type and a parseable time. Other fields stay as sent. */
 export interface TraceEvent {
@@ -14,6 +15,9 @@ export interface TraceEvent {
 
 // A date, a time and an explicit offset: a stamp without one would be read in the reader's time zone.
 const ISO_STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** `e` is of bcastd's event type `type` (EVENT_TABLE: a misspelt name does not compile). */
+export const isType = (e: TraceEvent, type: EventType): boolean => e.type === type;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -1,6 +1,6 @@
 // The sequence model both renderers draw: events sorted by time, turned into arrows and notes (flow.ts), each
 // step stamped with its time, the time since the trace started and since the step before it. Pure.
-import { normalizeEvents, type TraceEvent } from './events.js';
+import { isType, normalizeEvents, type TraceEvent } from './events.js';
 import { draftsFor, PARTICIPANTS, type Participant, type StepStatus } from './flow.js';
 
 interface StepTimes {
@@ -65,7 +65,7 @@ export function buildSequence(raw: readonly unknown[], opts: SequenceOptions = {
   const bsmRequests = new Map<number, TraceEvent>();
   for (const e of events) {
     const id = e.fields['id'];
-    if (e.type === 'bsm-request' && typeof id === 'number' && !bsmRequests.has(id)) bsmRequests.set(id, e);
+    if (isType(e, 'bsm-request') && typeof id === 'number' && !bsmRequests.has(id)) bsmRequests.set(id, e);
   }
   const shown = opts.sinceMs === undefined ? events : events.filter((e) => e.atMs >= opts.sinceMs!);
 

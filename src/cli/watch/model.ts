@@ -1,6 +1,7 @@
 // What `bcastctl watch` knows, folded from the daemon's topics: per device the latest payload of every state
 // topic, the key groups and MSKs, when it was last heard of; and a bounded log of events and state changes.
 // Pure: messages and the time come in, nothing goes out.
+import type { StateTopicName } from '../../mqtt/topics.js';
 import type { TopicMessage } from '../daemon/mqtt-session.js';
 import { isSecretName } from '../../mqtt/sanitize.js';
 import type { Severity } from './states.js';
@@ -66,7 +67,7 @@ export class Ring<T> {
   }
 }
 
-export const STATE_TOPICS = ['status', 'info', 'health', 'modem', 'pdp', 'card', 'gba', 'registration'] as const;
+export const STATE_TOPICS = ['status', 'info', 'health', 'modem', 'pdp', 'card', 'gba', 'registration'] as const satisfies readonly StateTopicName[];
 export type StateTopic = (typeof STATE_TOPICS)[number];
 
 export interface Held {

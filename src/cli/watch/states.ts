@@ -1,5 +1,6 @@
 // What each state word published by bcastd means at a glance: fine, on its way, or a problem. One table, read
 // by the renderer for colour; the words themselves are always printed, so nothing depends on colour alone.
+import { isEventType, type EventType } from '../../terminal/events.js';
 
 export type Severity = 'good' | 'warn' | 'bad' | 'none';
 
@@ -53,10 +54,12 @@ export function severityOf(state: unknown): Severity {
   return typeof state === 'string' ? (SEVERITY[state] ?? 'none') : 'none';
 }
 
-/** Event types that report a failure or a refusal, and those that report success. */
-const BAD_EVENTS = new Set(['rejected', 'request-failed', 'bring-up-failed', 'sms-undecodable', 'sms-expired']);
-const GOOD_EVENTS = new Set(['registered', 'key-stored']);
+/** Event types (EVENT_TABLE's names) that report a failure or a refusal, and those that report success. */
+const BAD_EVENTS: ReadonlySet<EventType> = new Set<EventType>(['rejected', 'request-failed', 'bring-up-failed', 'sms-undecodable', 'sms-expired']);
+const GOOD_EVENTS: ReadonlySet<EventType> = new Set<EventType>(['registered', 'key-stored']);
 
+/** Unknown types (a newer daemon) get no colour, and are still shown. */
 export function eventSeverity(type: string): Severity {
+  if (!isEventType(type)) return 'none';
   return BAD_EVENTS.has(type) ? 'bad' : GOOD_EVENTS.has(type) ? 'good' : 'none';
 }

@@ -1,6 +1,7 @@
 // The terminal's BSM port over the BSM client (register / de-register / MSK request), traced as events.
 import type { BsmClient } from '../../bsm/index.js';
 import { toHex } from '../../codec/index.js';
+import type { EventPayload } from '../../terminal/events.js';
 import type { BsmPort, PublishPort } from '../../terminal/ports.js';
 
 /**
@@ -9,8 +10,11 @@ import type { BsmPort, PublishPort } from '../../terminal/ports.js';
  */
 export function bsmPort(bsm: BsmClient, publish?: Pick<PublishPort, 'event'>): BsmPort {
   let nextId = 1;
-  const traced = async <T extends { status: number }>(action: string, detail: Record<string, unknown>, run: () => Promise<T[]>): Promise<T[]> => {
+  type Request = Omit<EventPayload<'bsm-request'>, 'id'>;
+  type Result = NonNullable<EventPayload<'bsm-response'>['results']>[number];
+  const traced = async <T extends Result>(request: Request, run: () => Promise<T[]>): Promise<T[]> => {
     const id = nextId++;
+    const { action, ...detail } = request;
     publish?.event('bsm-request', { action, id, ...detail });
     const started = performance.now();
     const durationMs = () => Math.round((performance.now() - started) * 100) / 100;
@@ -26,10 +30,10 @@ export function bsmPort(bsm: BsmClient, publish?: Pick<PublishPort, 'event'>): B
     }
   };
   return {
-    register: (services) => traced('register', { services }, async () => (await bsm.register(services)).items.map((i) => ({ ...i }))),
-    deregister: (services) => traced('deregister', { services }, async () => (await bsm.deregister(services)).items.map((i) => ({ ...i }))),
+    register: (services) => traced({ action: 'register', services }, async () => (await bsm.register(services)).items.map((i) => ({ ...i }))),
+    deregister: (services) => traced({ action: 'deregister', services }, async () => (await bsm.deregister(services)).items.map((i) => ({ ...i }))),
     requestMsk: (keyDomainId, keyGroups) =>
-      traced('msk-request', { keyDomainId, keyGroups }, async () => {
+      traced({ action: 'msk-request', keyDomainId, keyGroups }, async () => {
         const kd = Buffer.from(keyDomainId, 'hex');
         // Key Number 0 with a Key Group asks for the group's current MSKs (the key a solicited pull names).
         const refs = keyGroups.map((g) => ({ keyDomainId: kd, mskId: Uint8Array.of(g >> 8, g & 0xff, 0, 0) }));

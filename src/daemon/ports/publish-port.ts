@@ -1,29 +1,25 @@
 // The terminal's publish port over the MQTT publisher: retained state topics, events, status. Events are also
 // kept in the event log (the same object, the same time stamp), for tools that ask for the recent flow.
 import type { MqttPublisher } from '../../mqtt/index.js';
-import type { StateTopicName, Topic } from '../../mqtt/topics.js';
+import type { BcastdEvent } from '../../terminal/events.js';
 import type { PublishPort } from '../../terminal/ports.js';
 import type { EventLog } from '../event-log.js';
+import type { DaemonStateTopic, StatePayload } from '../state-topics.js';
 
-/** The terminal names state topics by path; the per-key ones are resolved (and checked) by the topic table. */
-function stateTopic(mqtt: MqttPublisher, path: string): Topic | StateTopicName {
-  const keys = /^keys\/([0-9a-f]{6})\/(\d+)$/.exec(path);
-  if (keys) return mqtt.topics.keys(keys[1]!, keys[2]!);
-  const traffic = /^traffic\/([0-9a-f]{6})\/([0-9a-f]{8})$/.exec(path);
-  if (traffic) return mqtt.topics.traffic(traffic[1]!, traffic[2]!);
-  return path as StateTopicName;
+/** The terminal's port plus the state topics the daemon publishes from the adapters' events. */
+export interface DaemonPublishPort extends PublishPort {
+  state<N extends DaemonStateTopic>(name: N, payload: StatePayload<N>): void;
 }
 
-export function publishPort(mqtt: MqttPublisher, events?: EventLog): PublishPort {
+export function publishPort(mqtt: MqttPublisher, events?: EventLog): DaemonPublishPort {
   return {
-    state: (topic, payload) => mqtt.publishState(stateTopic(mqtt, topic), payload),
-    clear: (path) => {
-      const topic = stateTopic(mqtt, path);
-      if (typeof topic === 'string') throw new Error(`${path} is not a topic that can be cleared`);
-      mqtt.clearState(topic);
-    },
+    state: (name, payload) => mqtt.publishState(name, payload),
+    registration: (payload) => mqtt.publishState('registration', payload),
+    keyGroup: (keyDomainId, keyGroup, payload) => mqtt.publishState(mqtt.topics.keys(keyDomainId, keyGroup), payload),
+    traffic: (keyDomainId, mskId, payload) => mqtt.publishState(mqtt.topics.traffic(keyDomainId, mskId), payload),
+    clearTraffic: (keyDomainId, mskId) => mqtt.clearState(mqtt.topics.traffic(keyDomainId, mskId)),
     event: (type, payload) => {
-      const event = { type, ...payload, ts: new Date().toISOString() };
+      const event = { type, ...payload, ts: new Date().toISOString() } as BcastdEvent;
       events?.add(event);
       mqtt.publishEvent(event);
     },

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
+import { contractAjv, EventContract } from '../../helpers/event-contract.js';
 import { bcastctlBin } from '../../helpers/repo.js';
 import { KEY_DOMAIN, KEY_GROUP, SystemRig, TERMINAL, pause } from './harness.js';
 
@@ -100,4 +101,20 @@ test('bcastctl trace --svg draws the out-of-band purchase flow: participants and
   assert.doesNotMatch(text, /\u001b\[/);
   for (const p of participants) assert.match(text, new RegExp(p));
   assert.ok(text.indexOf('SMS') < text.indexOf('register'), 'SMS before the registration in the text diagram');
+
+  // The published contracts (docs/schema) hold for what the real daemon sent since its start: every event, and
+  // every retained state payload (an empty one clears a topic).
+  const contract = new EventContract();
+  for (const e of rig.events()) contract.recordEvent(e);
+  assert.deepEqual(contract.violations, []);
+  assert.ok(contract.types.size >= 12, `event types seen: ${[...contract.types].join(', ')}`);
+  const ajv = contractAjv();
+  let states = 0;
+  for (const m of rig.on(/^(status|info|health|modem|pdp|card|gba|registration|keys\/[^/]+\/[^/]+|traffic\/[^/]+\/[^/]+)$/)) {
+    if (m.raw === '') continue;
+    const validate = ajv.getSchema(`urn:bcastd:topics#/definitions/${m.suffix.split('/')[0]}`)!;
+    assert.ok(validate(m.payload), `${m.suffix}: ${m.raw} ${JSON.stringify(validate.errors)}`);
+    states++;
+  }
+  assert.ok(states >= 10, `${states} state payloads checked`);
 });

@@ -76,7 +76,7 @@ function world(outage: { bsf: boolean; bsm: boolean }) {
         requestMsk: async () => [],
       },
       intake: { handle: async () => undefined },
-      publish: { state: () => undefined, clear: () => undefined, event: () => undefined, status: () => undefined },
+      publish: { registration: () => undefined, keyGroup: () => undefined, traffic: () => undefined, clearTraffic: () => undefined, event: () => undefined, status: () => undefined },
       state: { registration: () => null, keys: () => [], saveRegistration: () => undefined, saveKey: () => undefined },
       logger: silent,
     },

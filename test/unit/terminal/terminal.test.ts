@@ -6,9 +6,12 @@ import pino from 'pino';
 import { buildSolicitedPull, encodeMikey, encodeWspPush, decodeWspPush, fromHex } from '../../../src/codec/index.js';
 import { Terminal, type TerminalOptions } from '../../../src/terminal/terminal.js';
 import type { PersistedKey, PersistedRegistration, ServiceResult } from '../../../src/terminal/ports.js';
+import { EventContract } from '../../helpers/event-contract.js';
 import { FakeClock, flush } from '../../helpers/fake-clock.js';
 
 const KDID = '00f110';
+/** Every event the terminal emits in these tests, checked against docs/schema/events.json (last test). */
+const contract = new EventContract();
 
 function mikeyPull(keyGroup: number): Uint8Array {
   return encodeMikey(
@@ -74,10 +77,16 @@ function rig(over: Partial<TerminalOptions> = {}) {
         requestMsk: async (kd, groups) => (calls.push(`msk:${kd}:${groups.join(',')}`), groups.map((keyGroup) => ({ keyDomainId: kd, keyGroup, keyNumber: 0, status: 200 }))),
       },
       intake: { handle: async (raw, source) => void handedToIntake.push([raw, source]) },
+      // Retained payloads kept by topic path, as the daemon's port names them.
       publish: {
-        state: (topic, payload) => void published.set(topic, payload),
-        clear: (topic) => void cleared.push(topic),
-        event: (type, payload) => void events.push([type, payload]),
+        registration: (payload) => void published.set('registration', payload),
+        keyGroup: (kd, group, payload) => void published.set(`keys/${kd}/${group}`, payload),
+        traffic: (kd, mskId, payload) => void published.set(`traffic/${kd}/${mskId}`, payload),
+        clearTraffic: (kd, mskId) => void cleared.push(`traffic/${kd}/${mskId}`),
+        event: (type, payload) => {
+          events.push([type, payload]);
+          contract.record(type, payload);
+        },
         status: (s) => void statuses.push(s),
       },
       state: {
@@ -403,4 +412,12 @@ test('a pull that arrives before the terminal is up is held, then acted on once 
   assert.ok(r.calls.includes(`msk:${KDID}:${0x0202}`), `held KG 0x0202 pull requested with the home domain: ${r.calls.join(' | ')}`);
   assert.ok(r.calls.includes('register:urn:allServices'), `held KG0 pull registered: ${r.calls.join(' | ')}`);
   assert.equal(r.terminal.counters.triggers['solicited-pull'], 2);
+});
+
+// Runs last: the events of every test above, as a consumer of the published schema would validate them.
+test('every event the terminal emitted above matches docs/schema/events.json', () => {
+  assert.deepEqual(contract.violations, []);
+  for (const t of ['trigger', 'registered', 'msk-requested', 'solicited-pull', 'key-stored', 'key-ready', 'rejected', 'bring-up-failed', 'trigger-held', 'request-failed', 'deregistered']) {
+    assert.ok(contract.types.has(t), `no ${t} event was emitted: the check would not cover it`);
+  }
 });
