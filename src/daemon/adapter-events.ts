@@ -6,7 +6,7 @@ import type { GbaClient } from '../gba/index.js';
 import type { Modem } from '../modem/index.js';
 import { maskId } from '../util/mask.js';
 import { WDP_PORT } from '../codec/wsp/ports.js';
-import type { PublishPort } from '../terminal/ports.js';
+import type { DaemonPublishPort } from './ports/publish-port.js';
 import type { Terminal } from '../terminal/terminal.js';
 
 export interface AdapterEventSources {
@@ -14,7 +14,7 @@ export interface AdapterEventSources {
   card: Card;
   gba: GbaClient;
   terminal: Terminal;
-  publish: PublishPort;
+  publish: DaemonPublishPort;
   /** The card is ready again: what was kept for it goes first. */
   onCardBack(): void;
   log: Logger;

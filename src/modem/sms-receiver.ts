@@ -9,7 +9,7 @@
  * configured path with fallbacks. The pipeline (sms-pipeline.ts) decodes, de-duplicates, reassembles
  * and dispatches; the storage (sms-storage.ts) reads and deletes, one command at a time.
  */
-import { EventEmitter } from 'node:events';
+import { SafeEmitter } from '../util/safe-emitter.js';
 import type { Logger } from 'pino';
 import { isDecodeError } from '../codec/errors.js';
 import { cmgf, cpms, csms, parseCmti, parseCnmiTest, type CmtLine, type UrcLine } from '../codec/at/index.js';
@@ -54,7 +54,7 @@ export type SmsStats = PipelineStats &
     handlerErrors: number;
   };
 
-export class SmsReceiver extends EventEmitter<SmsReceiverEvents> {
+export class SmsReceiver extends SafeEmitter<SmsReceiverEvents> {
   private readonly log: Logger;
   private readonly engine: AtEngine;
   private readonly profile: ModemProfileSpec;
@@ -66,15 +66,16 @@ export class SmsReceiver extends EventEmitter<SmsReceiverEvents> {
   private route: SmsRoute | 'none' | null = null;
   private routeCommand: string | null = null;
   private ackMode = false;
-  private readonly counters = { viaCmt: 0, acks: 0, ackErrors: 0, handlerErrors: 0 };
+  private readonly counters = { viaCmt: 0, acks: 0, ackErrors: 0 };
 
   constructor(private readonly options: SmsReceiverOptions) {
-    super();
+    // A throwing listener is counted and logged; the message still counts as handed over.
+    super((err, event) => options.logger.error({ err, event }, 'an SMS event listener threw'));
     this.log = options.logger;
     this.engine = options.engine;
     this.profile = options.profile;
     const t = options.tuning ?? {};
-    this.pipeline = new SmsPipeline({ logger: this.log, emit: (event, ...args) => this.emitSafe(event, ...args), reassembly: t.reassembly, dedupeSize: t.dedupeSize });
+    this.pipeline = new SmsPipeline({ logger: this.log, emit: (event, ...args) => void this.emit(event, ...(args as never)), reassembly: t.reassembly, dedupeSize: t.dedupeSize });
     this.storage = new SmsStorage({ engine: this.engine, logger: this.log, pipeline: this.pipeline, storage: this.profile.sms.storage });
     this.expireIntervalMs = t.expireIntervalMs ?? 10_000;
     this.syncIntervalMs = t.syncIntervalMs ?? 300_000;
@@ -83,7 +84,7 @@ export class SmsReceiver extends EventEmitter<SmsReceiverEvents> {
   }
 
   stats(): SmsStats {
-    return { ...this.pipeline.stats(), ...this.storage.stats(), ...this.counters, route: this.route, acknowledged: this.ackMode };
+    return { ...this.pipeline.stats(), ...this.storage.stats(), ...this.counters, handlerErrors: this.listenerErrors, route: this.route, acknowledged: this.ackMode };
   }
 
   /** Starts the expiry and safety-net timers. */
@@ -202,15 +203,5 @@ export class SmsReceiver extends EventEmitter<SmsReceiverEvents> {
         }
       },
     );
-  }
-
-  /** A throwing listener is counted and logged; the message still counts as handed over. */
-  private emitSafe<K extends keyof SmsReceiverEvents>(event: K, ...args: SmsReceiverEvents[K]): void {
-    try {
-      (this.emit as (e: K, ...a: SmsReceiverEvents[K]) => boolean)(event, ...args);
-    } catch (err) {
-      this.counters.handlerErrors++;
-      this.log.error({ err, event }, 'an SMS event listener threw');
-    }
   }
 }
