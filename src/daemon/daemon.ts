@@ -1,11 +1,11 @@
-// Wiring: board config → logger → MQTT (status init) → [sim world] → modem → card → GBA/BSM → LTKM listener →
+// Wiring: board config → logger → MQTT (status init) → [sim world] → modem → card → GBA/BSM → LTKM intake + bearers →
 // terminal. Every adapter is built here and handed to the terminal as a port; nothing below knows the others.
 import { Type } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 import type { BoardConfig } from './config/index.js';
 import { LogLevels, registerDiagnosticsCommands, type LogRing } from './diagnostics/index.js';
-import { cardLtkmProcessor, gbaCard } from './card-wiring.js';
-import { gbaPort, bsmPort, intakePort } from './ports/network-ports.js';
+import { cardKeyProcessor, gbaCard } from './card-wiring.js';
+import { gbaPort, bsmPort } from './ports/network-ports.js';
 import { startPlayerExchange } from './player-exchange.js';
 import { publishPort } from './ports/publish-port.js';
 import { EventLog } from './event-log.js';
@@ -19,7 +19,7 @@ import { pcscdInstalled } from '../sim/pcscd.js';
 import { GpioModemResetter } from './gpio-resetter.js';
 import { SystemdNotifier, systemdEnv } from './systemd.js';
 import { StartupGate } from './startup-gate.js';
-import { BsmClient, LtkmListener, credentialsFromGba, type LtkmDropReason } from '../bsm/index.js';
+import { BsmClient, UdpBearer, credentialsFromGba } from '../bsm/index.js';
 import { Card, openCardTransport } from '../card/index.js';
 import { GbaClient, createHttpTransport } from '../gba/index.js';
 import { maskId } from '../util/mask.js';
@@ -32,7 +32,9 @@ import { StateStore } from '../store/state-store.js';
 import { Terminal } from '../terminal/terminal.js';
 import { configuredServiceIds } from '../terminal/service-ids.js';
 import { WDP_PORT } from '../codec/wsp/ports.js';
-import type { LtkmRejectReason } from '../terminal/ports.js';
+import { mikeyDecodeCount } from '../codec/index.js';
+import { LtkmIntake } from '../terminal/ltkm/intake.js';
+import { SmsBearer } from '../terminal/ltkm/sms-bearer.js';
 
 const MODEM_READY_TIMEOUT_MS = 60_000;
 const CARD_READY_TIMEOUT_MS = 30_000;
@@ -46,18 +48,6 @@ export interface RunningDaemon {
   /** De-registers, releases the PDP context, publishes `offline`, closes everything. */
   stop(reason: string): Promise<void>;
 }
-
-const DROP_REASONS: Record<LtkmDropReason, LtkmRejectReason> = {
-  source: 'source',
-  malformed: 'malformed',
-  unexpected: 'unsupported',
-  'keyless-v-set': 'keyless-v-set',
-  mac: 'mac',
-  replay: 'replay',
-  'no-muk': 'no-keys',
-  error: 'card',
-  overload: 'overload',
-};
 
 /** What the daemon needs of the simulated world, wherever it runs. */
 interface WorldView {
@@ -233,34 +223,40 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     const publish = publishPort(mqtt, events);
     const gbaMode = () => card.info?.capabilities.gbaMode ?? null;
 
-    // LTKMs: checked and stored by the USIM in GBA_U, by the card adapter's ME side in GBA_ME.
+    // LTKMs: one intake (decode once, checks, the card: USIM in GBA_U, the card adapter's ME side in GBA_ME, one
+    // outcome for the terminal) and its bearers, UDP and SMS.
     let terminal: Terminal | null = null;
-    const listener = new LtkmListener({
+    const ltkmLog = log('bsm').child({ component: 'bsm', part: 'ltkm' });
+    const intake = new LtkmIntake({
       // An LTKM before bring-up (a pull by SMS read at start) waits for the card, and for GBA when it found no MUK.
-      processor: cardLtkmProcessor(card, { keysReady: () => (terminal ? terminal.whenReady(KEYS_READY_TIMEOUT_MS) : Promise.resolve(false)) }),
-      port: config.network.ltkmPort,
-      // "pdp": the PDP context's own address once it has one (re-bound when it changes), never every interface.
-      bindAddress: config.network.ltkmBind === 'loopback' ? '127.0.0.1' : config.network.ltkmBind === 'pdp' ? null : config.network.ltkmBind,
-      allowedSources: config.network.ltkmSources,
-      onSolicitedPull: (p) => terminal?.solicitedPull({ keyDomainId: p.keyDomainId, keyGroup: p.keyGroup }, p.from.via),
-      onKeyStored: (s, from) => terminal?.keyStored({ keyDomainId: s.keyDomainId, keyGroup: s.mskId.keyGroup, keyNumber: s.mskId.keyNumber }, from.via),
-      onRejected: (reason, detail, from) => terminal?.rejected(DROP_REASONS[reason], detail, from.via),
+      processor: cardKeyProcessor(card, { keysReady: () => (terminal ? terminal.whenReady(KEYS_READY_TIMEOUT_MS) : Promise.resolve(false)) }),
+      onOutcome: (o) => terminal?.ltkmOutcome(o),
       onFlow: (f) => {
         if (f.step === 'received') publish.event('ltkm-received', { purpose: f.purpose, source: f.via, from: f.from, bytes: f.bytes });
         else if (f.step === 'checked') publish.event('mikey-checked', { purpose: f.purpose, ok: f.ok, ...(f.reason ? { reason: f.reason } : {}), mode: gbaMode(), durationMs: f.durationMs, source: f.via });
         else publish.event('verification-sent', { to: f.to, bytes: f.bytes });
       },
-      logger: log('bsm'),
+      logger: ltkmLog,
+    });
+    closers.push(['ltkm intake', () => intake.idle()]);
+    const udp = new UdpBearer({
+      sink: intake,
+      port: config.network.ltkmPort,
+      // "pdp": the PDP context's own address once it has one (re-bound when it changes), never every interface.
+      bindAddress: config.network.ltkmBind === 'loopback' ? '127.0.0.1' : config.network.ltkmBind === 'pdp' ? null : config.network.ltkmBind,
+      allowedSources: config.network.ltkmSources,
+      logger: ltkmLog,
     });
     if (config.network.ltkmSources.length === 0) daemonLog.warn('network.ltkmSources is empty: LTKM datagrams are accepted from any source that reaches the port');
-    if (listener.bindAddress !== null) await listener.start();
-    closers.push(['ltkm listener', () => listener.stop()]);
+    if (udp.bindAddress !== null) await udp.start();
+    closers.push(['ltkm listener', () => udp.stop()]);
     if (config.network.ltkmBind === 'pdp') {
       modem.on('pdp', (e) => {
         const address = e.state === 'active' ? (e.address?.ipv4 ?? e.address?.ipv6 ?? null) : null;
-        if (address !== listener.bindAddress) void listener.rebind(address).catch((err: unknown) => daemonLog.error({ err: (err as Error).message, address }, 'LTKM listener could not bind the PDP address'));
+        if (address !== udp.bindAddress) void udp.rebind(address).catch((err: unknown) => daemonLog.error({ err: (err as Error).message, address }, 'LTKM listener could not bind the PDP address'));
       });
     }
+    const sms = new SmsBearer({ intake, onTriggerMessage: (source) => terminal?.triggerMessage(source) });
 
     terminal = new Terminal(
       {
@@ -285,7 +281,6 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
         },
         gba: gbaPort(gba),
         bsm: bsmPort(bsm, publish),
-        intake: intakePort(listener),
         publish,
         state: statePort(store),
         logger: log('terminal'),
@@ -306,7 +301,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       publish.event('sms', { via: e.via, parts: e.datagram.parts, textual: false, port: WDP_PORT.wapPush });
       publish.event('wap-push', { contentType: e.push.contentType, applicationId: e.push.applicationId, bytes: e.push.body.length, source: 'sms' });
     });
-    modem.on('wap-push', (e) => void t.wapPush(e.push, 'sms').catch((err: unknown) => daemonLog.error({ err: (err as Error).message }, 'WAP push handling failed')));
+    modem.on('wap-push', (e) => void sms.wapPush(e.push).catch((err: unknown) => daemonLog.error({ err: (err as Error).message }, 'WAP push handling failed')));
     modem.on('coverage', (c) => {
       publish.state('modem', { state: modem.state, coverage: c.covered, registration: c.registration ?? null });
       if (c.covered && c.previous === false) t.connectivityRestored('coverage regained');
@@ -322,7 +317,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     });
     modem.on('undecodable', (e) => publish.event('sms-undecodable', { stage: e.error.stage, detail: e.error.message, via: e.via }));
     // Datagrams to other ports and plain SMS are not for bcastd, but they are reported, never silently lost.
-    modem.on('datagram', (e) => t.rejected('port', `SMS datagram to port ${e.port}, not the WAP push port ${WDP_PORT.wapPush}`, 'sms'));
+    modem.on('datagram', (e) => sms.datagram(e.port));
     modem.on('sms', (e) => publish.event('sms', { via: e.via, parts: e.datagram.parts, textual: e.datagram.text !== undefined }));
     modem.on('expired', (g) => publish.event('sms-expired', { reason: g.reason, reference: g.reference, received: g.received.length, total: g.total }));
     card.on('state', (c) => publish.state('card', { state: c.state, previous: c.previous, reason: c.reason ?? null, ...(card.info ? cardSummary(card) : {}) }));
@@ -331,7 +326,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     card.on('state', (c) => {
       if (c.state === 'absent' || c.state === 'error') t.cardLost(c.reason ?? c.state);
       else if (c.state === 'ready' && c.previous !== 'ready') {
-        void listener.retryHeld().catch((err: unknown) => daemonLog.warn({ err: (err as Error).message }, 'kept LTKMs: retry failed'));
+        void intake.retryHeld().catch((err: unknown) => daemonLog.warn({ err: (err as Error).message }, 'kept LTKMs: retry failed'));
         t.cardBack();
       }
     });
@@ -374,7 +369,8 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       counters: () => ({
         terminal: { ...t.counters },
         modem: { state: modem.state, sms: modem.stats().sms },
-        ltkm: listener.stats(),
+        ltkm: intake.stats(),
+        codec: { mikeyDecodes: mikeyDecodeCount() },
         bsm: bsm.stats(),
         gba: gba.stats(),
         store: { ...store.counters },

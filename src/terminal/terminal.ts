@@ -2,23 +2,10 @@
 // keeps the PDP context until de-registration, and turns LTKMs into key status. It talks only to ports.
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { ALL_SERVICES, DecodeError, parseSmartcardTrigger, type WspPush } from '../codec/index.js';
-import { classifyPush } from './push-filter.js';
+import { ALL_SERVICES } from '../codec/index.js';
 import { KeyStatus, mskIdHex } from './key-status.js';
-import {
-  LtkmRejected,
-  type BsmPort,
-  type CardInfo,
-  type CardPort,
-  type GbaPort,
-  type LtkmIntakePort,
-  type LtkmRejectReason,
-  type PdpPort,
-  type PersistedRegistration,
-  type PublishPort,
-  type StoredMsk,
-  type TerminalStatePort,
-} from './ports.js';
+import type { LtkmOutcome, LtkmRejectReason, StoredMsk } from './ltkm/types.js';
+import type { BsmPort, CardInfo, CardPort, GbaPort, PdpPort, PersistedRegistration, PublishPort, TerminalStatePort } from './ports.js';
 import { RegistrationCoordinator, type BsmJob, type Timers } from './registration-coordinator.js';
 import { backoffDelay } from '../util/backoff.js';
 import { RequestGate } from './request-gate.js';
@@ -57,7 +44,6 @@ export interface TerminalDeps {
   pdp: PdpPort;
   gba: GbaPort;
   bsm: BsmPort;
-  intake: LtkmIntakePort;
   publish: PublishPort;
   state: TerminalStatePort;
   logger: Logger;
@@ -349,28 +335,21 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     return this.registration.state === 'registered' && this.registration.services.length ? [...this.registration.services] : [...this.opts.services];
   }
 
-  /** A WAP push from the SMS path (already reassembled and WSP-decoded). */
-  async wapPush(push: WspPush, source = 'sms'): Promise<'mikey' | 'trigger-message' | null> {
-    let content;
-    try {
-      content = classifyPush(push);
-      if (content.kind === 'trigger-message') parseSmartcardTrigger(content.body);
-    } catch (err) {
-      if (err instanceof LtkmRejected) return this.rejected(err.reason, err.message, source);
-      if (err instanceof DecodeError) return this.rejected('malformed', `trigger message: ${err.message}`, source);
-      throw err;
-    }
-    if (content.kind === 'trigger-message') {
-      this.trigger({ kind: 'trigger-message', at: this.now(), source }, { type: 'register', services: this.servicesToRenew() });
-      return 'trigger-message';
-    }
-    // The SMS-borne LTKM goes through the same intake as a UDP datagram (SPEC: processed exactly alike).
-    await this.deps.intake.handle(content.mikey, source);
-    return 'mikey';
+  /** A Smartcard Profile Trigger Message (SPEC §3.4) from the SMS bearer: register the configured services. */
+  triggerMessage(source: string): void {
+    this.trigger({ kind: 'trigger-message', at: this.now(), source }, { type: 'register', services: this.servicesToRenew() });
+  }
+
+  /** What the LTKM intake made of a message from the BSM side, whichever bearer brought it. */
+  ltkmOutcome(o: LtkmOutcome): void {
+    const source = o.source.via;
+    if (o.kind === 'pull') this.solicitedPull(o, source);
+    else if (o.kind === 'stored') this.keyStored(o.msk, source);
+    else this.rejected(o.reason, o.detail, source);
   }
 
   /** A solicited pull the card or ME has MAC- and replay-checked. */
-  solicitedPull(pull: { keyDomainId: string | null; keyGroup: number }, source: string): void {
+  private solicitedPull(pull: { keyDomainId: string | null; keyGroup: number }, source: string): void {
     this.deps.publish.event('solicited-pull', { keyDomainId: pull.keyDomainId ?? this.cardInfo?.homeKeyDomainId ?? null, keyGroup: pull.keyGroup, source, ...(this.up ? {} : { held: true }) });
     const at = this.now();
     // Before bring-up the home key domain may not be known yet: the whole pull waits, not only its request.
@@ -392,7 +371,8 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   }
 
   /** An MSK the card or ME stored from an LTKM. */
-  keyStored(s: StoredMsk, source: string): void {
+  private keyStored(msk: StoredMsk, source: string): void {
+    const s = { keyDomainId: msk.keyDomainId, ...msk.mskId, ...(msk.validity ? { validity: msk.validity } : {}) };
     const key = { keyDomainId: s.keyDomainId, keyGroup: s.keyGroup, keyNumber: s.keyNumber, storedAt: new Date(this.now()).toISOString(), ...(s.validity ? { validity: s.validity } : {}) };
     const superseded = this.keyStatus.add(key);
     this.deps.state.saveKey(key, superseded);
@@ -409,11 +389,10 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     this.deps.publish.event('key-ready', { keyDomainId: s.keyDomainId, keyGroup: s.keyGroup, mskId: mskIdHex(s.keyGroup, s.keyNumber) });
   }
 
-  /** Something from the BSM side was not acted on: an event and a counter (the adapter has logged it once). */
-  rejected(reason: LtkmRejectReason, detail: string, source: string): null {
+  /** Something from the BSM side was not acted on: an event and a counter (the intake has logged it once). */
+  private rejected(reason: LtkmRejectReason, detail: string, source: string): void {
     this.counters.rejected[reason] = (this.counters.rejected[reason] ?? 0) + 1;
     this.deps.publish.event('rejected', { reason, detail, source });
-    return null;
   }
 
   /** Commands from MQTT or bcastctl. */

@@ -1,9 +1,9 @@
-// Terminal ports over the GBA client, the BSM client and the LTKM listener.
-import type { BsmClient, LtkmListener } from '../../bsm/index.js';
+// Terminal ports over the GBA client and the BSM client.
+import type { BsmClient } from '../../bsm/index.js';
 import type { GbaClient } from '../../gba/index.js';
 import { maskId } from '../../util/mask.js';
 import { toHex } from '../../codec/index.js';
-import type { BsmPort, GbaPort, GbaSession, LtkmIntakePort, PublishPort } from '../../terminal/ports.js';
+import type { BsmPort, GbaPort, GbaSession, PublishPort } from '../../terminal/ports.js';
 
 export function gbaPort(gba: GbaClient): GbaPort {
   const view = (s: { btid: string; lifetime: Date }): GbaSession => ({ btidMasked: maskId(s.btid), lifetime: s.lifetime });
@@ -53,9 +53,4 @@ export function bsmPort(bsm: BsmClient, publish?: Pick<PublishPort, 'event'>): B
         }));
       }),
   };
-}
-
-/** SMS-borne MIKEY goes through the same listener pipeline as UDP datagrams. */
-export function intakePort(listener: LtkmListener): LtkmIntakePort {
-  return { handle: (raw, source) => listener.handle(raw, { address: source, port: 0, via: 'sms' }) };
 }
