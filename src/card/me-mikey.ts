@@ -26,7 +26,7 @@ import {
   type MikeyMessage,
   type MskId,
 } from '../codec/mikey/index.js';
-import { mukIdMatches } from '../codec/usim/index.js';
+import { MSKS_PER_KEY_GROUP, mukIdMatches } from '../codec/usim/index.js';
 import { Secret, aesCmDecrypt, deriveMikeyKeys, hmacSha1_160, verificationMac, verifyMac, type MikeyKeys } from '../crypto/index.js';
 import { CardAuthError, CardStatusError, KeyFreshnessError, KeyNotFoundError } from './errors.js';
 
@@ -69,8 +69,6 @@ const num = (b: Uint8Array) => b.reduce((n, x) => n * 256 + x, 0);
 const u32 = (n: number) => Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
 const groupKey = (kdid: string, keyGroup: number) => `${kdid}:${keyGroup}:`;
 const mskKey = (kdid: string, id: MskId) => `${groupKey(kdid, id.keyGroup)}${id.keyNumber}`;
-/** TS 31.102 §4.2.80 / TS 33.246: at most two MSKs per Key Domain ID / Key Group pair. */
-const MSKS_PER_KEY_GROUP = 2;
 const wrongData = (op: string, text: string) => new CardStatusError('wrong-data', op, undefined, text);
 const wipeKeys = (k: MikeyKeys) => Object.values(k).forEach((b: Buffer) => b.fill(0));
 

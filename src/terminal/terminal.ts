@@ -2,8 +2,8 @@
 // keeps the PDP context until de-registration, and turns LTKMs into key status. It talks only to ports.
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { ALL_SERVICES } from '../codec/index.js';
-import { KeyStatus, mskIdHex } from './key-status.js';
+import { ALL_SERVICES, ALL_SERVICES_KEY_GROUP, mskIdHex } from '../codec/index.js';
+import { KeyStatus } from './key-status.js';
 import type { LtkmOutcome, LtkmRejectReason, StoredMsk } from './ltkm/types.js';
 import type { BsmPort, CardInfo, CardPort, GbaPort, PdpPort, PersistedRegistration, PublishPort, TerminalStatePort } from './ports.js';
 import { RegistrationCoordinator, type BsmJob, type Timers } from './registration-coordinator.js';
@@ -360,7 +360,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   private actOnPull(pull: { keyDomainId: string | null; keyGroup: number }, source: string, at: number): void {
     const keyDomainId = pull.keyDomainId ?? this.cardInfo?.homeKeyDomainId ?? null;
     const trigger: Trigger = { kind: 'solicited-pull', at, source };
-    if (pull.keyGroup === 0) {
+    if (pull.keyGroup === ALL_SERVICES_KEY_GROUP) {
       // Key Group 0: register for all services, no LTKM request — re-registering when already registered.
       this.trigger(trigger, { type: 'register', services: [ALL_SERVICES] });
     } else if (keyDomainId === null) {
@@ -372,21 +372,21 @@ export class Terminal extends EventEmitter<TerminalEvents> {
 
   /** An MSK the card or ME stored from an LTKM. */
   private keyStored(msk: StoredMsk, source: string): void {
-    const s = { keyDomainId: msk.keyDomainId, ...msk.mskId, ...(msk.validity ? { validity: msk.validity } : {}) };
-    const key = { keyDomainId: s.keyDomainId, keyGroup: s.keyGroup, keyNumber: s.keyNumber, storedAt: new Date(this.now()).toISOString(), ...(s.validity ? { validity: s.validity } : {}) };
+    const s = { keyDomainId: msk.keyDomainId, ...msk.mskId };
+    const key = { ...s, storedAt: new Date(this.now()).toISOString(), ...(msk.validity ? { validity: msk.validity } : {}) };
     const superseded = this.keyStatus.add(key);
     this.deps.state.saveKey(key, superseded);
     this.counters.keysStored++;
     this.publishKey(s.keyDomainId, s.keyGroup, s.keyNumber);
     for (const old of superseded) {
       // The player learns the MSK is gone, then the topic goes: MSKs rotate for ever, retained topics must not.
-      const topic = `traffic/${old.keyDomainId}/${mskIdHex(old.keyGroup, old.keyNumber)}`;
+      const topic = `traffic/${old.keyDomainId}/${mskIdHex(old)}`;
       this.deps.publish.state(topic, { ...this.keyStatus.traffic(old), ready: false, reason: 'superseded' });
       this.deps.publish.clear(topic);
     }
-    this.deps.publish.event('key-stored', { keyDomainId: s.keyDomainId, mskId: mskIdHex(s.keyGroup, s.keyNumber), source });
+    this.deps.publish.event('key-stored', { keyDomainId: s.keyDomainId, mskId: mskIdHex(msk.mskId), source });
     // The key status topics are out: a player can now decrypt with this MSK.
-    this.deps.publish.event('key-ready', { keyDomainId: s.keyDomainId, keyGroup: s.keyGroup, mskId: mskIdHex(s.keyGroup, s.keyNumber) });
+    this.deps.publish.event('key-ready', { keyDomainId: s.keyDomainId, keyGroup: s.keyGroup, mskId: mskIdHex(msk.mskId) });
   }
 
   /** Something from the BSM side was not acted on: an event and a counter (the intake has logged it once). */
@@ -411,7 +411,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
       case 'pull': {
         const keyDomainId = args.keyDomainId ?? this.cardInfo?.homeKeyDomainId;
         if (!keyDomainId) throw new Error('no key domain: the card is not ready and none was given');
-        if (args.keyGroup === undefined || args.keyGroup === 0) this.trigger(trigger, { type: 'register', services: [ALL_SERVICES] });
+        if (args.keyGroup === undefined || args.keyGroup === ALL_SERVICES_KEY_GROUP) this.trigger(trigger, { type: 'register', services: [ALL_SERVICES] });
         else this.trigger(trigger, { type: 'msk-request', keyDomainId, keyGroups: [args.keyGroup] });
         return { accepted: true, action: args.keyGroup ? 'msk-request' : 'register' };
       }
@@ -481,7 +481,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   private publishKey(keyDomainId: string, keyGroup: number, keyNumber: number): void {
     this.deps.publish.state(`keys/${keyDomainId}/${keyGroup}`, this.keyStatus.group(keyDomainId, keyGroup));
     const key = this.keyStatus.all().find((k) => k.keyDomainId === keyDomainId && k.keyGroup === keyGroup && k.keyNumber === keyNumber);
-    if (key) this.deps.publish.state(`traffic/${keyDomainId}/${mskIdHex(keyGroup, keyNumber)}`, this.keyStatus.traffic(key));
+    if (key) this.deps.publish.state(`traffic/${keyDomainId}/${mskIdHex(key)}`, this.keyStatus.traffic(key));
   }
 }
 

@@ -9,6 +9,8 @@ export {
   buildSolicitedPull,
   buildVerificationMessage,
   describeMbms,
+  mskIdHex,
+  ALL_SERVICES_KEY_GROUP,
   mskKeyIdExt,
   mtkKeyIdExt,
   readMbmsKeyIds,
