@@ -9,7 +9,7 @@ import type { BsmPort, CardInfo, CardPort, GbaPort, PdpPort, PersistedRegistrati
 import { RegistrationCoordinator, type BsmJob, type Timers } from './registration-coordinator.js';
 import { backoffDelay } from '../util/backoff.js';
 import { RequestGate } from './request-gate.js';
-import type { BsmAction, Trigger, TriggerKind } from './triggers.js';
+import { TRIGGER_KINDS, type BsmAction, type Trigger, type TriggerKind } from './triggers.js';
 
 export const TERMINAL_PHASES = ['init', 'modem', 'card', 'pdp', 'gba', 'registering', 'ready', 'degraded', 'stopping', 'offline'] as const;
 export type TerminalPhase = (typeof TERMINAL_PHASES)[number];
@@ -90,7 +90,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   private readonly random: () => number;
   private readonly log: Logger;
   readonly counters: TerminalCounters = {
-    triggers: { 'power-up': 0, connectivity: 0, 'trigger-message': 0, 'solicited-pull': 0, command: 0, renewal: 0 },
+    triggers: Object.fromEntries(TRIGGER_KINDS.map((k) => [k, 0])) as Record<TriggerKind, number>,
     rejected: {},
     registrations: 0,
     registrationFailures: 0,
