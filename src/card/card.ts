@@ -7,15 +7,14 @@
  */
 import { SafeEmitter } from '../util/safe-emitter.js';
 import type { Logger } from 'pino';
-import { DecodeError } from '../codec/errors.js';
 import { toHex } from '../codec/hex.js';
-import { decodeMikey, describeMbms } from '../codec/mikey/index.js';
+import { describeMbms, type DecodedMikey } from '../codec/mikey/index.js';
 import { encodePin, homeNetwork, keyDomainId, type GbaNafEntry } from '../codec/usim/index.js';
 import { Secret, deriveKsNaf } from '../crypto/index.js';
 import { ApduChannel, type ApduExchange } from './apdu-channel.js';
 import { resolveCapabilities, type CardCapabilities, type GbaModeSetting } from './capabilities.js';
 import { CardRemovedError, CardStateError, CardStatusError, PinError } from './errors.js';
-import { MeMikey, type MskUpdateResult, type MtkResult } from './me-mikey.js';
+import { MeMikey, decodedMikey, type MskUpdateResult, type MtkResult } from './me-mikey.js';
 import { maskImsi } from '../util/mask.js';
 import { readPinFile } from './pin-file.js';
 import type { CardTransport } from './transport.js';
@@ -346,20 +345,20 @@ export class Card extends SafeEmitter<CardEvents> {
     return app.readGbaNafList();
   }
 
-  #describe(raw: Uint8Array, kdid: string) {
-    try {
-      return describeMbms(decodeMikey(raw), { homeKeyDomainId: Buffer.from(kdid, 'hex') });
-    } catch (e) {
-      if (e instanceof DecodeError) throw new CardStatusError('wrong-data', 'MIKEY', undefined, e.message);
-      throw e;
-    }
+  /** The MBMS reading of a message decoded once (by the caller, or here from bytes), the home network's Key Domain as fallback. */
+  #describe(input: Uint8Array | DecodedMikey, kdid: string) {
+    const d = decodedMikey(input, 'MIKEY');
+    return { raw: d.raw, info: describeMbms(d.message, { homeKeyDomainId: Buffer.from(kdid, 'hex') }) };
   }
 
-  /** An MSK message (LTKM): store its MSK, or just check a key-less solicited pull. */
-  async mskUpdate(raw: Uint8Array): Promise<MskUpdateResult> {
+  /**
+   * An MSK message (LTKM): store its MSK, or just check a key-less solicited pull. The LTKM intake hands it over
+   * decoded; the USIM still gets the bytes as received (SPEC §8).
+   */
+  async mskUpdate(input: Uint8Array | DecodedMikey): Promise<MskUpdateResult> {
     const { app, info } = this.#ready();
-    if (info.capabilities.mikeyOn === 'me') return this.#me!.mskUpdate(raw);
-    const d = this.#describe(raw, info.keyDomainId);
+    if (info.capabilities.mikeyOn === 'me') return this.#me!.mskUpdate(input);
+    const { raw, info: d } = this.#describe(input, info.keyDomainId);
     if (d.kind !== 'msk' || !d.mskId || !d.keyDomainId) throw new CardStatusError('wrong-data', 'MSK update', undefined, 'not an MSK message');
     const r = await app.mbms({ mode: 'msk-update', mikey: raw });
     const stored = (d.kemac?.encrDataLength ?? 0) > 0;
@@ -367,10 +366,10 @@ export class Card extends SafeEmitter<CardEvents> {
   }
 
   /** An MTK message (STKM): the MTK (and salt) it carries. */
-  async mtkGenerate(raw: Uint8Array): Promise<MtkResult> {
+  async mtkGenerate(input: Uint8Array | DecodedMikey): Promise<MtkResult> {
     const { app, info } = this.#ready();
-    if (info.capabilities.mikeyOn === 'me') return this.#me!.mtkGenerate(raw);
-    const d = this.#describe(raw, info.keyDomainId);
+    if (info.capabilities.mikeyOn === 'me') return this.#me!.mtkGenerate(input);
+    const { raw, info: d } = this.#describe(input, info.keyDomainId);
     if (d.kind !== 'mtk' || !d.mskId || !d.keyDomainId || d.mtkId === null) throw new CardStatusError('wrong-data', 'MTK generation', undefined, 'not an MTK message');
     const r = await app.mbms({ mode: 'mtk-generation', mikey: raw });
     if (!r.mtk) throw new CardStatusError('wrong-data', 'MTK generation', undefined, 'the card returned no MTK');

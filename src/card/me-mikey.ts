@@ -22,10 +22,11 @@ import {
   type IdPayload,
   type KemacPayload,
   type KeyData,
+  type DecodedMikey,
   type MikeyMessage,
   type MskId,
 } from '../codec/mikey/index.js';
-import { mukIdMatches } from '../codec/usim/index.js';
+import { MSKS_PER_KEY_GROUP, mukIdMatches } from '../codec/usim/index.js';
 import { Secret, aesCmDecrypt, deriveMikeyKeys, hmacSha1_160, verificationMac, verifyMac, type MikeyKeys } from '../crypto/index.js';
 import { CardAuthError, CardStatusError, KeyFreshnessError, KeyNotFoundError } from './errors.js';
 
@@ -68,8 +69,6 @@ const num = (b: Uint8Array) => b.reduce((n, x) => n * 256 + x, 0);
 const u32 = (n: number) => Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
 const groupKey = (kdid: string, keyGroup: number) => `${kdid}:${keyGroup}:`;
 const mskKey = (kdid: string, id: MskId) => `${groupKey(kdid, id.keyGroup)}${id.keyNumber}`;
-/** TS 31.102 §4.2.80 / TS 33.246: at most two MSKs per Key Domain ID / Key Group pair. */
-const MSKS_PER_KEY_GROUP = 2;
 const wrongData = (op: string, text: string) => new CardStatusError('wrong-data', op, undefined, text);
 const wipeKeys = (k: MikeyKeys) => Object.values(k).forEach((b: Buffer) => b.fill(0));
 
@@ -80,9 +79,11 @@ function copyKeyData(kd: KeyData): KeyData {
   return { keyType: kd.keyType, key: c(kd.key), ...(kd.salt ? { salt: c(kd.salt) } : {}), kv };
 }
 
-function parse(raw: Uint8Array, op: string): MikeyMessage {
+/** The message decoded: as the caller decoded it already, or here from bytes (a caller that has only those). */
+export function decodedMikey(input: Uint8Array | DecodedMikey, op: string): DecodedMikey {
+  if (!(input instanceof Uint8Array)) return input;
   try {
-    return decodeMikey(raw);
+    return { raw: input, message: decodeMikey(input) };
   } catch (e) {
     if (e instanceof DecodeError) throw wrongData(op, e.message);
     throw e;
@@ -153,8 +154,9 @@ export class MeMikey {
     return m;
   }
 
-  mskUpdate(raw: Uint8Array): MskUpdateResult {
-    const msg = parse(raw, MSK_OP);
+  /** An MSK message, decoded once by the caller (the raw bytes are the MAC input). */
+  mskUpdate(input: Uint8Array | DecodedMikey): MskUpdateResult {
+    const { raw, message: msg } = decodedMikey(input, MSK_OP);
     const info = describeMbms(msg, { homeKeyDomainId: this.#home });
     const ids = msg.payloads.filter((p): p is IdPayload => p.type === 'ID');
     const rand = msg.payloads.find((p) => p.type === 'RAND');
@@ -208,8 +210,8 @@ export class MeMikey {
     this.#msks.set(k, msk);
   }
 
-  mtkGenerate(raw: Uint8Array): MtkResult {
-    const msg = parse(raw, MTK_OP);
+  mtkGenerate(input: Uint8Array | DecodedMikey): MtkResult {
+    const { raw, message: msg } = decodedMikey(input, MTK_OP);
     const info = describeMbms(msg, { homeKeyDomainId: this.#home });
     if (info.kind !== 'mtk' || !info.mskId || !info.keyDomainId || info.mtkId === null) throw wrongData(MTK_OP, 'not an MTK message');
     const msk = this.#msks.get(mskKey(info.keyDomainId, info.mskId));

@@ -7,6 +7,7 @@ import type { Modem } from '../modem/index.js';
 import { maskId } from '../util/mask.js';
 import { WDP_PORT } from '../codec/wsp/ports.js';
 import type { DaemonPublishPort } from './ports/publish-port.js';
+import type { SmsBearer } from '../terminal/ltkm/sms-bearer.js';
 import type { Terminal } from '../terminal/terminal.js';
 
 export interface AdapterEventSources {
@@ -15,12 +16,14 @@ export interface AdapterEventSources {
   gba: GbaClient;
   terminal: Terminal;
   publish: DaemonPublishPort;
+  /** The SMS bearer of the LTKM path: WAP pushes and datagrams to other ports go there. */
+  sms: SmsBearer;
   /** The card is ready again: what was kept for it goes first. */
   onCardBack(): void;
   log: Logger;
 }
 
-export function wireAdapterEvents({ modem, card, gba, terminal: t, publish, onCardBack, log }: AdapterEventSources): void {
+export function wireAdapterEvents({ modem, card, gba, terminal: t, publish, sms, onCardBack, log }: AdapterEventSources): void {
   const gbaMode = () => card.info?.capabilities.gbaMode ?? null;
 
   // ---- modem ----
@@ -30,7 +33,7 @@ export function wireAdapterEvents({ modem, card, gba, terminal: t, publish, onCa
     publish.event('sms', { via: e.via, parts: e.datagram.parts, textual: false, port: WDP_PORT.wapPush });
     publish.event('wap-push', { contentType: e.push.contentType, applicationId: e.push.applicationId, bytes: e.push.body.length, source: 'sms' });
   });
-  modem.on('wap-push', (e) => void t.wapPush(e.push, 'sms').catch((err: unknown) => log.error({ err: (err as Error).message }, 'WAP push handling failed')));
+  modem.on('wap-push', (e) => void sms.wapPush(e.push).catch((err: unknown) => log.error({ err: (err as Error).message }, 'WAP push handling failed')));
   modem.on('coverage', (c) => {
     publish.state('modem', { state: modem.state, coverage: c.covered, registration: c.registration ?? null });
     if (c.covered && c.previous === false) t.connectivityRestored('coverage regained');
@@ -46,7 +49,7 @@ export function wireAdapterEvents({ modem, card, gba, terminal: t, publish, onCa
   });
   modem.on('undecodable', (e) => publish.event('sms-undecodable', { stage: e.error.stage, detail: e.error.message, via: e.via }));
   // Datagrams to other ports and plain SMS are not for bcastd, but they are reported, never silently lost.
-  modem.on('datagram', (e) => t.rejected('port', `SMS datagram to port ${e.port}, not the WAP push port ${WDP_PORT.wapPush}`, 'sms'));
+  modem.on('datagram', (e) => sms.datagram(e.port));
   modem.on('sms', (e) => publish.event('sms', { via: e.via, parts: e.datagram.parts, textual: e.datagram.text !== undefined }));
   modem.on('expired', (g) => publish.event('sms-expired', { reason: g.reason, reference: g.reference, received: g.received.length, total: g.total }));
 

@@ -1,7 +1,8 @@
-// The card adapter seen through the narrow ports the GBA client and the LTKM listener define.
+// The card adapter seen through the narrow ports the GBA client and the terminal's LTKM intake define.
 import { CardAuthError, CardRemovedError, CardStateError, CardStatusError, CardTransportError, ContextNotSupportedError, KeyFreshnessError, KeyNotFoundError, PcscUnavailableError, type Card } from '../card/index.js';
 import { GbaCardError, type GbaCard } from '../gba/index.js';
-import { LtkmRejected, LtkmUnavailable, type LtkmProcessor } from '../bsm/index.js';
+import type { DecodedMikey } from '../codec/index.js';
+import type { KeyProcessorPort, KeyProcessorResult } from '../terminal/ltkm/types.js';
 
 function ready(card: Card) {
   const info = card.info;
@@ -51,36 +52,38 @@ export interface LtkmReadiness {
 }
 
 /**
- * MSK messages (and key-less solicited pulls) are checked and stored by the USIM (GBA_U) or the ME side of the
- * card adapter (GBA_ME). One that finds no card (not ready yet at start, pulled out, pcscd gone) is not judged:
- * LtkmUnavailable, and the listener keeps it, in order, until the card is ready again. One that finds no MUK
- * before the first GBA run is tried once more when GBA has run.
+ * MSK messages (and key-less solicited pulls), decoded once by the intake, are checked and stored by the USIM
+ * (GBA_U) or the ME side of the card adapter (GBA_ME). One that finds no card (not ready yet at start, pulled out,
+ * pcscd gone) is not judged: 'unavailable', and the intake keeps it, in order, until the card is ready again. One
+ * that finds no MUK before the first GBA run is tried once more when GBA has run. The card's errors become the
+ * intake's reasons here, once.
  */
-export function cardLtkmProcessor(card: Card, readiness?: LtkmReadiness): LtkmProcessor {
-  const update = async (raw: Uint8Array) => {
-    const r = await card.mskUpdate(raw);
+export function cardKeyProcessor(card: Card, readiness?: LtkmReadiness): KeyProcessorPort {
+  const update = async (ltkm: DecodedMikey): Promise<KeyProcessorResult> => {
+    const r = await card.mskUpdate(ltkm);
     return {
+      kind: 'processed',
       ...(r.verification ? { verification: r.verification } : {}),
       stored: r.stored ? { keyDomainId: r.keyDomainId, mskId: { ...r.mskId } } : null,
     };
   };
   return {
-    processMskMessage: async (raw) => {
+    processMskMessage: async (ltkm) => {
       try {
         try {
-          return await update(raw);
+          return await update(ltkm);
         } catch (err) {
-          if (err instanceof KeyNotFoundError && readiness?.keysReady && (await readiness.keysReady())) return await update(raw);
+          if (err instanceof KeyNotFoundError && readiness?.keysReady && (await readiness.keysReady())) return await update(ltkm);
           throw err;
         }
       } catch (err) {
-        if (err instanceof CardAuthError) throw new LtkmRejected('mac', err.message);
-        if (err instanceof KeyFreshnessError) throw new LtkmRejected('replay', err.message);
-        if (err instanceof KeyNotFoundError) throw new LtkmRejected('no-muk', err.message);
-        if (err instanceof CardStatusError && err.code === 'wrong-data') throw new LtkmRejected('bad-message', err.message);
-        // Not judged: no card, no reader, no pcscd. The listener keeps the message for when the card is back.
+        if (err instanceof CardAuthError) return { kind: 'rejected', reason: 'mac', detail: err.message };
+        if (err instanceof KeyFreshnessError) return { kind: 'rejected', reason: 'replay', detail: err.message };
+        if (err instanceof KeyNotFoundError) return { kind: 'rejected', reason: 'no-keys', detail: err.message };
+        if (err instanceof CardStatusError && err.code === 'wrong-data') return { kind: 'rejected', reason: 'malformed', detail: err.message };
+        // Not judged: no card, no reader, no pcscd. The intake keeps the message for when the card is back.
         if (err instanceof CardRemovedError || err instanceof CardTransportError || err instanceof PcscUnavailableError || err instanceof CardStateError) {
-          throw new LtkmUnavailable(err.message, { cause: err });
+          return { kind: 'unavailable', detail: err.message };
         }
         throw err;
       }

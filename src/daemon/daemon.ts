@@ -11,13 +11,12 @@ import { registerEventsCommand } from './commands/events-command.js';
 import { registerTerminalCommands } from './commands/terminal-commands.js';
 import { EventLog } from './event-log.js';
 import { GpioModemResetter } from './gpio-resetter.js';
-import { startLtkmListener } from './ltkm-wiring.js';
+import { startLtkmPath } from './ltkm-wiring.js';
 import { startPlayerExchange } from './player-exchange.js';
 import { bsmPort } from './ports/bsm-port.js';
 import { cardPort } from './ports/card-port.js';
 import { gbaPort } from './ports/gba-port.js';
 import { modemPort } from './ports/modem-port.js';
-import { intakePort } from './ports/network-ports.js';
 import { pdpAddressOf, pdpPort } from './ports/pdp-port.js';
 import { publishPort } from './ports/publish-port.js';
 import { statePort } from './ports/state-port.js';
@@ -30,6 +29,7 @@ import { StartupGate } from './startup-gate.js';
 import { SystemdNotifier, systemdEnv } from './systemd.js';
 import { packageVersion } from './version.js';
 import { BsmClient, credentialsFromGba } from '../bsm/index.js';
+import { mikeyDecodeCount } from '../codec/index.js';
 import { Card, openCardTransport } from '../card/index.js';
 import { GbaClient, createHttpTransport } from '../gba/index.js';
 import { Modem } from '../modem/index.js';
@@ -133,7 +133,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     const events = new EventLog();
     const publish = publishPort(mqtt, events);
     let terminal: Terminal | null = null;
-    const listener = await startLtkmListener({ config, card, modem, publish, terminal: () => terminal, closers, log: log('bsm'), daemonLog });
+    const ltkm = await startLtkmPath({ config, card, modem, publish, terminal: () => terminal, closers, log: log('bsm'), daemonLog });
     const t = new Terminal(
       {
         modem: modemPort(modem, MODEM_READY_TIMEOUT_MS),
@@ -141,7 +141,6 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
         pdp: pdpPort(modem),
         gba: gbaPort(gba),
         bsm: bsmPort(bsm, publish),
-        intake: intakePort(listener),
         publish,
         state: statePort(store),
         logger: log('terminal'),
@@ -160,7 +159,8 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       gba,
       terminal: t,
       publish,
-      onCardBack: () => void listener.retryHeld().catch((err: unknown) => daemonLog.warn({ err: (err as Error).message }, 'kept LTKMs: retry failed')),
+      sms: ltkm.sms,
+      onCardBack: () => void ltkm.intake.retryHeld().catch((err: unknown) => daemonLog.warn({ err: (err as Error).message }, 'kept LTKMs: retry failed')),
       log: daemonLog,
     });
 
@@ -177,7 +177,8 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       counters: () => ({
         terminal: { ...t.counters },
         modem: { state: modem.state, sms: modem.stats().sms },
-        ltkm: listener.stats(),
+        ltkm: ltkm.intake.stats(),
+        codec: { mikeyDecodes: mikeyDecodeCount() },
         bsm: bsm.stats(),
         gba: gba.stats(),
         store: { ...store.counters },

@@ -8,6 +8,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import { StoreError } from './errors.js';
 import { assertNoKeyMaterial } from './key-material.js';
+import { TRIGGER_KINDS } from '../codec/xml/bsm-names.js';
 
 /** Bump when the shape changes, and add a migration from the previous version to MIGRATIONS. */
 export const STATE_VERSION = 1;
@@ -21,8 +22,8 @@ const Hex = (bytes: number) => Type.String({ pattern: `^[0-9a-f]{${bytes * 2}}$`
 const U16 = Type.Integer({ minimum: 0, maximum: 0xffff });
 
 export const REGISTRATION_STATES = ['unregistered', 'registering', 'registered', 'deregistering'] as const;
-/** The registration triggers, each recorded with its kind (mirrors src/terminal/triggers.ts; a test keeps them equal). */
-export const TRIGGER_KINDS = ['power-up', 'connectivity', 'trigger-message', 'solicited-pull', 'command', 'renewal'] as const;
+/** The registration triggers, each recorded with its kind (the one table is the codec's, as the terminal's). */
+export { TRIGGER_KINDS };
 /** What became of an MSK the BSM delivered (from the LTKM result). */
 export const KEY_STATUSES = ['stored', 'expired', 'deleted', 'rejected'] as const;
 

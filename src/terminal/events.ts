@@ -7,15 +7,13 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Count, KeyDomainId, KeyGroup, keysOf, Millis, MskIdHex, Nullable, Payload, StringEnum } from './contract-kit.js';
-import type { LtkmRejectReason } from './ports.js';
+import { LTKM_REJECT_REASONS } from './ltkm/types.js';
 import type { TerminalPhase } from './terminal.js';
 import { TRIGGER_KINDS } from './triggers.js';
 
 // Runtime lists of TypeScript unions defined elsewhere, checked both ways by Record<Union, true>.
 const PHASES = keysOf<TerminalPhase>({ init: true, modem: true, card: true, pdp: true, gba: true, registering: true, ready: true, degraded: true, stopping: true, offline: true });
-const REJECT_REASONS = keysOf<LtkmRejectReason>({
-  malformed: true, mac: true, replay: true, 'not-bcast': true, unsupported: true, 'keyless-v-set': true, 'no-keys': true, source: true, port: true, overload: true, card: true,
-});
+const REJECT_REASONS = LTKM_REJECT_REASONS;
 
 const Trigger = StringEnum(TRIGGER_KINDS, { description: 'what caused the BSM request' });
 const BsmActionType = StringEnum(['register', 'msk-request', 'deregister'] as const, { description: 'the BSM request' });

@@ -55,48 +55,6 @@ export interface BsmPort {
   requestMsk(keyDomainId: string, keyGroups: number[]): Promise<MskResult[]>;
 }
 
-export type LtkmRejectReason =
-  | 'malformed' // not a MIKEY message, or not an MBMS one
-  | 'mac' // KEMAC MAC wrong
-  | 'replay' // T counter not fresher than the stored one
-  | 'not-bcast' // WAP push for another application
-  | 'unsupported' // content type or MIKEY kind the terminal does not act on
-  | 'keyless-v-set' // Key Number 0 and empty KEMAC but the V bit set: not a solicited pull (SPEC §3.3 [R])
-  | 'no-keys' // no MUK yet (GBA has not run)
-  | 'source' // a datagram from an address that is not the BSM's
-  | 'port' // an SMS datagram to another application port than the WAP push port
-  | 'overload' // dropped: more arrived than the terminal can check
-  | 'card'; // the card failed otherwise
-
-/** Why a message from the BSM side was not acted on. */
-export class LtkmRejected extends Error {
-  override readonly name = 'LtkmRejected';
-  constructor(
-    readonly reason: LtkmRejectReason,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** An MSK the card (GBA_U) or the ME (GBA_ME) has stored: metadata only. */
-export interface StoredMsk {
-  keyDomainId: string;
-  keyGroup: number;
-  keyNumber: number;
-  /** MTK ID range the MSK is valid for, when the message says. */
-  validity?: { from: number; to: number };
-}
-
-/**
- * Checks and processes MIKEY messages (decode, MAC and replay check by the card or ME, MSK storage, verification
- * message back to a UDP sender). The UDP path feeds it directly; the terminal hands it what arrives by SMS. The
- * outcome comes back through Terminal.solicitedPull / keyStored / rejected, the same for both paths.
- */
-export interface LtkmIntakePort {
-  handle(raw: Uint8Array, source: string): Promise<void>;
-}
-
 /**
  * What the terminal publishes: its retained state topics and one-off events, typed by the contract tables
  * (events.ts, state-payloads.ts). The adapter behind it names the topics; the terminal never spells one.

@@ -2,7 +2,7 @@
 // UDP-borne LTKM, SPEC §1-§2) or a Smartcard Profile Trigger Message (SPEC §3.4).
 import type { WspPush } from '../codec/index.js';
 import { BCAST_APPLICATION_CODE, BCAST_APPLICATION_ID, MIKEY_CONTENT_TYPE, TRIGGER_CONTENT_TYPE } from '../codec/wsp/bcast.js';
-import { LtkmRejected } from './ports.js';
+import { LtkmRejected } from './ltkm/types.js';
 
 export type PushContent = { kind: 'mikey'; mikey: Uint8Array } | { kind: 'trigger-message'; body: Uint8Array };
 

@@ -2,27 +2,14 @@
 // keeps the PDP context until de-registration, and turns LTKMs into key status. It talks only to ports.
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { ALL_SERVICES, DecodeError, parseSmartcardTrigger, type WspPush } from '../codec/index.js';
-import { classifyPush } from './push-filter.js';
-import { KeyStatus, mskIdHex } from './key-status.js';
-import {
-  LtkmRejected,
-  type BsmPort,
-  type CardInfo,
-  type CardPort,
-  type GbaPort,
-  type LtkmIntakePort,
-  type LtkmRejectReason,
-  type PdpPort,
-  type PersistedRegistration,
-  type PublishPort,
-  type StoredMsk,
-  type TerminalStatePort,
-} from './ports.js';
+import { ALL_SERVICES, ALL_SERVICES_KEY_GROUP, mskIdHex } from '../codec/index.js';
+import { KeyStatus } from './key-status.js';
+import type { LtkmOutcome, LtkmRejectReason, StoredMsk } from './ltkm/types.js';
+import type { BsmPort, CardInfo, CardPort, GbaPort, PdpPort, PersistedRegistration, PublishPort, TerminalStatePort } from './ports.js';
 import { RegistrationCoordinator, type BsmJob, type Timers } from './registration-coordinator.js';
 import { backoffDelay } from '../util/backoff.js';
 import { RequestGate } from './request-gate.js';
-import type { BsmAction, Trigger, TriggerKind } from './triggers.js';
+import { TRIGGER_KINDS, type BsmAction, type Trigger, type TriggerKind } from './triggers.js';
 
 export const TERMINAL_PHASES = ['init', 'modem', 'card', 'pdp', 'gba', 'registering', 'ready', 'degraded', 'stopping', 'offline'] as const;
 export type TerminalPhase = (typeof TERMINAL_PHASES)[number];
@@ -57,7 +44,6 @@ export interface TerminalDeps {
   pdp: PdpPort;
   gba: GbaPort;
   bsm: BsmPort;
-  intake: LtkmIntakePort;
   publish: PublishPort;
   state: TerminalStatePort;
   logger: Logger;
@@ -104,7 +90,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   private readonly random: () => number;
   private readonly log: Logger;
   readonly counters: TerminalCounters = {
-    triggers: { 'power-up': 0, connectivity: 0, 'trigger-message': 0, 'solicited-pull': 0, command: 0, renewal: 0 },
+    triggers: Object.fromEntries(TRIGGER_KINDS.map((k) => [k, 0])) as Record<TriggerKind, number>,
     rejected: {},
     registrations: 0,
     registrationFailures: 0,
@@ -349,28 +335,21 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     return this.registration.state === 'registered' && this.registration.services.length ? [...this.registration.services] : [...this.opts.services];
   }
 
-  /** A WAP push from the SMS path (already reassembled and WSP-decoded). */
-  async wapPush(push: WspPush, source = 'sms'): Promise<'mikey' | 'trigger-message' | null> {
-    let content;
-    try {
-      content = classifyPush(push);
-      if (content.kind === 'trigger-message') parseSmartcardTrigger(content.body);
-    } catch (err) {
-      if (err instanceof LtkmRejected) return this.rejected(err.reason, err.message, source);
-      if (err instanceof DecodeError) return this.rejected('malformed', `trigger message: ${err.message}`, source);
-      throw err;
-    }
-    if (content.kind === 'trigger-message') {
-      this.trigger({ kind: 'trigger-message', at: this.now(), source }, { type: 'register', services: this.servicesToRenew() });
-      return 'trigger-message';
-    }
-    // The SMS-borne LTKM goes through the same intake as a UDP datagram (SPEC: processed exactly alike).
-    await this.deps.intake.handle(content.mikey, source);
-    return 'mikey';
+  /** A Smartcard Profile Trigger Message (SPEC §3.4) from the SMS bearer: register the configured services. */
+  triggerMessage(source: string): void {
+    this.trigger({ kind: 'trigger-message', at: this.now(), source }, { type: 'register', services: this.servicesToRenew() });
+  }
+
+  /** What the LTKM intake made of a message from the BSM side, whichever bearer brought it. */
+  ltkmOutcome(o: LtkmOutcome): void {
+    const source = o.source.via;
+    if (o.kind === 'pull') this.solicitedPull(o, source);
+    else if (o.kind === 'stored') this.keyStored(o.msk, source);
+    else this.rejected(o.reason, o.detail, source);
   }
 
   /** A solicited pull the card or ME has MAC- and replay-checked. */
-  solicitedPull(pull: { keyDomainId: string | null; keyGroup: number }, source: string): void {
+  private solicitedPull(pull: { keyDomainId: string | null; keyGroup: number }, source: string): void {
     this.deps.publish.event('solicited-pull', { keyDomainId: pull.keyDomainId ?? this.cardInfo?.homeKeyDomainId ?? null, keyGroup: pull.keyGroup, source, ...(this.up ? {} : { held: true }) });
     const at = this.now();
     // Before bring-up the home key domain may not be known yet: the whole pull waits, not only its request.
@@ -381,7 +360,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   private actOnPull(pull: { keyDomainId: string | null; keyGroup: number }, source: string, at: number): void {
     const keyDomainId = pull.keyDomainId ?? this.cardInfo?.homeKeyDomainId ?? null;
     const trigger: Trigger = { kind: 'solicited-pull', at, source };
-    if (pull.keyGroup === 0) {
+    if (pull.keyGroup === ALL_SERVICES_KEY_GROUP) {
       // Key Group 0: register for all services, no LTKM request — re-registering when already registered.
       this.trigger(trigger, { type: 'register', services: [ALL_SERVICES] });
     } else if (keyDomainId === null) {
@@ -392,28 +371,28 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   }
 
   /** An MSK the card or ME stored from an LTKM. */
-  keyStored(s: StoredMsk, source: string): void {
-    const key = { keyDomainId: s.keyDomainId, keyGroup: s.keyGroup, keyNumber: s.keyNumber, storedAt: new Date(this.now()).toISOString(), ...(s.validity ? { validity: s.validity } : {}) };
+  private keyStored(msk: StoredMsk, source: string): void {
+    const s = { keyDomainId: msk.keyDomainId, ...msk.mskId };
+    const key = { ...s, storedAt: new Date(this.now()).toISOString(), ...(msk.validity ? { validity: msk.validity } : {}) };
     const superseded = this.keyStatus.add(key);
     this.deps.state.saveKey(key, superseded);
     this.counters.keysStored++;
     this.publishKey(s.keyDomainId, s.keyGroup, s.keyNumber);
     for (const old of superseded) {
       // The player learns the MSK is gone, then the topic goes: MSKs rotate for ever, retained topics must not.
-      const mskId = mskIdHex(old.keyGroup, old.keyNumber);
+      const mskId = mskIdHex(old);
       this.deps.publish.traffic(old.keyDomainId, mskId, { ...this.keyStatus.traffic(old), ready: false, reason: 'superseded' });
       this.deps.publish.clearTraffic(old.keyDomainId, mskId);
     }
-    this.deps.publish.event('key-stored', { keyDomainId: s.keyDomainId, mskId: mskIdHex(s.keyGroup, s.keyNumber), source });
+    this.deps.publish.event('key-stored', { keyDomainId: s.keyDomainId, mskId: mskIdHex(msk.mskId), source });
     // The key status topics are out: a player can now decrypt with this MSK.
-    this.deps.publish.event('key-ready', { keyDomainId: s.keyDomainId, keyGroup: s.keyGroup, mskId: mskIdHex(s.keyGroup, s.keyNumber) });
+    this.deps.publish.event('key-ready', { keyDomainId: s.keyDomainId, keyGroup: s.keyGroup, mskId: mskIdHex(msk.mskId) });
   }
 
-  /** Something from the BSM side was not acted on: an event and a counter (the adapter has logged it once). */
-  rejected(reason: LtkmRejectReason, detail: string, source: string): null {
+  /** Something from the BSM side was not acted on: an event and a counter (the intake has logged it once). */
+  private rejected(reason: LtkmRejectReason, detail: string, source: string): void {
     this.counters.rejected[reason] = (this.counters.rejected[reason] ?? 0) + 1;
     this.deps.publish.event('rejected', { reason, detail, source });
-    return null;
   }
 
   /** Commands from MQTT or bcastctl. */
@@ -432,7 +411,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
       case 'pull': {
         const keyDomainId = args.keyDomainId ?? this.cardInfo?.homeKeyDomainId;
         if (!keyDomainId) throw new Error('no key domain: the card is not ready and none was given');
-        if (args.keyGroup === undefined || args.keyGroup === 0) this.trigger(trigger, { type: 'register', services: [ALL_SERVICES] });
+        if (args.keyGroup === undefined || args.keyGroup === ALL_SERVICES_KEY_GROUP) this.trigger(trigger, { type: 'register', services: [ALL_SERVICES] });
         else this.trigger(trigger, { type: 'msk-request', keyDomainId, keyGroups: [args.keyGroup] });
         return { accepted: true, action: args.keyGroup ? 'msk-request' : 'register' };
       }
@@ -502,7 +481,7 @@ export class Terminal extends EventEmitter<TerminalEvents> {
   private publishKey(keyDomainId: string, keyGroup: number, keyNumber: number): void {
     this.deps.publish.keyGroup(keyDomainId, keyGroup, this.keyStatus.group(keyDomainId, keyGroup));
     const key = this.keyStatus.all().find((k) => k.keyDomainId === keyDomainId && k.keyGroup === keyGroup && k.keyNumber === keyNumber);
-    if (key) this.deps.publish.traffic(keyDomainId, mskIdHex(keyGroup, keyNumber), this.keyStatus.traffic(key));
+    if (key) this.deps.publish.traffic(keyDomainId, mskIdHex(key), this.keyStatus.traffic(key));
   }
 }
 

@@ -1,12 +1,7 @@
 /** Why the terminal talks to the BSM. Every registration records the trigger that caused it (SPEC "change request"). */
-export const TRIGGER_KINDS = [
-  'power-up', // application start / power-up
-  'connectivity', // coverage regained, or the PDP context re-activated after a network release
-  'trigger-message', // Smartcard Profile Trigger Message
-  'solicited-pull', // BSM solicited pull (Key Number 0, empty KEMAC, V clear)
-  'command', // MQTT or bcastctl command
-  'renewal', // B-TID lifetime ending: re-bootstrap and register again
-] as const;
+import { TRIGGER_KINDS } from '../codec/xml/bsm-names.js';
+
+export { TRIGGER_KINDS };
 export type TriggerKind = (typeof TRIGGER_KINDS)[number];
 
 export interface Trigger {

@@ -185,7 +185,18 @@ function readPayload(r: ByteReader, type: number): { payload: MikeyPayload; next
   }
 }
 
+/**
+ * How many times decodeMikey has run in this process: a statistic only (the daemon's health shows it), so that a
+ * test can hold the LTKM path to one decode per message. Never read by the codec itself.
+ */
+let decodes = 0;
+
+export function mikeyDecodeCount(): number {
+  return decodes;
+}
+
 export function decodeMikey(bytes: Uint8Array): MikeyMessage {
+  decodes++;
   const r = new ByteReader(bytes, 'mikey');
   const { hdr, next: first } = readHdr(r);
   const payloads: MikeyPayload[] = [];

@@ -1,5 +1,5 @@
 /** MIKEY codec (RFC 3830) with the MBMS reading of SPEC §3.3: public API. */
-export { decodeKeyData, decodeMikey } from './decode.js';
+export { decodeKeyData, decodeMikey, mikeyDecodeCount } from './decode.js';
 export { encodeKeyData, encodeMikey, mikeyLayout } from './encode.js';
 export type { MikeyLayout } from './encode.js';
 export { macInput, mikeyMacField, withMac } from './mac.js';
@@ -9,6 +9,8 @@ export {
   buildSolicitedPull,
   buildVerificationMessage,
   describeMbms,
+  mskIdHex,
+  ALL_SERVICES_KEY_GROUP,
   mskKeyIdExt,
   mtkKeyIdExt,
   readMbmsKeyIds,

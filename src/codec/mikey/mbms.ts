@@ -36,10 +36,17 @@ const IDR_TYPE = MIKEY_ID_TYPE.NAI;
 /** [C] HMAC-SHA-1-160 is the MAC every MBMS message carries. */
 const MBMS_MAC_ALG = MIKEY_MAC_ALG.HMAC_SHA_1_160;
 
+/** The one MSK ID value: Key Group || Key Number, 2 bytes each. */
 export interface MskId {
   keyGroup: number;
   keyNumber: number;
 }
+
+/** MSK ID as the 8 hex digits of its 4 bytes (topic names, events, logs). */
+export const mskIdHex = (id: MskId): string => ((id.keyGroup & 0xffff) * 0x10000 + (id.keyNumber & 0xffff)).toString(16).padStart(8, '0');
+
+/** [R] A solicited pull for Key Group 0 asks the terminal to register for urn:allServices, not for a key group's MSKs. */
+export const ALL_SERVICES_KEY_GROUP = 0;
 
 export interface MbmsKeyIds {
   keyDomainId: Uint8Array | null;

@@ -119,3 +119,9 @@ export interface MikeyMessage {
   /** The payloads after HDR, in wire order. */
   payloads: MikeyPayload[];
 }
+
+/** A MIKEY message decoded once, with the bytes it came as (the MAC input and the USIM need them as received). */
+export interface DecodedMikey {
+  raw: Uint8Array;
+  message: MikeyMessage;
+}

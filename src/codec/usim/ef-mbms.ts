@@ -38,6 +38,9 @@ export function decodeMskRecord(record: Uint8Array): MskRecord | null {
   return { keyDomainId, msks };
 }
 
+/** TS 31.102 §4.2.80 / TS 33.246: at most two MSKs per Key Domain ID / Key Group pair (the ME keeps them alike). */
+export const MSKS_PER_KEY_GROUP = 2;
+
 /** How many MSK entries fit a record of this length. */
 export const msksPerRecord = (recordLength: number): number => Math.floor((recordLength - 4) / 8);
 

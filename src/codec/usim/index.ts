@@ -62,6 +62,7 @@ export {
   encodeMukIdTlv,
   MUK_TAG,
   msksPerRecord,
+  MSKS_PER_KEY_GROUP,
   type MskEntry,
   type MskRecord,
   type MukRecord,

@@ -62,3 +62,16 @@ export const BSM_ELEMENT = {
 
 /** The MBMS User Service ID a Key Group 0 solicited pull registers for [R]. */
 export const ALL_SERVICES = 'urn:allServices';
+
+/**
+ * Why the terminal talks to the BSM (SPEC "change request": every registration records its trigger). One table for
+ * the terminal's triggers and the state file's schema.
+ */
+export const TRIGGER_KINDS = [
+  'power-up', // application start / power-up
+  'connectivity', // coverage regained, or the PDP context re-activated after a network release
+  'trigger-message', // Smartcard Profile Trigger Message
+  'solicited-pull', // BSM solicited pull (Key Number 0, empty KEMAC, V clear)
+  'command', // MQTT or bcastctl command
+  'renewal', // B-TID lifetime ending: re-bootstrap and register again
+] as const;

@@ -23,6 +23,7 @@ export {
 } from './bsm-bodies.js';
 export {
   ALL_SERVICES,
+  TRIGGER_KINDS,
   BSM_ELEMENT,
   BSM_MEDIA_TYPE,
   BSM_NAMESPACE,

@@ -1,3 +1,4 @@
+import { TRIGGER_CONTENT_TYPE } from '../wsp/bcast.js';
 import { parseXmlDocument, type XmlElement } from './xml-document.js';
 
 /**
@@ -8,7 +9,8 @@ import { parseXmlDocument, type XmlElement } from './xml-document.js';
  * the terminal run Registration. No element is known, so every element below the root is reported
  * in `unknownElements` for the log. Correct `KNOWN_ELEMENTS` here once the schema is read.
  */
-export const SMARTCARD_TRIGGER_MEDIA_TYPE = 'application/vnd.oma.bcast.smartcard-trigger+xml';
+/** The push content type (one home: codec/wsp/bcast.ts). */
+export const SMARTCARD_TRIGGER_MEDIA_TYPE = TRIGGER_CONTENT_TYPE;
 
 /** Local names this reader understands below the root [U]: none yet. */
 const KNOWN_ELEMENTS: ReadonlySet<string> = new Set<string>();

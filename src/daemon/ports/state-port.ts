@@ -1,7 +1,7 @@
 // The terminal's state port over the atomic state store: registration and key metadata, never key material.
 import type { StateStore } from '../../store/state-store.js';
 import type { PersistedKey, PersistedRegistration, TerminalStatePort } from '../../terminal/ports.js';
-import { mskIdHex } from '../../terminal/key-status.js';
+import { mskIdHex } from '../../codec/index.js';
 
 export function statePort(store: StateStore): TerminalStatePort {
   return {
@@ -26,8 +26,8 @@ export function statePort(store: StateStore): TerminalStatePort {
       }),
     saveKey: (k: PersistedKey, superseded: PersistedKey[] = []) =>
       void store.update((d) => {
-        const mskId = mskIdHex(k.keyGroup, k.keyNumber);
-        const gone = new Set([mskId, ...superseded.map((x) => mskIdHex(x.keyGroup, x.keyNumber))]);
+        const mskId = mskIdHex(k);
+        const gone = new Set([mskId, ...superseded.map((x) => mskIdHex(x))]);
         d.keys = d.keys.filter((x) => !(x.keyDomainId === k.keyDomainId && gone.has(x.mskId)));
         d.keys.push({
           keyDomainId: k.keyDomainId,

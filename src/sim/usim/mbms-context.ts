@@ -30,6 +30,7 @@ import {
   encodeMukRecord,
   msksPerRecord,
   mukIdMatches,
+  MSKS_PER_KEY_GROUP,
 } from '../../codec/usim/index.js';
 import { DecodeError } from '../../codec/errors.js';
 import { aesCmDecrypt, deriveMikeyKeys, hmacSha1_160, verificationMac, verifyMac, type MikeyKeys } from '../../crypto/index.js';
@@ -78,8 +79,6 @@ function copyKeyData(kd: KeyData): KeyData {
   return { keyType: kd.keyType, key: c(kd.key), ...(kd.salt ? { salt: c(kd.salt) } : {}), kv };
 }
 
-/** TS 31.102 §4.2.80 / TS 33.246: at most two MSKs per Key Domain ID / Key Group pair. */
-const MSKS_PER_KEY_GROUP = 2;
 
 const u32 = (n: number) => Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
 

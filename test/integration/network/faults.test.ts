@@ -143,16 +143,16 @@ test('forged (wrong MAC) and replayed LTKMs are rejected, counted and not stored
   // Replayed: the counter of the last accepted push again (a fresh, correctly MAC'd message).
   await control(w.net.urls.control, '/faults', { fault: 'replayCounter' });
   await w.bsm.register(['urn:svc:news']);
-  await w.until(() => w.listener.stats().dropped.replay === 1);
+  await w.until(() => w.intake.stats().dropped.replay === 1);
   // Forged: MAC flipped by the BSM fault.
   await control(w.net.urls.control, '/faults', { fault: 'wrongMac' });
   const rotated = w.net.bsm.rotateMsk('urn:svc:news');
   await w.bsm.register(['urn:svc:news']);
-  await w.until(() => w.listener.stats().dropped.mac === 1);
+  await w.until(() => w.intake.stats().dropped.mac === 1);
   assert.equal(w.stored.length, 1, 'neither was stored');
   assert.equal(await w.keys.holds(0x0101, 1), true, 'the card holds the first MSK');
   assert.equal(await w.keys.holds(0x0101, rotated), false, 'the card holds no forged MSK');
-  const st = w.listener.stats();
+  const st = w.intake.stats();
   assert.equal(st.verificationsSent, 1);
   assert.equal(w.net.bsm.ltkm.verifications.length, 1);
   // A genuine push still works afterwards.
@@ -166,7 +166,7 @@ test('dropped datagram: nothing arrives; the next push does', async (t) => {
   w.net.faults.inject('dropDatagram');
   await w.bsm.register(['urn:svc:news']);
   await w.net.events.waitFor((e) => e.type === 'ltkm-push' && e.dropped);
-  assert.equal(w.listener.stats().received, 0);
+  assert.equal(w.intake.stats().received, 0);
   await w.bsm.register(['urn:svc:news']);
   await w.until(() => w.stored.length === 1);
 });

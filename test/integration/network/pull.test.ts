@@ -17,7 +17,7 @@ for (const gbaU of [true, false]) {
     assert.deepEqual(await res.json(), { purchased: true, pull: { keyGroup: 0, via: 'udp' } });
     await w.until(() => w.pulls.length === 1);
     assert.deepEqual(w.pulls, [{ keyGroup: 0, via: 'udp' }]);
-    assert.equal(w.listener.stats().solicitedPulls, 1);
+    assert.equal(w.intake.stats().solicitedPulls, 1);
     // The terminal layer's reaction to KG0 (SPEC [R]): re-register for all services, now including the purchase.
     const r = await w.bsm.register([ALL_SERVICES]);
     assert.equal(r.roundTrips, 1);
@@ -33,7 +33,7 @@ test('a forged solicited pull is not handed to the terminal layer', async (t) =>
   w.net.faults.inject('wrongMac');
   const res = await post(`${w.net.urls.control}/pull`, { terminal: IMSI, keyGroup: 0x0202 });
   assert.equal(res.status, 200);
-  await w.until(() => w.listener.stats().dropped.mac === 1);
+  await w.until(() => w.intake.stats().dropped.mac === 1);
   assert.deepEqual(w.pulls, []);
 });
 
@@ -56,11 +56,11 @@ test('solicited pull over SMS: WSP push `<TID> 06 03 D2 AF 93 <MIKEY>` through t
   const parts = encodeDatagramAsSms({ originator: '+4912345', destinationPort: 2948, sourcePort: 9200, payload: push, reference: 7, timestamp: new Date() });
   assert.ok(Array.isArray(parts) && parts.length >= 2);
   // The modem side hands the WSP body to the same entry point as UDP.
-  await w.listener.handle(wsp.body, { address: 'smsc', port: 0, via: 'sms' });
+  await w.intake.accept(wsp.body, { address: 'smsc', port: 0, via: 'sms' });
   assert.deepEqual(w.pulls, [{ keyGroup: 0x0202, via: 'sms' }]);
   // The same bytes again are a replay.
-  await w.listener.handle(wsp.body, { address: 'smsc', port: 0, via: 'sms' });
-  assert.equal(w.listener.stats().dropped.replay, 1);
+  await w.intake.accept(wsp.body, { address: 'smsc', port: 0, via: 'sms' });
+  assert.equal(w.intake.stats().dropped.replay, 1);
   assert.equal(w.pulls.length, 1);
 });
 
@@ -74,15 +74,15 @@ for (const gbaU of [true, false]) {
     const verifications = w.net.bsm.ltkm.verifications.length;
     w.net.faults.inject('vBitPull', 2);
     assert.equal((await post(`${w.net.urls.control}/pull`, { terminal: IMSI, keyGroup: 0 })).status, 200);
-    await w.until(() => w.listener.stats().dropped['keyless-v-set'] === 1);
+    await w.until(() => w.intake.stats().dropped['keyless-v-set'] === 1);
     assert.equal((await post(`${w.net.urls.control}/pull`, { terminal: IMSI, keyGroup: 0x0202, via: 'sms' })).status, 200);
     const wsp = decodeWspPush(pushes[0]!);
     assert.equal(decodeMikey(wsp.body).hdr.v, true, 'the fault sent V set');
-    await w.listener.handle(wsp.body, { address: 'smsc', port: 0, via: 'sms' });
-    assert.equal(w.listener.stats().dropped['keyless-v-set'], 2);
+    await w.intake.accept(wsp.body, { address: 'smsc', port: 0, via: 'sms' });
+    assert.equal(w.intake.stats().dropped['keyless-v-set'], 2);
     assert.deepEqual(w.rejected, ['keyless-v-set', 'keyless-v-set']);
     assert.deepEqual(w.pulls, []);
-    assert.equal(w.listener.stats().solicitedPulls, 0);
+    assert.equal(w.intake.stats().solicitedPulls, 0);
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(w.net.bsm.ltkm.verifications.length, verifications, 'no verification message answered it');
     // The next, well-formed pull is acted on: the rejection consumed nothing the BSM relies on.
@@ -91,9 +91,9 @@ for (const gbaU of [true, false]) {
   });
 }
 
-test('a pull that finds no card is not judged (LtkmUnavailable: the listener keeps it) and is checked once the card is back', async (t) => {
-  const { cardLtkmProcessor } = await import('../../../src/daemon/card-wiring.js');
-  const { LtkmUnavailable, LtkmRejected } = await import('../../../src/bsm/index.js');
+test('a pull that finds no card is not judged (unavailable: the intake keeps it) and is checked once the card is back', async (t) => {
+  const { cardKeyProcessor } = await import('../../../src/daemon/card-wiring.js');
+  const { decodeMikey } = await import('../../../src/codec/index.js');
   const pushes: Uint8Array[] = [];
   const w = await startWorld({ gbaU: true, smsSink: { deliverWapPush: async (b) => void pushes.push(b) } });
   t.after(w.close);
@@ -103,11 +103,13 @@ test('a pull that finds no card is not judged (LtkmUnavailable: the listener kee
   const raw = decodeWspPush(pushes[0]!).body;
   w.usim.remove();
   await w.until(() => w.card.state !== 'ready');
-  const processor = cardLtkmProcessor(w.card, {});
+  const processor = cardKeyProcessor(w.card, {});
+  const ltkm = { raw, message: decodeMikey(raw) };
   const started = Date.now();
-  await assert.rejects(processor.processMskMessage(raw), (e: unknown) => e instanceof LtkmUnavailable && !(e instanceof LtkmRejected));
-  assert.ok(Date.now() - started < 1000, 'at once: the listener, not the card adapter, keeps it');
+  const verdict = await processor.processMskMessage(ltkm);
+  assert.equal(verdict.kind, 'unavailable', JSON.stringify(verdict));
+  assert.ok(Date.now() - started < 1000, 'at once: the intake, not the card adapter, keeps it');
   w.usim.insert();
   await w.until(() => w.card.state === 'ready');
-  assert.deepEqual(await processor.processMskMessage(raw), { stored: null }, 'the card checked the pull once it was back');
+  assert.deepEqual(await processor.processMskMessage(ltkm), { kind: 'processed', stored: null }, 'the card checked the pull once it was back');
 });

@@ -38,7 +38,7 @@ for (const gbaU of [true, false]) {
     assert.deepEqual(ev.services, [ALL_SERVICES]);
     // SPEC §5: the GBA product token of the flavour reached the BSM (it refuses requests without one).
     assert.equal(ev.userAgentToken, gbaU ? '3gpp-gba-uicc' : '3gpp-gba');
-    assert.equal(w.listener.stats().verificationsSent, 2);
+    assert.equal(w.intake.stats().verificationsSent, 2);
     // Who did the work: GBA_U bootstraps and processes the MIKEY messages on the USIM; GBA_ME runs 3G AKA on it
     // and the card adapter's ME side does the rest.
     assert.deepEqual(w.auths, gbaU ? ['gba-bootstrap', 'gba-naf', 'mbms', 'mbms', 'mbms', 'mbms'] : ['3g']);

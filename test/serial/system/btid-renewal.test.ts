@@ -49,6 +49,6 @@ test('B-TID expiry → re-bootstrap → registration with trigger renewal → an
   // Nothing was turned away in between: no LTKM under a MUK the card no longer holds.
   assert.deepEqual(rig.events('rejected', mark), []);
   const counters = await rig.healthAfter(Date.now());
-  assert.equal(counters['ltkm']['dropped']['no-muk'], 0, JSON.stringify(counters['ltkm']));
+  assert.equal(counters['ltkm']['dropped']['no-keys'], 0, JSON.stringify(counters['ltkm']));
   assert.equal(counters['terminal']['triggers']['renewal'], 1, JSON.stringify(counters['terminal']));
 });

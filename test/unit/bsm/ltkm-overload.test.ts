@@ -1,11 +1,11 @@
-// A UDP flood against the LTKM listener: the wait is bounded, the excess dropped and counted, each burst
+// A UDP flood against the LTKM intake behind its UDP bearer: the wait is bounded, the excess dropped and counted, each burst
 // logged and reported once; once it has drained, datagrams are processed again. The SMS path is never dropped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { LtkmListener, type LtkmDropReason } from '../../../src/bsm/index.js';
 import { buildSolicitedPull, encodeMikey } from '../../../src/codec/index.js';
 import { capturingLogger, delay, waitFor } from '../modem/harness.js';
+import { checked, udpIntake } from './ltkm-udp.js';
 
 // Each datagram a fresh counter: repeats of a judged (CSB ID, counter) pair never reach the queue (replay cache).
 let counter = 5;
@@ -16,20 +16,16 @@ const BOUND = 16;
 async function setup() {
   const { logger, records } = capturingLogger('info');
   let processed = 0;
-  const rejected: { reason: LtkmDropReason; detail: string }[] = [];
-  const l = new LtkmListener({
+  const l = udpIntake({
     // Slow: 3 ms per message, far slower than loopback UDP arrives.
-    processor: { processMskMessage: async () => (await delay(3), processed++, { stored: null }) },
-    port: 0,
-    bindAddress: '127.0.0.1',
+    processor: { processMskMessage: async () => (await delay(3), processed++, checked) },
     maxQueued: BOUND,
     // The queue bound is under test here, not the per-source share.
     perSourceRate: { perMinute: 600_000, burst: 100_000 },
-    onSolicitedPull: () => {},
-    onRejected: (reason, detail) => rejected.push({ reason, detail }),
     logger,
   });
-  const { port } = await l.start();
+  const { port } = await l.udp.start();
+  const rejected = () => l.outcomes.flatMap((o) => (o.kind === 'rejected' ? [{ reason: o.reason, detail: o.detail }] : []));
   const s = createSocket('udp4');
   await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
   const burst = (n: number) => Promise.all(Array.from({ length: n }, () => new Promise<void>((r) => s.send(nextPull(), port, '127.0.0.1', () => r()))));
@@ -63,7 +59,7 @@ test('1,000 datagrams against a slow processor: the queue stays within its bound
   assert.equal(logs.length, 2, 'one line when the burst begins, one when it is over');
   assert.match(logs[0]!.msg, /dropping new ones/);
   assert.equal(logs[1]!['dropped'], st.dropped.overload);
-  assert.deepEqual(env.rejected.map((r) => r.reason), ['overload'], 'reported once');
+  assert.deepEqual(env.rejected().map((r) => r.reason), ['overload'], 'reported once');
   // The dropped datagrams were solicited pulls: said on a line of their own (once per interval, not per pull).
   assert.equal(env.pullLogs().length, 1);
   assert.match(env.pullLogs()[0]!.msg, /^solicited pull dropped/);
@@ -79,7 +75,7 @@ test('1,000 datagrams against a slow processor: the queue stays within its bound
   await waitFor(() => env.l.stats().dropped.overload > st.dropped.overload && env.l.stats().waiting === 0, 'the second burst over', 10000);
   await delay(20);
   assert.equal(env.overloadLogs().length, 4);
-  assert.deepEqual(env.rejected.map((r) => r.reason), ['overload', 'overload']);
+  assert.deepEqual(env.rejected().map((r) => r.reason), ['overload', 'overload']);
   assert.ok(env.l.stats().peakWaiting <= BOUND);
 });
 
@@ -89,7 +85,7 @@ test('the SMS path is never dropped, even with the queue full', { timeout: 15000
     env.s.close();
     await env.l.stop();
   });
-  const sms = Array.from({ length: BOUND + 10 }, () => env.l.handle(nextPull(), { address: '+4917012345678', port: 0, via: 'sms' }));
+  const sms = Array.from({ length: BOUND + 10 }, () => env.l.intake.accept(nextPull(), { address: '+4917012345678', port: 0, via: 'sms' }));
   await env.burst(50);
   await Promise.all(sms);
   assert.ok(env.processed() >= BOUND + 10);

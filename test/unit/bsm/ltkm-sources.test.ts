@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { PassThrough } from 'node:stream';
 import pino from 'pino';
-import { LtkmListener } from '../../../src/bsm/index.js';
 import { buildSolicitedPull, encodeMikey } from '../../../src/codec/index.js';
+import { checked, udpIntake } from './ltkm-udp.js';
 
 const pull = encodeMikey(buildSolicitedPull({ csbId: 1, counter: 5, rand: new Uint8Array(16), idi: 'bsm', idr: 'btid', keyDomainId: Uint8Array.of(0, 0xf1, 0x10), keyGroup: 0 }));
 
@@ -29,17 +29,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 test('outside ltkmSources: dropped before decoding (no malformed count for garbage), counted, logged once per source', async (t) => {
   const log = capture();
   let processed = 0;
-  const rejected: string[] = [];
-  const l = new LtkmListener({
-    processor: { processMskMessage: async () => (processed++, { stored: null }) },
-    port: 0,
-    bindAddress: '127.0.0.1',
+  const l = udpIntake({
+    processor: { processMskMessage: async () => (processed++, checked) },
     allowedSources: ['127.0.0.2/32', '10.0.0.0/8'],
-    onSolicitedPull: () => undefined,
-    onRejected: (reason) => rejected.push(reason),
     logger: log.logger,
   });
-  const { port } = await l.start();
+  const { port } = await l.udp.start();
   const stranger = await sender('127.0.0.3');
   const bsm = await sender('127.0.0.2');
   t.after(async () => {
@@ -59,11 +54,11 @@ test('outside ltkmSources: dropped before decoding (no malformed count for garba
   const warned = log.lines().filter((x) => x['reason'] === 'source');
   assert.equal(warned.length, 1, 'one log line for the stranger in this minute');
   assert.match(String(warned[0]!['from']), /^udp:127\.0\.0\.3:/);
-  assert.deepEqual(rejected.filter((r) => r === 'source'), ['source']);
+  assert.deepEqual(l.rejected().filter((r) => r === 'source'), ['source']);
 });
 
 test('ltkmBind pdp: nothing listens before the PDP address; then only that address; re-bound when it changes', async (t) => {
-  const l = new LtkmListener({ processor: { processMskMessage: async () => ({ stored: null }) }, port: 0, bindAddress: null, onSolicitedPull: () => undefined, logger: capture().logger });
+  const { udp: l } = udpIntake({ processor: { processMskMessage: async () => checked }, bindAddress: null, logger: capture().logger });
   t.after(() => l.stop());
   await assert.rejects(l.start(), /no address to bind yet/);
   const first = await l.rebind('127.0.0.2');

@@ -75,7 +75,6 @@ function world(outage: { bsf: boolean; bsm: boolean }) {
         deregister: async (services) => services.map((serviceId) => ({ serviceId, status: 200 })),
         requestMsk: async () => [],
       },
-      intake: { handle: async () => undefined },
       publish: { registration: () => undefined, keyGroup: () => undefined, traffic: () => undefined, clearTraffic: () => undefined, event: () => undefined, status: () => undefined },
       state: { registration: () => null, keys: () => [], saveRegistration: () => undefined, saveKey: () => undefined },
       logger: silent,

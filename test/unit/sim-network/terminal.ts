@@ -3,8 +3,10 @@
 // LTKM pushes stored by the USIM (GBA_U) or the card adapter's ME side (GBA_ME). So an STKM from the
 // simulated BSM can be fed into the card's MTK generation exactly as the player exchange does.
 // The network integration tests (test/integration/network/world.ts) build on this too.
-import { BsmClient, LtkmListener, credentialsFromGba, type LtkmSource } from '../../../src/bsm/index.js';
-import { cardLtkmProcessor, gbaCard } from '../../../src/daemon/card-wiring.js';
+import { BsmClient, UdpBearer, credentialsFromGba } from '../../../src/bsm/index.js';
+import { cardKeyProcessor, gbaCard } from '../../../src/daemon/card-wiring.js';
+import { LtkmIntake } from '../../../src/terminal/ltkm/intake.js';
+import type { LtkmSource } from '../../../src/terminal/ltkm/types.js';
 import { GbaClient, createHttpTransport, keyDomainIdFromPlmn, plmnFromImsi, type RetryClock } from '../../../src/gba/index.js';
 import { startSimNetwork, type SmsSink } from '../../../src/sim/network/index.js';
 import { BSM_FQDN, SUBSCRIBER, silentLogger, startCard, type TestCardOptions } from '../gba/harness.js';
@@ -59,23 +61,17 @@ export async function startTerminal(o: TerminalOptions = {}) {
   const stored: Array<{ keyDomainId: string; keyGroup: number; keyNumber: number }> = [];
   const rejected: string[] = [];
   const pulls: Array<{ keyGroup: number; via: LtkmSource['via'] }> = [];
-  const listener = new LtkmListener({
-    processor: cardLtkmProcessor(card),
-    port: 0,
-    bindAddress: '127.0.0.1',
-    allowedSources: o.allowedSources ?? ['127.0.0.1'],
-    onSolicitedPull: (p) => {
-      pulls.push({ keyGroup: p.keyGroup, via: p.from.via });
-    },
-    onKeyStored: (s) => {
-      stored.push({ keyDomainId: s.keyDomainId, ...s.mskId });
-    },
-    onRejected: (reason) => {
-      rejected.push(reason);
+  const intake = new LtkmIntake({
+    processor: cardKeyProcessor(card),
+    onOutcome: (x) => {
+      if (x.kind === 'pull') pulls.push({ keyGroup: x.keyGroup, via: x.source.via });
+      else if (x.kind === 'stored') stored.push({ keyDomainId: x.msk.keyDomainId, ...x.msk.mskId });
+      else rejected.push(x.reason);
     },
     logger: silentLogger,
   });
-  const { port } = await listener.start();
+  const udp = new UdpBearer({ sink: intake, port: 0, bindAddress: '127.0.0.1', allowedSources: o.allowedSources ?? ['127.0.0.1'], logger: silentLogger });
+  const { port } = await udp.start();
   net.bsm.terminalLtkmPort = port;
   /** Resolves once `pred` holds (polled: a dropped datagram has no callback). */
   const until = (pred: () => boolean, timeoutMs = 5000) =>
@@ -96,7 +92,8 @@ export async function startTerminal(o: TerminalOptions = {}) {
     auths,
     gba,
     bsm,
-    listener,
+    intake,
+    udp,
     port,
     stored,
     rejected,
@@ -105,7 +102,8 @@ export async function startTerminal(o: TerminalOptions = {}) {
     close: async () => {
       gba.close();
       http.close();
-      await listener.stop();
+      await udp.stop();
+      await intake.idle();
       await card.close();
       await net.close();
     },

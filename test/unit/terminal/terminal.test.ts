@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import pino from 'pino';
 import { buildSolicitedPull, encodeMikey, encodeWspPush, decodeWspPush, fromHex } from '../../../src/codec/index.js';
 import { Terminal, type TerminalOptions } from '../../../src/terminal/terminal.js';
+import { LtkmIntake } from '../../../src/terminal/ltkm/intake.js';
+import { SmsBearer } from '../../../src/terminal/ltkm/sms-bearer.js';
+import type { LtkmSource } from '../../../src/terminal/ltkm/types.js';
 import type { PersistedKey, PersistedRegistration, ServiceResult } from '../../../src/terminal/ports.js';
 import { EventContract } from '../../helpers/event-contract.js';
 import { FakeClock, flush } from '../../helpers/fake-clock.js';
@@ -12,6 +15,7 @@ import { FakeClock, flush } from '../../helpers/fake-clock.js';
 const KDID = '00f110';
 /** Every event the terminal emits in these tests, checked against docs/schema/events.json (last test). */
 const contract = new EventContract();
+const from = (via: LtkmSource['via']): LtkmSource => ({ via, address: via, port: 0 });
 
 function mikeyPull(keyGroup: number): Uint8Array {
   return encodeMikey(
@@ -76,7 +80,6 @@ function rig(over: Partial<TerminalOptions> = {}) {
         deregister: async (services) => (calls.push(`deregister:${services.join(',')}`), services.map((serviceId) => ({ serviceId, status: 200 }))),
         requestMsk: async (kd, groups) => (calls.push(`msk:${kd}:${groups.join(',')}`), groups.map((keyGroup) => ({ keyDomainId: kd, keyGroup, keyNumber: 0, status: 200 }))),
       },
-      intake: { handle: async (raw, source) => void handedToIntake.push([raw, source]) },
       // Retained payloads kept by topic path, as the daemon's port names them.
       publish: {
         registration: (payload) => void published.set('registration', payload),
@@ -111,11 +114,19 @@ function rig(over: Partial<TerminalOptions> = {}) {
       ...over,
     },
   );
+  // The SMS bearer and the LTKM intake in front of it, as the daemon wires them; the key processor records what it
+  // was handed and checks every message.
+  const intake = new LtkmIntake({
+    processor: { processMskMessage: async ({ raw }) => (handedToIntake.push([raw, 'sms']), { kind: 'processed', stored: null }) },
+    onOutcome: (o) => terminal.ltkmOutcome(o),
+    logger: pino({ level: 'silent' }),
+  });
+  const sms = new SmsBearer({ intake, onTriggerMessage: (source) => terminal.triggerMessage(source) });
   const settle = async () => {
     for (let i = 0; i < 10; i++) await flush();
   };
   return {
-    clock, terminal, calls, published, cleared, events, statuses, saved, failures, settle, handedToIntake, hooks,
+    clock, terminal, sms, calls, published, cleared, events, statuses, saved, failures, settle, handedToIntake, hooks,
     setRegisterResult: (f: typeof registerResult) => void (registerResult = f),
   };
 }
@@ -137,7 +148,7 @@ test('Key Group 0 solicited pull while registered re-registers for all services 
   const r = rig();
   r.terminal.start();
   await r.settle();
-  r.terminal.solicitedPull({ keyDomainId: KDID, keyGroup: 0 }, 'udp');
+  r.terminal.ltkmOutcome({ kind: 'pull', keyDomainId: KDID, keyGroup: 0, source: from('udp') });
   await r.settle();
   assert.deepEqual(r.calls.slice(-1), ['register:urn:allServices']);
   assert.equal(r.calls.filter((c) => c.startsWith('register')).length, 2);
@@ -146,23 +157,28 @@ test('Key Group 0 solicited pull while registered re-registers for all services 
   assert.deepEqual([last.kind, last.source], ['solicited-pull', 'udp']);
 });
 
-test('a BCAST WAP push hands its MIKEY to the same intake as UDP', async () => {
+test('a BCAST WAP push: the SMS bearer hands its MIKEY to the same intake as UDP, and the checked pull acts', async () => {
   const r = rig();
   r.terminal.start();
   await r.settle();
   const mikey = mikeyPull(0);
   const push = decodeWspPush(encodeWspPush({ tid: 1, contentType: 'application/mikey', applicationId: 'x-oma-application:bcast.ua', body: mikey }));
-  assert.equal(await r.terminal.wapPush(push, 'sms'), 'mikey');
+  const registers = () => r.calls.filter((c) => c.startsWith('register')).length;
+  const before = registers();
+  assert.equal(await r.sms.wapPush(push), 'mikey');
   assert.equal(r.handedToIntake.length, 1);
   assert.deepEqual(Buffer.from(r.handedToIntake[0]![0]), Buffer.from(mikey));
   assert.equal(r.handedToIntake[0]![1], 'sms');
+  await r.settle();
+  assert.equal(registers(), before + 1, 'the checked Key Group 0 pull registered again');
+  assert.deepEqual(r.calls.slice(-1), ['register:urn:allServices']);
 });
 
 test('Key Group ≠ 0 solicited pull requests the MSKs of exactly that key group (home domain when none given)', async () => {
   const r = rig();
   r.terminal.start();
   await r.settle();
-  r.terminal.solicitedPull({ keyDomainId: null, keyGroup: 0x0203 }, 'udp');
+  r.terminal.ltkmOutcome({ kind: 'pull', keyDomainId: null, keyGroup: 0x0203, source: from('udp') });
   await r.settle();
   assert.deepEqual(r.calls.slice(-1), [`msk:${KDID}:515`]);
 });
@@ -171,8 +187,8 @@ test('a rejection (forged MAC, replay …) leads to no registration, an event an
   const r = rig();
   r.terminal.start();
   await r.settle();
-  r.terminal.rejected('mac', 'KEMAC MAC mismatch', 'udp');
-  r.terminal.rejected('replay', 'counter 5 ≤ 9', 'sms');
+  r.terminal.ltkmOutcome({ kind: 'rejected', reason: 'mac', detail: 'KEMAC MAC mismatch', source: from('udp') });
+  r.terminal.ltkmOutcome({ kind: 'rejected', reason: 'replay', detail: 'counter 5 ≤ 9', source: from('sms') });
   await r.settle();
   assert.equal(r.calls.filter((c) => c.startsWith('register')).length, 1);
   assert.deepEqual(r.terminal.counters.rejected, { mac: 1, replay: 1 });
@@ -184,11 +200,11 @@ test('a push for another application, not MIKEY, or a malformed trigger is rejec
   r.terminal.start();
   await r.settle();
   const mms = decodeWspPush(encodeWspPush({ tid: 2, contentType: 'application/mikey', applicationId: 'x-wap-application:mms.ua', body: mikeyPull(0) }));
-  assert.equal(await r.terminal.wapPush(mms), null);
+  assert.equal(await r.sms.wapPush(mms), null);
   const text = decodeWspPush(encodeWspPush({ tid: 3, contentType: 'text/plain', applicationId: 'x-oma-application:bcast.ua', body: new Uint8Array([65]) }));
-  assert.equal(await r.terminal.wapPush(text), null);
+  assert.equal(await r.sms.wapPush(text), null);
   const badTrigger = decodeWspPush(encodeWspPush({ tid: 4, contentType: 'application/vnd.oma.bcast.smartcard-trigger+xml', applicationId: 'x-oma-application:bcast.ua', body: new TextEncoder().encode('<trigger') }));
-  assert.equal(await r.terminal.wapPush(badTrigger), null);
+  assert.equal(await r.sms.wapPush(badTrigger), null);
   assert.deepEqual(r.terminal.counters.rejected, { 'not-bcast': 1, unsupported: 1, malformed: 1 });
   assert.equal(r.handedToIntake.length, 0);
 });
@@ -198,7 +214,7 @@ test('a well-formed Smartcard Profile Trigger Message registers with trigger tri
   r.terminal.start();
   await r.settle();
   const push = decodeWspPush(encodeWspPush({ tid: 5, contentType: 'application/vnd.oma.bcast.smartcard-trigger+xml', applicationId: 'x-oma-application:bcast.ua', body: new TextEncoder().encode('<smartcardTrigger><x/></smartcardTrigger>') }));
-  assert.equal(await r.terminal.wapPush(push), 'trigger-message');
+  assert.equal(await r.sms.wapPush(push), 'trigger-message');
   await r.settle();
   assert.equal((r.published.get('registration')!['lastTrigger'] as { kind: string }).kind, 'trigger-message');
 });
@@ -207,7 +223,7 @@ test('a stored LTKM becomes key status on keys/ and traffic/', async () => {
   const r = rig();
   r.terminal.start();
   await r.settle();
-  r.terminal.keyStored({ keyDomainId: KDID, keyGroup: 3, keyNumber: 9, validity: { from: 1, to: 100 } }, 'udp');
+  r.terminal.ltkmOutcome({ kind: 'stored', msk: { keyDomainId: KDID, mskId: { keyGroup: 3, keyNumber: 9 }, validity: { from: 1, to: 100 } }, source: from('udp') });
   const group = r.published.get(`keys/${KDID}/3`)!;
   assert.equal(group['count'], 1);
   const traffic = r.published.get(`traffic/${KDID}/00030009`)!;
@@ -302,7 +318,7 @@ test('MSK rotation keeps the two newest MSKs of a key group; the superseded one 
   const r = rig();
   r.terminal.start();
   await r.settle();
-  for (const keyNumber of [1, 2, 3]) r.terminal.keyStored({ keyDomainId: KDID, keyGroup: 7, keyNumber }, 'udp');
+  for (const keyNumber of [1, 2, 3]) r.terminal.ltkmOutcome({ kind: 'stored', msk: { keyDomainId: KDID, mskId: { keyGroup: 7, keyNumber } }, source: from('udp') });
   const group = r.published.get(`keys/${KDID}/7`)!;
   assert.equal(group['count'], 2);
   assert.deepEqual((group['msks'] as Array<{ keyNumber: number }>).map((m) => m.keyNumber), [2, 3]);
@@ -328,7 +344,7 @@ test('Key Group 0 pull registers with exactly urn:allServices, never merged with
   r.terminal.start();
   await r.settle();
   // The power-up registration is in flight: a KG0 pull and a coverage trigger arrive meanwhile.
-  r.terminal.solicitedPull({ keyDomainId: KDID, keyGroup: 0 }, 'sms');
+  r.terminal.ltkmOutcome({ kind: 'pull', keyDomainId: KDID, keyGroup: 0, source: from('sms') });
   r.terminal.connectivityRestored('coverage regained');
   answer.open();
   await r.settle();
@@ -398,8 +414,8 @@ test('a pull that arrives before the terminal is up is held, then acted on once 
   r.terminal.start();
   await r.settle();
   assert.equal(r.terminal.phase, 'card');
-  r.terminal.solicitedPull({ keyDomainId: null, keyGroup: 0x0202 }, 'sms'); // home key domain: not known yet
-  r.terminal.solicitedPull({ keyDomainId: KDID, keyGroup: 0 }, 'sms');
+  r.terminal.ltkmOutcome({ kind: 'pull', keyDomainId: null, keyGroup: 0x0202, source: from('sms') }); // home key domain: not known yet
+  r.terminal.ltkmOutcome({ kind: 'pull', keyDomainId: KDID, keyGroup: 0, source: from('sms') });
   await r.settle();
   assert.deepEqual(r.calls, ['modem'], 'nothing reaches the BSM before bring-up');
   assert.equal(r.events.filter(([t]) => t === 'trigger-held').length, 2);

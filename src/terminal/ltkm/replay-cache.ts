@@ -2,7 +2,7 @@
 // replay whatever bearer or source it comes from (SPEC §3.3: each LTKM carries a fresher counter), so it is turned
 // away before the card. Pairs the card refused for a bad MAC are never remembered: a forger must not be able to
 // spend a counter the genuine BSM will use next. Bounded; the oldest pairs are forgotten first.
-import type { MikeyMessage } from '../codec/index.js';
+import type { MikeyMessage } from '../../codec/index.js';
 
 export class ReplayCache {
   readonly #seen = new Set<string>();

@@ -1,17 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { LtkmListener, LtkmRejected, LtkmUnavailable, type LtkmProcessor } from '../../../src/bsm/index.js';
 import { buildSolicitedPull, buildVerificationMessage, encodeMikey } from '../../../src/codec/index.js';
+import type { KeyProcessorPort, KeyProcessorResult } from '../../../src/terminal/ltkm/types.js';
 import { silentLogger } from '../gba/harness.js';
+import { checked, udpIntake } from './ltkm-udp.js';
 
 const pullWith = (counter: number) => encodeMikey(buildSolicitedPull({ csbId: 1, counter, rand: new Uint8Array(16), idi: 'bsm', idr: 'btid', keyDomainId: Uint8Array.of(0, 0xf1, 0x10), keyGroup: 0 }));
 const pull = pullWith(5);
 
-async function setup(processor: LtkmProcessor, allowed: string[] = []) {
-  const pulls: number[] = [];
-  const l = new LtkmListener({ processor, port: 0, bindAddress: '127.0.0.1', allowedSources: allowed, onSolicitedPull: (p) => pulls.push(p.keyGroup), logger: silentLogger });
-  const { port } = await l.start();
+async function setup(processor: KeyProcessorPort, allowed: string[] = []) {
+  const l = udpIntake({ processor, allowedSources: allowed, logger: silentLogger });
+  const { port } = await l.udp.start();
   const s = createSocket('udp4');
   await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
   const replies: Buffer[] = [];
@@ -21,26 +21,26 @@ async function setup(processor: LtkmProcessor, allowed: string[] = []) {
     for (let i = 0; i < 200 && l.stats().received < n; i++) await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, 20));
   };
-  return { l, pulls, send, settle, replies, close: async () => { s.close(); await l.stop(); } };
+  return { l, pulls: l.pulls, send, settle, replies, close: async () => { s.close(); await l.stop(); } };
 }
 
 test('malformed MIKEY, non-MSK messages and foreign sources are dropped, counted, never processed', async (t) => {
   let calls = 0;
-  const env = await setup({ processMskMessage: async () => (calls++, { stored: null }) });
+  const env = await setup({ processMskMessage: async () => (calls++, checked) });
   t.after(env.close);
   await env.send(Uint8Array.of(1, 2, 3));
   await env.send(encodeMikey(buildVerificationMessage({ csbId: 1, counter: 1 })));
   await env.settle(2);
   const st = env.l.stats();
   assert.equal(st.dropped.malformed, 1);
-  assert.equal(st.dropped.unexpected, 1);
+  assert.equal(st.dropped.unsupported, 1);
   assert.equal(calls, 0);
-  assert.deepEqual(env.pulls, []);
+  assert.deepEqual(env.pulls(), []);
 });
 
 test('allow-list: a pull from an address that is not a BSM is dropped', async (t) => {
   let calls = 0;
-  const env = await setup({ processMskMessage: async () => (calls++, { stored: null }) }, ['10.9.9.9']);
+  const env = await setup({ processMskMessage: async () => (calls++, checked) }, ['10.9.9.9']);
   t.after(env.close);
   await env.send(pull);
   await env.settle(1);
@@ -49,12 +49,12 @@ test('allow-list: a pull from an address that is not a BSM is dropped', async (t
 });
 
 test('processor verdicts: MAC and replay rejections are counted; accepted pull reaches the callback; verification sent back', async (t) => {
-  const verdicts: Array<() => Promise<{ stored: null; verification?: Uint8Array }>> = [
-    async () => { throw new LtkmRejected('mac', 'bad'); },
-    async () => { throw new LtkmRejected('replay', 'old'); },
-    async () => ({ stored: null, verification: Uint8Array.of(9, 9) }),
+  const verdicts: KeyProcessorResult[] = [
+    { kind: 'rejected', reason: 'mac', detail: 'bad' },
+    { kind: 'rejected', reason: 'replay', detail: 'old' },
+    { kind: 'processed', stored: null, verification: Uint8Array.of(9, 9) },
   ];
-  const env = await setup({ processMskMessage: () => verdicts.shift()!() });
+  const env = await setup({ processMskMessage: async () => verdicts.shift()! });
   t.after(env.close);
   // Fresh counters: a pair the card already judged would be refused before it (the replay cache, tested below).
   for (let i = 0; i < 3; i++) await env.send(pullWith(5 + i));
@@ -62,18 +62,15 @@ test('processor verdicts: MAC and replay rejections are counted; accepted pull r
   const st = env.l.stats();
   assert.equal(st.dropped.mac, 1);
   assert.equal(st.dropped.replay, 1);
-  assert.deepEqual(env.pulls, [0]);
+  assert.deepEqual(env.pulls(), [0]);
   assert.equal(st.verificationsSent, 1);
   assert.deepEqual(env.replies.map((b) => b.toString('hex')), ['0909']);
 });
 
 test('replay cache: a pair the card accepted is refused before the card; a pair it refused for its MAC is not remembered', async (t) => {
   let calls = 0;
-  const verdicts: Array<() => Promise<{ stored: null }>> = [
-    async () => { throw new LtkmRejected('mac', 'forged'); },
-    async () => ({ stored: null }),
-  ];
-  const env = await setup({ processMskMessage: () => (calls++, verdicts.shift()?.() ?? Promise.resolve({ stored: null })) });
+  const verdicts: KeyProcessorResult[] = [{ kind: 'rejected', reason: 'mac', detail: 'forged' }, checked];
+  const env = await setup({ processMskMessage: async () => (calls++, verdicts.shift() ?? checked) });
   t.after(env.close);
   await env.send(pullWith(40)); // forged: the card refuses its MAC
   await env.settle(1);
@@ -83,15 +80,15 @@ test('replay cache: a pair the card accepted is refused before the card; a pair 
   await env.settle(52);
   const st = env.l.stats();
   assert.equal(calls, 2, 'the card saw the forged and the genuine message only');
-  assert.deepEqual(env.pulls, [0]);
+  assert.deepEqual(env.pulls(), [0]);
   assert.equal(st.dropped.mac, 1);
   assert.equal(st.dropped.replay, 50);
 });
 
 test('per-source share: one flooding source cannot starve another (its excess dropped as overload)', async (t) => {
   let calls = 0;
-  const l = new LtkmListener({ processor: { processMskMessage: async () => (calls++, { stored: null }) }, port: 0, bindAddress: '127.0.0.1', perSourceRate: { perMinute: 60, burst: 5 }, onSolicitedPull: () => {}, logger: silentLogger });
-  const { port } = await l.start();
+  const l = udpIntake({ processor: { processMskMessage: async () => (calls++, checked) }, perSourceRate: { perMinute: 60, burst: 5 }, logger: silentLogger });
+  const { port } = await l.udp.start();
   const flood = createSocket('udp4');
   const bsm = createSocket('udp4');
   await Promise.all([flood, bsm].map((s) => new Promise<void>((r) => s.bind(0, '127.0.0.1', r))));
@@ -115,10 +112,10 @@ test('an LTKM the card could not judge (card out) is kept, in order, and process
   let cardIn = false;
   const seen: string[] = [];
   const env = await setup({
-    processMskMessage: async (raw) => {
-      if (!cardIn) throw new LtkmUnavailable('card removed: no card in the reader');
+    processMskMessage: async ({ raw }) => {
+      if (!cardIn) return { kind: 'unavailable', detail: 'card removed: no card in the reader' };
       seen.push(Buffer.from(raw).toString('hex'));
-      return { stored: null };
+      return checked;
     },
   });
   t.after(env.close);
@@ -126,11 +123,11 @@ test('an LTKM the card could not judge (card out) is kept, in order, and process
   await env.send(pullWith(71));
   await env.settle(2);
   assert.equal(env.l.stats().held, 2);
-  assert.equal(env.l.stats().dropped.error, 0, 'not dropped');
-  assert.deepEqual(env.pulls, []);
+  assert.equal(env.l.stats().dropped.card, 0, 'not dropped');
+  assert.deepEqual(env.pulls(), []);
   cardIn = true;
-  await env.l.retryHeld();
+  await env.l.intake.retryHeld();
   assert.deepEqual(seen, [pullWith(70), pullWith(71)].map((b) => Buffer.from(b).toString('hex')), 'in arrival order');
-  assert.deepEqual(env.pulls, [0, 0]);
+  assert.deepEqual(env.pulls(), [0, 0]);
   assert.equal(env.l.stats().held, 0);
 });
