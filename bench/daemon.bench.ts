@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { emit, environment, type Figure } from './lib/report.js';
 import { OPEN_GATE, startBenchRig } from './lib/daemon-rig.js';
 import { cpuQuota } from './lib/cpu-quota.js';
-import { cpuMs, childrenOf, percentile, rssKb, voluntarySwitches } from './lib/proc.js';
+import { cpuMs, cpuSplitMs, childrenOf, percentile, rssKb, voluntarySwitches } from './lib/proc.js';
 import { cpuByArea, cpuByFunction } from './lib/cpu-profile.js';
 import { KEY_DOMAIN, KEY_GROUP, TERMINAL, pause, type SimEvent, type SystemRig } from '../test/serial/system/harness.js';
 
@@ -217,9 +217,10 @@ function hops(runs: PurchaseRun[], events: SimEvent[], via: 'sms' | 'udp'): Reco
 // ---- CPU per trigger ----
 
 /** N solicited pulls by UDP for `keyGroup`, one after the other, each until its outcome shows on MQTT. */
-async function pulls(rig: SystemRig, keyGroup: number, n: number, done: (p: Record<string, unknown>) => boolean): Promise<{ cpu: { daemon: number; world: number; pcscd: number }; wallMs: number; ltkms: number; mskRequests: number }> {
+async function pulls(rig: SystemRig, keyGroup: number, n: number, done: (p: Record<string, unknown>) => boolean): Promise<{ cpu: { daemon: number; world: number; pcscd: number }; daemonSplit: { user: number; sys: number }; wallMs: number; ltkms: number; mskRequests: number }> {
   const seq0 = (await rig.simEvents()).length;
   const before = cpuAll(rig);
+  const split0 = cpuSplitMs(pid(rig));
   const t0 = Date.now();
   for (let i = 0; i < n; i++) {
     await paceUdp(keyGroup === KEY_GROUP.movies ? 1 : 2); // the pull, and its LTKM unless refused
@@ -230,9 +231,11 @@ async function pulls(rig: SystemRig, keyGroup: number, n: number, done: (p: Reco
   }
   const wallMs = Date.now() - t0;
   const after = cpuAll(rig);
+  const split1 = cpuSplitMs(pid(rig));
   const evs = (await rig.simEvents()).filter((e) => e.seq > seq0);
   return {
     cpu: { daemon: after.daemon - before.daemon, world: after.world - before.world, pcscd: after.pcscd - before.pcscd },
+    daemonSplit: { user: split1.user - split0.user, sys: split1.sys - split0.sys },
     wallMs,
     ltkms: evs.filter((e) => e.type === 'ltkm-push' && e['solicitedPull'] === false && e['dropped'] === false).length,
     mskRequests: evs.filter((e) => e.type === 'msk-request').length,
@@ -335,12 +338,16 @@ try {
       triggers: TRIGGERS,
       mskRequests: noLtkm.mskRequests,
       what: 'UDP solicited pull (key group 0x0303, not bought) → MIKEY verify on the card → MSK request → 403; the daemon process only',
+    userMsPerTrigger: r1(noLtkm.daemonSplit.user / TRIGGERS),
+    kernelMsPerTrigger: r1(noLtkm.daemonSplit.sys / TRIGGERS),
       pcscdMsPerTrigger: r1(noLtkm.cpu.pcscd / TRIGGERS),
       simWorldMsPerTrigger: r1(noLtkm.cpu.world / TRIGGERS),
       wallMsPerTrigger: r1(noLtkm.wallMs / TRIGGERS),
     });
     figure('cpu-per-trigger-with-ltkm', withLtkm.cpu.daemon / TRIGGERS, 'ms CPU', 1, {
       triggers: TRIGGERS,
+      userMsPerTrigger: r1(withLtkm.daemonSplit.user / TRIGGERS),
+      kernelMsPerTrigger: r1(withLtkm.daemonSplit.sys / TRIGGERS),
       ltkms: withLtkm.ltkms,
       pcscdMsPerTrigger: r1(withLtkm.cpu.pcscd / TRIGGERS),
       simWorldMsPerTrigger: r1(withLtkm.cpu.world / TRIGGERS),
