@@ -17,6 +17,7 @@
  * for iterating on one figure; unset, all run. BENCH_DAEMON_PROFILE_OUT: where to keep the profiled daemon's .cpuprofile.
  */
 import { copyFileSync, existsSync, watch, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emit, environment, type Figure } from './lib/report.js';
@@ -41,6 +42,16 @@ const ONLY = process.env['BENCH_DAEMON_ONLY']?.split(',').map((x) => x.trim()).f
 const section = (name: 'start' | 'idle' | 'purchase' | 'cpu' | 'writes' | 'profile' | 'slow'): boolean => ONLY === undefined || ONLY.includes(name);
 /** What bin/bcastd runs: the board build when `npm run bundle` made one, else the compiled tree. */
 const BUILD = existsSync(new URL('../../dist-bundle/bcastd.js', import.meta.url)) ? 'dist-bundle' : 'dist';
+/** The Node the daemon runs on (bin/bcastd's BCASTD_NODE, as the harness passes it), which may not be this one. */
+const DAEMON_NODE = (() => {
+  const n = process.env['BCASTD_NODE'];
+  if (n === undefined) return process.version;
+  try {
+    return execFileSync(n, ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return `unknown (${n})`;
+  }
+})();
 const GATE = 'terminal.triggerRateLimit opened: perMinute 1e6, burst 1e4, minIntervalMs 0, settleMs 0';
 
 /** One figure against its target: `met` says whether value ≤ target (all targets here are upper bounds). */
@@ -264,7 +275,8 @@ try {
       figure(`start-to-ready-${cold ? 'cold' : 'warm'}`, percentile(totals, 50), 'ms', 1000, {
         runs: totals,
         build: BUILD,
-        node: process.version,
+        node: DAEMON_NODE,
+        launcherOptions: process.env['BCASTD_NODE_OPTIONS'] ?? 'default (bin/bcastd)',
         simulatedNetworkDelayMs: faults.delayMs,
         note: 'spawn → retained status ready on MQTT; the sim board injects no network or modem delay (faults.delayMs 0, modem responseDelayMs 0), so nothing is excluded',
         phasesOfLastRunMs: phases,
@@ -290,6 +302,8 @@ try {
     figure('rss-idle', rssIdle / 1024, 'MB', 50, {
       note: `VmRSS of the daemon process ${IDLE_S + 5} s after ready (the simulated world runs in its own process)`,
       build: BUILD,
+      node: DAEMON_NODE,
+      launcherOptions: process.env['BCASTD_NODE_OPTIONS'] ?? 'default (bin/bcastd)',
       rssAt5sAfterReadyMB: r1(rssAt5s / 1024),
       ...smapsSplit(idlePid),
       simWorldRssMB: r1(worldRssKb(rig) / 1024),
