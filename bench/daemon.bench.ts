@@ -13,15 +13,18 @@
  * own, as on a real board; the world's and pcscd's CPU are reported beside them. Env: BENCH_DAEMON_RUNS (default 200), BENCH_DAEMON_TRIGGERS
  * (default 200), BENCH_DAEMON_IDLE_S (default 30), BENCH_DAEMON_WRITES_S (default 60); the slow-board profile (a CPU quota on
  * the daemon): BENCH_DAEMON_SLOWDOWN (default 4), BENCH_DAEMON_SLOW_RUNS (40), BENCH_DAEMON_SLOW_TRIGGERS (50).
+ * BENCH_DAEMON_ONLY (comma-separated: start, idle, purchase, cpu, writes, profile, slow) runs only those sections,
+ * for iterating on one figure; unset, all run. BENCH_DAEMON_PROFILE_OUT: where to keep the profiled daemon's .cpuprofile.
  */
-import { existsSync, watch, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, watch, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emit, environment, type Figure } from './lib/report.js';
 import { OPEN_GATE, startBenchRig } from './lib/daemon-rig.js';
 import { cpuQuota } from './lib/cpu-quota.js';
-import { cpuMs, childrenOf, percentile, rssKb, voluntarySwitches } from './lib/proc.js';
-import { cpuByArea } from './lib/cpu-profile.js';
+import { cpuMs, cpuSplitMs, childrenOf, percentile, rssKb, voluntarySwitches } from './lib/proc.js';
+import { cpuByArea, cpuByFunction } from './lib/cpu-profile.js';
 import { KEY_DOMAIN, KEY_GROUP, TERMINAL, pause, type SimEvent, type SystemRig } from '../test/serial/system/harness.js';
 
 const BENCH = 'daemon';
@@ -34,8 +37,21 @@ const SLOWDOWN = Number(process.env['BENCH_DAEMON_SLOWDOWN'] ?? 4);
 const SLOW_RUNS = Number(process.env['BENCH_DAEMON_SLOW_RUNS'] ?? 40);
 const SLOW_TRIGGERS = Number(process.env['BENCH_DAEMON_SLOW_TRIGGERS'] ?? 50);
 const SPORT = 'urn:bcastd:sim:sport';
+const ONLY = process.env['BENCH_DAEMON_ONLY']?.split(',').map((x) => x.trim()).filter((x) => x !== '');
+/** Whether a section runs (BENCH_DAEMON_ONLY). */
+const section = (name: 'start' | 'idle' | 'purchase' | 'cpu' | 'writes' | 'profile' | 'slow'): boolean => ONLY === undefined || ONLY.includes(name);
 /** What bin/bcastd runs: the board build when `npm run bundle` made one, else the compiled tree. */
 const BUILD = existsSync(new URL('../../dist-bundle/bcastd.js', import.meta.url)) ? 'dist-bundle' : 'dist';
+/** The Node the daemon runs on (bin/bcastd's BCASTD_NODE, as the harness passes it), which may not be this one. */
+const DAEMON_NODE = (() => {
+  const n = process.env['BCASTD_NODE'];
+  if (n === undefined) return process.version;
+  try {
+    return execFileSync(n, ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return `unknown (${n})`;
+  }
+})();
 const GATE = 'terminal.triggerRateLimit opened: perMinute 1e6, burst 1e4, minIntervalMs 0, settleMs 0';
 
 /** One figure against its target: `met` says whether value ≤ target (all targets here are upper bounds). */
@@ -140,6 +156,19 @@ async function timedStart(rig: SystemRig, cold: boolean): Promise<{ totalMs: num
   return { totalMs: ready.at - t0, phases };
 }
 
+/**
+ * The daemon's LTKM listener takes at most 600 datagrams a minute from one source (burst 20; DEFAULT_PER_SOURCE_RATE
+ * in src/bsm/ltkm-listener.ts) and the simulated BSM sends all of them from one: back-to-back runs are spaced so the
+ * datagrams each causes fit in that share, or the figures would be the flood protection's, not the daemon's work.
+ */
+const UDP_MS_PER_DATAGRAM = 110;
+let udpNextAt = 0;
+async function paceUdp(datagrams: number): Promise<void> {
+  const wait = udpNextAt - Date.now();
+  if (wait > 0) await pause(wait);
+  udpNextAt = Date.now() + datagrams * UDP_MS_PER_DATAGRAM;
+}
+
 // ---- purchase → key ----
 
 interface PurchaseRun {
@@ -152,6 +181,8 @@ interface PurchaseRun {
 
 /** One out-of-band purchase: rotate the sport MSK, buy, wait for the new MSK on keys/<kd>/<sport>. */
 async function purchase(rig: SystemRig, via: 'sms' | 'udp'): Promise<PurchaseRun> {
+  // Re-registration pushes two LTKMs, plus the pull when it goes by UDP.
+  await paceUdp(via === 'udp' ? 3 : 2);
   const rotated = await rig.simControl('/rotate', { serviceId: SPORT });
   const keyNumber = rotated.json.keyNumber as number;
   const mskId = mskIdOf(KEY_GROUP.sport, keyNumber);
@@ -197,11 +228,13 @@ function hops(runs: PurchaseRun[], events: SimEvent[], via: 'sms' | 'udp'): Reco
 // ---- CPU per trigger ----
 
 /** N solicited pulls by UDP for `keyGroup`, one after the other, each until its outcome shows on MQTT. */
-async function pulls(rig: SystemRig, keyGroup: number, n: number, done: (p: Record<string, unknown>) => boolean): Promise<{ cpu: { daemon: number; world: number; pcscd: number }; wallMs: number; ltkms: number; mskRequests: number }> {
+async function pulls(rig: SystemRig, keyGroup: number, n: number, done: (p: Record<string, unknown>) => boolean): Promise<{ cpu: { daemon: number; world: number; pcscd: number }; daemonSplit: { user: number; sys: number }; wallMs: number; ltkms: number; mskRequests: number }> {
   const seq0 = (await rig.simEvents()).length;
   const before = cpuAll(rig);
+  const split0 = cpuSplitMs(pid(rig));
   const t0 = Date.now();
   for (let i = 0; i < n; i++) {
+    await paceUdp(keyGroup === KEY_GROUP.movies ? 1 : 2); // the pull, and its LTKM unless refused
     const mark = rig.mark();
     const r = await rig.simControl('/pull', { terminal: TERMINAL, keyGroup, via: 'udp' });
     if (r.status !== 200) throw new Error(`/pull answered ${r.status}`);
@@ -209,9 +242,11 @@ async function pulls(rig: SystemRig, keyGroup: number, n: number, done: (p: Reco
   }
   const wallMs = Date.now() - t0;
   const after = cpuAll(rig);
+  const split1 = cpuSplitMs(pid(rig));
   const evs = (await rig.simEvents()).filter((e) => e.seq > seq0);
   return {
     cpu: { daemon: after.daemon - before.daemon, world: after.world - before.world, pcscd: after.pcscd - before.pcscd },
+    daemonSplit: { user: split1.user - split0.user, sys: split1.sys - split0.sys },
     wallMs,
     ltkms: evs.filter((e) => e.type === 'ltkm-push' && e['solicitedPull'] === false && e['dropped'] === false).length,
     mskRequests: evs.filter((e) => e.type === 'msk-request').length,
@@ -227,56 +262,64 @@ try {
   await rig.waitFor(`keys/${KEY_DOMAIN}/${KEY_GROUP.news}`, (p) => p['count'] === 1, 20_000);
   const faults = (await rig.simControl('/faults')).json as { delayMs: number };
 
-  // Start → ready: the harness's first start warmed the OS caches; then 3 cold (empty state dir) and 3 warm.
-  for (const cold of [true, false]) {
-    const totals: number[] = [];
-    let phases: Record<string, number> = {};
-    for (let i = 0; i < 3; i++) {
-      const s = await timedStart(rig, cold);
-      totals.push(s.totalMs);
-      phases = s.phases;
+  if (section('start')) {
+    // Start → ready: the harness's first start warmed the OS caches; then 3 cold (empty state dir) and 3 warm.
+    for (const cold of [true, false]) {
+      const totals: number[] = [];
+      let phases: Record<string, number> = {};
+      for (let i = 0; i < 3; i++) {
+        const s = await timedStart(rig, cold);
+        totals.push(s.totalMs);
+        phases = s.phases;
+      }
+      figure(`start-to-ready-${cold ? 'cold' : 'warm'}`, percentile(totals, 50), 'ms', 1000, {
+        runs: totals,
+        build: BUILD,
+        node: DAEMON_NODE,
+        launcherOptions: process.env['BCASTD_NODE_OPTIONS'] ?? 'default (bin/bcastd)',
+        simulatedNetworkDelayMs: faults.delayMs,
+        note: 'spawn → retained status ready on MQTT; the sim board injects no network or modem delay (faults.delayMs 0, modem responseDelayMs 0), so nothing is excluded',
+        phasesOfLastRunMs: phases,
+      });
     }
-    figure(`start-to-ready-${cold ? 'cold' : 'warm'}`, percentile(totals, 50), 'ms', 1000, {
-      runs: totals,
-      build: BUILD,
-      node: process.version,
-      simulatedNetworkDelayMs: faults.delayMs,
-      note: 'spawn → retained status ready on MQTT; the sim board injects no network or modem delay (faults.delayMs 0, modem responseDelayMs 0), so nothing is excluded',
-      phasesOfLastRunMs: phases,
-    });
   }
 
-  // Idle: settle, then RSS and CPU over IDLE_S seconds; idle RSS is taken at the end, once V8 has given the
-  // start-up garbage back (5 s after ready it still holds most of it).
-  await pause(5000);
-  const idlePid = pid(rig);
-  const rssAt5s = rssKb(idlePid);
-  const idle0 = cpuMs(idlePid);
-  const switches0 = voluntarySwitches(idlePid);
-  const idleT0 = Date.now();
-  await pause(IDLE_S * 1000);
-  const idleS = (Date.now() - idleT0) / 1000;
-  const idleCpuPct = ((cpuMs(idlePid) - idle0) / (idleS * 1000)) * 100;
-  const switches1 = voluntarySwitches(idlePid);
-  const rssIdle = rssKb(idlePid);
-  figure('rss-idle', rssIdle / 1024, 'MB', 50, {
-    note: `VmRSS of the daemon process ${IDLE_S + 5} s after ready (the simulated world runs in its own process)`,
-    build: BUILD,
-    rssAt5sAfterReadyMB: r1(rssAt5s / 1024),
-    ...smapsSplit(idlePid),
-    simWorldRssMB: r1(worldRssKb(rig) / 1024),
-  });
-  figure('cpu-idle', idleCpuPct, '% of one core', 1, { windowS: IDLE_S, healthIntervalMs: 10_000, tickMs: 10 });
-  const perThread = Object.fromEntries(
-    Object.entries(switches1.byThread)
-      .map(([name, n]) => [name, r1((n - (switches0.byThread[name] ?? 0)) / idleS)] as const)
-      .filter(([, rate]) => rate > 0),
-  );
-  figure('wakeups-idle', (switches1.total - switches0.total) / idleS, 'wake-ups/s', 2, {
-    windowS: IDLE_S,
-    note: 'voluntary context switches of all daemon threads over the idle window (each is a wake-up followed by sleep)',
-    perThread,
-  });
+  let rssIdle = 0;
+  if (section('idle')) {
+    // Idle: settle, then RSS and CPU over IDLE_S seconds; idle RSS is taken at the end, once V8 has given the
+    // start-up garbage back (5 s after ready it still holds most of it).
+    await pause(5000);
+    const idlePid = pid(rig);
+    const rssAt5s = rssKb(idlePid);
+    const idle0 = cpuMs(idlePid);
+    const switches0 = voluntarySwitches(idlePid);
+    const idleT0 = Date.now();
+    await pause(IDLE_S * 1000);
+    const idleS = (Date.now() - idleT0) / 1000;
+    const idleCpuPct = ((cpuMs(idlePid) - idle0) / (idleS * 1000)) * 100;
+    const switches1 = voluntarySwitches(idlePid);
+    rssIdle = rssKb(idlePid);
+    figure('rss-idle', rssIdle / 1024, 'MB', 50, {
+      note: `VmRSS of the daemon process ${IDLE_S + 5} s after ready (the simulated world runs in its own process)`,
+      build: BUILD,
+      node: DAEMON_NODE,
+      launcherOptions: process.env['BCASTD_NODE_OPTIONS'] ?? 'default (bin/bcastd)',
+      rssAt5sAfterReadyMB: r1(rssAt5s / 1024),
+      ...smapsSplit(idlePid),
+      simWorldRssMB: r1(worldRssKb(rig) / 1024),
+    });
+    figure('cpu-idle', idleCpuPct, '% of one core', 1, { windowS: IDLE_S, healthIntervalMs: 10_000, tickMs: 10 });
+    const perThread = Object.fromEntries(
+      Object.entries(switches1.byThread)
+        .map(([name, n]) => [name, r1((n - (switches0.byThread[name] ?? 0)) / idleS)] as const)
+        .filter(([, rate]) => rate > 0),
+    );
+    figure('wakeups-idle', (switches1.total - switches0.total) / idleS, 'wake-ups/s', 2, {
+      windowS: IDLE_S,
+      note: 'voluntary context switches of all daemon threads over the idle window (each is a wake-up followed by sleep)',
+      perThread,
+    });
+  }
 
   // Load: purchases by SMS then UDP, then solicited pulls; RSS watched throughout.
   let rssMax = 0;
@@ -287,92 +330,110 @@ try {
       // between restarts
     }
   }, 250);
-  for (const via of ['sms', 'udp'] as const) {
-    for (let i = 0; i < 5; i++) await purchase(rig, via); // warm-up
-    const runs: PurchaseRun[] = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await purchase(rig, via));
-    const e2e = runs.map((r) => r.keyAt - r.t0);
-    const h = hops(runs, await rig.simEvents(), via);
-    figure(`purchase-to-key-p50-${via}`, percentile(e2e, 50), 'ms', 50, { runs: RUNS, gate: GATE });
-    figure(`purchase-to-key-p99-${via}`, percentile(e2e, 99), 'ms', 50, { runs: RUNS, gate: GATE, max: Math.max(...e2e) });
-    figure(`purchase-hops-p50-${via}`, percentile(e2e, 50), 'ms', null, { hopsP50Ms: h, note: 'each re-registration (urn:allServices) pushes two LTKMs: news first, then the new sport MSK' });
-  }
-
-  // CPU per trigger: pulls for a key group not bought (MSK request answered 403, no LTKM) and for news (one LTKM each).
-  const noLtkm = await pulls(rig, KEY_GROUP.movies, TRIGGERS, (p) => p['type'] === 'msk-requested');
-  const withLtkm = await pulls(rig, KEY_GROUP.news, TRIGGERS, (p) => p['type'] === 'key-stored');
-  const perTrigger = noLtkm.cpu.daemon / TRIGGERS;
-  figure('cpu-per-trigger', perTrigger, 'ms CPU', 1, {
-    triggers: TRIGGERS,
-    mskRequests: noLtkm.mskRequests,
-    what: 'UDP solicited pull (key group 0x0303, not bought) → MIKEY verify on the card → MSK request → 403; the daemon process only',
-    pcscdMsPerTrigger: r1(noLtkm.cpu.pcscd / TRIGGERS),
-    simWorldMsPerTrigger: r1(noLtkm.cpu.world / TRIGGERS),
-    wallMsPerTrigger: r1(noLtkm.wallMs / TRIGGERS),
-  });
-  figure('cpu-per-trigger-with-ltkm', withLtkm.cpu.daemon / TRIGGERS, 'ms CPU', 1, {
-    triggers: TRIGGERS,
-    ltkms: withLtkm.ltkms,
-    pcscdMsPerTrigger: r1(withLtkm.cpu.pcscd / TRIGGERS),
-    simWorldMsPerTrigger: r1(withLtkm.cpu.world / TRIGGERS),
-    wallMsPerTrigger: r1(withLtkm.wallMs / TRIGGERS),
-  });
-  figure('cpu-per-ltkm', (withLtkm.cpu.daemon - noLtkm.cpu.daemon) / Math.max(withLtkm.ltkms, 1), 'ms CPU', 1, {
-    ltkms: withLtkm.ltkms,
-    what: '(CPU of pulls answered by an LTKM push − CPU of pulls answered 403) / LTKMs pushed',
-  });
-
-  clearInterval(rssTimer);
-
-  // State writes under sustained load: WRITES_S seconds of back-to-back MSK rotations + pulls (each stores a key:
-  // a state update) and purchases (each re-registers: another), counted as renames onto state.json.
-  const sustained = watchStateWrites(rig.stateDir);
-  const sustainedT0 = Date.now();
-  let updates = 0;
-  for (let i = 0; Date.now() - sustainedT0 < WRITES_S * 1000; i++) {
-    if (i % 4 === 3) {
-      await purchase(rig, 'udp');
-    } else {
-      const mark = rig.mark();
-      const { keyNumber } = (await rig.simControl('/rotate', { serviceId: SPORT })).json as { keyNumber: number };
-      await rig.simControl('/pull', { terminal: TERMINAL, keyGroup: KEY_GROUP.sport, via: 'udp' });
-      await rig.waitFor('events', (p) => p['type'] === 'key-stored' && p['mskId'] === mskIdOf(KEY_GROUP.sport, keyNumber), 10_000, { since: mark });
+  if (section('purchase')) {
+    for (const via of ['sms', 'udp'] as const) {
+      for (let i = 0; i < 5; i++) await purchase(rig, via); // warm-up
+      const runs: PurchaseRun[] = [];
+      for (let i = 0; i < RUNS; i++) runs.push(await purchase(rig, via));
+      const e2e = runs.map((r) => r.keyAt - r.t0);
+      const h = hops(runs, await rig.simEvents(), via);
+      figure(`purchase-to-key-p50-${via}`, percentile(e2e, 50), 'ms', 50, { runs: RUNS, gate: GATE });
+      figure(`purchase-to-key-p99-${via}`, percentile(e2e, 99), 'ms', 50, { runs: RUNS, gate: GATE, max: Math.max(...e2e) });
+      figure(`purchase-hops-p50-${via}`, percentile(e2e, 50), 'ms', null, { hopsP50Ms: h, note: 'each re-registration (urn:allServices) pushes two LTKMs: news first, then the new sport MSK' });
     }
-    updates++;
   }
-  const sustainedMin = (Date.now() - sustainedT0) / 60_000;
-  figure('state-writes-per-minute', sustained.count() / sustainedMin, 'writes/min', 60, { writes: sustained.count(), stateUpdates: updates, loadMinutes: r1(sustainedMin) });
-  sustained.close();
-  figure('rss-under-load', Math.max(rssMax, rssKb(pid(rig))) / 1024, 'MB', null, { what: 'max VmRSS sampled every 250 ms during the purchase and pull load', rssIdleMB: r1(rssIdle / 1024) });
 
-  // Where the time goes: restart under --cpu-prof, run pulls with LTKMs, stop, split the load window by area.
-  // node refuses --cpu-prof in NODE_OPTIONS and the harness spawns bcastd itself: preload a profiler instead.
-  const prevOptions = process.env['NODE_OPTIONS'];
-  process.env['NODE_OPTIONS'] = `${prevOptions ?? ''} --import ${new URL('./lib/cpu-prof-preload.js', import.meta.url).href}`.trim();
-  process.env['BENCH_CPU_PROF_DIR'] = profDir;
-  await rig.signal('SIGTERM');
-  await rig.startDaemon();
-  if (prevOptions === undefined) delete process.env['NODE_OPTIONS'];
-  else process.env['NODE_OPTIONS'] = prevOptions;
-  delete process.env['BENCH_CPU_PROF_DIR'];
-  const profiledPid = pid(rig);
-  await pause(1000);
-  const profT0 = Date.now();
-  await pulls(rig, KEY_GROUP.news, 100, (p) => p['type'] === 'key-stored');
-  await rig.signal('SIGTERM');
-  const windowMs = Date.now() - profT0;
-  // The world's process inherits the preload too; the daemon's profile is the one named with its PID.
-  const prof = readdirSync(profDir).find((f) => f === `bcastd-${profiledPid}.cpuprofile`);
-  if (prof) {
-    const { busyMs, areas } = cpuByArea(join(profDir, prof), windowMs);
-    figure('cpu-profile-pull-load', busyMs / 100, 'ms CPU per pull', null, {
-      pulls: 100,
-      byAreaMsPerPull: Object.fromEntries(areas.slice(0, 12).map((a) => [a.area, r1(a.ms / 100)])),
-      shares: Object.fromEntries(areas.slice(0, 12).map((a) => [a.area, Math.round(a.share * 1000) / 10])),
+  if (section('cpu')) {
+    // CPU per trigger: pulls for a key group not bought (MSK request answered 403, no LTKM) and for news (one LTKM each).
+    const noLtkm = await pulls(rig, KEY_GROUP.movies, TRIGGERS, (p) => p['type'] === 'msk-requested');
+    const withLtkm = await pulls(rig, KEY_GROUP.news, TRIGGERS, (p) => p['type'] === 'key-stored');
+    const perTrigger = noLtkm.cpu.daemon / TRIGGERS;
+    figure('cpu-per-trigger', perTrigger, 'ms CPU', 1, {
+      triggers: TRIGGERS,
+      mskRequests: noLtkm.mskRequests,
+      what: 'UDP solicited pull (key group 0x0303, not bought) → MIKEY verify on the card → MSK request → 403; the daemon process only',
+    userMsPerTrigger: r1(noLtkm.daemonSplit.user / TRIGGERS),
+    kernelMsPerTrigger: r1(noLtkm.daemonSplit.sys / TRIGGERS),
+      pcscdMsPerTrigger: r1(noLtkm.cpu.pcscd / TRIGGERS),
+      simWorldMsPerTrigger: r1(noLtkm.cpu.world / TRIGGERS),
+      wallMsPerTrigger: r1(noLtkm.wallMs / TRIGGERS),
+    });
+    figure('cpu-per-trigger-with-ltkm', withLtkm.cpu.daemon / TRIGGERS, 'ms CPU', 1, {
+      triggers: TRIGGERS,
+      userMsPerTrigger: r1(withLtkm.daemonSplit.user / TRIGGERS),
+      kernelMsPerTrigger: r1(withLtkm.daemonSplit.sys / TRIGGERS),
+      ltkms: withLtkm.ltkms,
+      pcscdMsPerTrigger: r1(withLtkm.cpu.pcscd / TRIGGERS),
+      simWorldMsPerTrigger: r1(withLtkm.cpu.world / TRIGGERS),
+      wallMsPerTrigger: r1(withLtkm.wallMs / TRIGGERS),
+    });
+    figure('cpu-per-ltkm', (withLtkm.cpu.daemon - noLtkm.cpu.daemon) / Math.max(withLtkm.ltkms, 1), 'ms CPU', 1, {
+      ltkms: withLtkm.ltkms,
+      what: '(CPU of pulls answered by an LTKM push − CPU of pulls answered 403) / LTKMs pushed',
     });
   }
 
-  await slowBoard();
+  clearInterval(rssTimer);
+
+  if (section('writes')) {
+    // State writes under sustained load: WRITES_S seconds of back-to-back MSK rotations + pulls (each stores a key:
+    // a state update) and purchases (each re-registers: another), counted as renames onto state.json.
+    const sustained = watchStateWrites(rig.stateDir);
+    const sustainedT0 = Date.now();
+    let updates = 0;
+    for (let i = 0; Date.now() - sustainedT0 < WRITES_S * 1000; i++) {
+      if (i % 4 === 3) {
+        await purchase(rig, 'udp');
+      } else {
+        await paceUdp(2);
+        const mark = rig.mark();
+        const { keyNumber } = (await rig.simControl('/rotate', { serviceId: SPORT })).json as { keyNumber: number };
+        await rig.simControl('/pull', { terminal: TERMINAL, keyGroup: KEY_GROUP.sport, via: 'udp' });
+        await rig.waitFor('events', (p) => p['type'] === 'key-stored' && p['mskId'] === mskIdOf(KEY_GROUP.sport, keyNumber), 10_000, { since: mark });
+      }
+      updates++;
+    }
+    const sustainedMin = (Date.now() - sustainedT0) / 60_000;
+    figure('state-writes-per-minute', sustained.count() / sustainedMin, 'writes/min', 60, { writes: sustained.count(), stateUpdates: updates, loadMinutes: r1(sustainedMin) });
+    sustained.close();
+
+  }
+
+  figure('rss-under-load', Math.max(rssMax, rssKb(pid(rig))) / 1024, 'MB', null, { what: 'max VmRSS sampled every 250 ms during the purchase and pull load', rssIdleMB: r1(rssIdle / 1024) });
+
+  if (section('profile')) {
+    // Where the time goes: restart under --cpu-prof, run pulls with LTKMs, stop, split the load window by area.
+    // node refuses --cpu-prof in NODE_OPTIONS and the harness spawns bcastd itself: preload a profiler instead.
+    const prevOptions = process.env['NODE_OPTIONS'];
+    process.env['NODE_OPTIONS'] = `${prevOptions ?? ''} --import ${new URL('./lib/cpu-prof-preload.js', import.meta.url).href}`.trim();
+    process.env['BENCH_CPU_PROF_DIR'] = profDir;
+    await rig.signal('SIGTERM');
+    await rig.startDaemon();
+    if (prevOptions === undefined) delete process.env['NODE_OPTIONS'];
+    else process.env['NODE_OPTIONS'] = prevOptions;
+    delete process.env['BENCH_CPU_PROF_DIR'];
+    const profiledPid = pid(rig);
+    await pause(1000);
+    const profT0 = Date.now();
+    await pulls(rig, KEY_GROUP.news, 100, (p) => p['type'] === 'key-stored');
+    await rig.signal('SIGTERM');
+    const windowMs = Date.now() - profT0;
+    // The world's process inherits the preload too; the daemon's profile is the one named with its PID.
+    const prof = readdirSync(profDir).find((f) => f === `bcastd-${profiledPid}.cpuprofile`);
+    if (prof) {
+      const { busyMs, areas } = cpuByArea(join(profDir, prof), windowMs);
+      figure('cpu-profile-pull-load', busyMs / 100, 'ms CPU per pull', null, {
+        pulls: 100,
+        byAreaMsPerPull: Object.fromEntries(areas.slice(0, 12).map((a) => [a.area, r1(a.ms / 100)])),
+        shares: Object.fromEntries(areas.slice(0, 12).map((a) => [a.area, Math.round(a.share * 1000) / 10])),
+        topFunctionsMsPerPull: Object.fromEntries(cpuByFunction(join(profDir, prof), windowMs, 20).map((f) => [f.fn, Math.round(f.ms * 100) / 10000])),
+      });
+      const keep = process.env['BENCH_DAEMON_PROFILE_OUT'];
+      if (keep) copyFileSync(join(profDir, prof), keep);
+    }
+  }
+
+  if (section('slow')) await slowBoard();
 } finally {
   await close();
   rmSync(profDir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run package -- --arch x64|arm64|armv7: build/package/bcastd-<version>-linux-<arch>.tar.gz, one directory
-// `bcastd/` meant for /usr/lib/bcastd: compiled JS, production node_modules, native addons built for the
+// `bcastd/` meant for /usr/lib/bcastd: the bundled board build and the compiled JS, production node_modules, native addons built for the
 // target (bcastd's own and pcsclite, cross-compiled against the target Node's headers and the target's
 // libpcsclite; serialport's own prebuilds), the launchers, unit, udev rule, board configs and a CycloneDX SBOM.
 import { spawnSync } from 'node:child_process';
@@ -30,6 +30,8 @@ function run(cmd, args, cwd = root) {
 }
 
 run('npx', ['tsc', '-p', 'tsconfig.json']);
+// The board build bin/bcastd prefers (scripts/bundle.mjs), made from the dist/ just compiled.
+run(process.execPath, ['scripts/bundle.mjs']);
 rmSync(work, { recursive: true, force: true });
 stageApp(root, stage);
 installModules(stage);

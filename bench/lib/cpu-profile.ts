@@ -30,6 +30,27 @@ export function areaOf(url: string, fn: string): string {
   return 'other';
 }
 
+/** Self time by function (name, file:line), over the whole profile or its last `windowMs`: the hottest first. */
+export function cpuByFunction(file: string, windowMs?: number, top = 25): Array<{ fn: string; ms: number }> {
+  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const from = windowMs === undefined ? -Infinity : p.endTime - windowMs * 1000;
+  const totals = new Map<string, number>();
+  let t = p.startTime;
+  for (let i = 0; i < p.samples.length; i++) {
+    const delta = p.timeDeltas[i] ?? 0;
+    t += delta;
+    if (t < from) continue;
+    const n = byId.get(p.samples[i]!);
+    if (!n || n.callFrame.functionName === '(idle)') continue;
+    const f = n.callFrame as ProfileNode['callFrame'] & { lineNumber?: number };
+    const where = f.url === '' ? '' : ` ${f.url.replace(/^.*\/(node_modules|dist|dist-bundle)\//, '$1/')}:${(f.lineNumber ?? -1) + 1}`;
+    const key = `${f.functionName || '(anonymous)'}${where}`;
+    totals.set(key, (totals.get(key) ?? 0) + (p.timeDeltas[i + 1] ?? delta) / 1000);
+  }
+  return [...totals.entries()].map(([fn, ms]) => ({ fn, ms })).sort((a, b) => b.ms - a.ms).slice(0, top);
+}
+
 export interface AreaTime {
   area: string;
   ms: number;

@@ -31,6 +31,12 @@ export function cpuMs(pid: number): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / clockTicks();
 }
 
+/** CPU time split: user (JavaScript, V8, the addons) and system (the kernel: syscalls, sockets), in ms. */
+export function cpuSplitMs(pid: number): { user: number; sys: number } {
+  const f = statFields(pid);
+  return { user: (Number(f[11]) * 1000) / clockTicks(), sys: (Number(f[12]) * 1000) / clockTicks() };
+}
+
 /**
  * Voluntary context switches of every thread of the process (/proc/<pid>/task/<tid>/status): each is a thread
  * going to sleep after it woke up, so their rate over an idle window counts the process's wake-ups.

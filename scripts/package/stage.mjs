@@ -1,6 +1,7 @@
 // What goes into a board's /usr/lib/bcastd, laid out as the code expects it (package root = the directory
-// holding package.json: board-configs/ and native/build/Release/ beside dist/): the compiled JS without
-// declarations or source maps, the launchers, the unit, the udev rule, the board configs, and a package.json
+// holding package.json: board-configs/ and native/build/Release/ beside dist/): the board build (dist-bundle/,
+// what bin/bcastd runs: a few files instead of ~600 modules), the compiled JS without declarations or source maps
+// (the package's exports, codec and crypto), the launchers, the unit, the udev rule, the board configs, and a package.json
 // for the board (no scripts, no dev tools, no optional extras: see runtimeManifest).
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ export const LEFT_OUT = ['aedes', 'pino-pretty'];
 export function stageApp(root, stage) {
   mkdirSync(stage, { recursive: true });
   cpSync(join(root, 'dist', 'src'), join(stage, 'dist', 'src'), { recursive: true, filter: (f) => !/\.(d\.ts|js\.map)$/.test(f) });
+  cpSync(join(root, 'dist-bundle'), join(stage, 'dist-bundle'), { recursive: true });
   for (const f of ['bin/bcastd', 'bin/bcastctl', 'packaging/systemd/bcastd.service', 'packaging/udev/99-bcastd-modem.rules', 'packaging/README.md', 'README.md', 'package-lock.json']) {
     cpSync(join(root, f), join(stage, f));
   }

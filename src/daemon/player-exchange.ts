@@ -22,7 +22,7 @@ export interface PlayerExchangeStats {
 const MAX_STKM_BYTES = 4096;
 
 /** The request as the player sends it; checked (size first) before any field is read. */
-const StkmRequest = Type.Object(
+export const StkmRequest = Type.Object(
   {
     stkm: Type.String({ minLength: 2, maxLength: MAX_STKM_BYTES * 2, pattern: '^(?:[0-9a-fA-F]{2})+$' }),
     requestId: Type.Optional(Type.String({ maxLength: 128 })),

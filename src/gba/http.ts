@@ -77,8 +77,9 @@ function send(req: HttpRequest, agents: { http: HttpAgent; https: HttpsAgent }):
       {
         method: req.method,
         headers,
-        // A bound socket must not be shared with unbound requests: no agent then.
-        agent: req.localAddress ? false : tls ? agents.https : agents.http,
+        // The agent pools sockets by host, port and local address (Agent#getName), so a socket bound to the PDP
+        // context's address is reused only by requests bound to that same address; a new address opens new ones.
+        agent: tls ? agents.https : agents.http,
         ...(req.localAddress ? { localAddress: req.localAddress } : {}),
       },
       (res: IncomingMessage) => {

@@ -8,7 +8,9 @@ export type Inbound<T> =
   /** `parsed`: the JSON when it parsed but broke the schema (to echo a request id from it), else undefined. */
   | { ok: false; code: 'too_large' | 'malformed_request'; reason: string; parsed?: unknown };
 
-const ajv = new Ajv({ allErrors: false, strict: true });
+// validateSchema off: checking our own schemas against the JSON Schema meta-schema compiled the meta-schema
+// at every start (~40 ms of CPU per Ajv instance); test/unit/architecture/schemas.test.ts does that check instead.
+const ajv = new Ajv({ allErrors: false, strict: true, validateSchema: false });
 
 export interface InboundParser<S extends TSchema> {
   (payload: Buffer): Inbound<Static<S>>;
@@ -17,7 +19,8 @@ export interface InboundParser<S extends TSchema> {
 
 /** A parser for one topic's payloads: at most `maxBytes`, JSON, valid against `schema`. */
 export function inboundParser<S extends TSchema>(schema: S, maxBytes: number): InboundParser<S> {
-  const check: ValidateFunction = ajv.compile(schema);
+  // Compiled on the first payload, not at start (a topic may never carry one).
+  let check: ValidateFunction | undefined;
   const parse = (payload: Buffer): Inbound<Static<S>> => {
     if (payload.length > maxBytes) return { ok: false, code: 'too_large', reason: `payload of ${payload.length} bytes exceeds ${maxBytes}` };
     let value: unknown;
@@ -26,6 +29,7 @@ export function inboundParser<S extends TSchema>(schema: S, maxBytes: number): I
     } catch (e) {
       return { ok: false, code: 'malformed_request', reason: `payload is not JSON: ${(e as Error).message}` };
     }
+    check ??= ajv.compile(schema);
     if (!check(value)) {
       const e = check.errors?.[0];
       const where = e?.instancePath || '/';

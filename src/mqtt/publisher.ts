@@ -112,6 +112,9 @@ export class MqttPublisher {
   readonly #connectWaiters = new Set<() => void>();
   /** The socket held corked until the end of this event-loop turn (see #coalesce). */
   #corked = false;
+  /** Per topic, what follows a QoS 0 PUBLISH's remaining length up to the payload (see #writeQos0); bounded. */
+  readonly #qos0Heads = new Map<string, Buffer>();
+  #protocolVersion: 3 | 4 | 5 = 5;
 
   constructor(opts: MqttPublisherOptions) {
     const url = opts.url ?? opts.config.url;
@@ -179,6 +182,7 @@ export class MqttPublisher {
       ...(this.#tls ?? {}),
     };
     if (this.#tls !== undefined) this.#log.info({ url: this.url, ...(cn !== undefined ? { cn } : {}), ca: c.tls?.ca ?? 'system', servername: this.#tls.servername }, 'mqtt TLS configured');
+    this.#protocolVersion = options.protocolVersion as 3 | 4 | 5;
     const client = mqtt.connect(this.url, options);
     this.#client = client;
     client.on('connect', () => this.#onConnect());
@@ -361,6 +365,7 @@ export class MqttPublisher {
 
   #publish(m: Outgoing): void {
     this.#coalesce();
+    if (m.qos === 0 && this.#writeQos0(m)) return;
     const opts: IClientPublishOptions = { qos: m.qos ?? 1, retain: m.retain, ...(m.properties !== undefined ? { properties: m.properties } : {}) };
     this.#client!.publish(m.topic, m.body, opts, (err) => {
       if (err) {
@@ -372,6 +377,48 @@ export class MqttPublisher {
         } else this.#log.debug({ topic: m.topic, err: err.message }, 'mqtt publish failed');
       } else this.#counters.published++;
     });
+  }
+
+  /**
+   * A QoS 0 PUBLISH without properties written straight to the socket: the packet is a fixed header, the topic
+   * (pre-encoded once per topic) and the payload, with no packet id, no store and no acknowledgement. mqtt.js's
+   * publish (option merging, its debug calls, the packet object, mqtt-packet's generic writer) cost several times
+   * what this does, on the 7–12 events of every trigger. Falls back to mqtt.js whenever it might be holding
+   * packets back (not connected, disconnecting, replaying its store after a connect), so order is kept.
+   */
+  #writeQos0(m: Outgoing): boolean {
+    const c = this.#client!;
+    const stream = c.stream as (typeof c.stream & { writable?: boolean }) | undefined;
+    if (m.properties !== undefined || !c.connected || c.disconnecting || stream === undefined || stream.destroyed || stream.writable === false) return false;
+    const internal = c as unknown as { _storeProcessing?: boolean; _storeProcessingQueue?: unknown[] };
+    if (internal._storeProcessing === true || (internal._storeProcessingQueue?.length ?? 0) > 0) return false;
+    let head = this.#qos0Heads.get(m.topic);
+    if (head === undefined) {
+      const topic = Buffer.from(m.topic, 'utf8');
+      // Topic length, topic, and for MQTT 5 an empty property set (length 0).
+      head = Buffer.alloc(2 + topic.length + (this.#protocolVersion === 5 ? 1 : 0));
+      head.writeUInt16BE(topic.length, 0);
+      topic.copy(head, 2);
+      // Reply topics are the requesters' own: keep only a few.
+      if (this.#qos0Heads.size < 32) this.#qos0Heads.set(m.topic, head);
+    }
+    let remaining = head.length + m.body.length;
+    // MQTT's variable byte integer: 7 bits a byte, at most 4 bytes (268,435,455).
+    if (remaining > 268_435_455) return false;
+    const lengthBytes = remaining < 128 ? 1 : remaining < 16_384 ? 2 : remaining < 2_097_152 ? 3 : 4;
+    const packet = Buffer.allocUnsafe(1 + lengthBytes + remaining);
+    packet[0] = 0x30 | (m.retain ? 1 : 0);
+    let at = 1;
+    do {
+      const byte = remaining % 128;
+      remaining = Math.floor(remaining / 128);
+      packet[at++] = remaining > 0 ? byte | 0x80 : byte;
+    } while (remaining > 0);
+    at += head.copy(packet, at);
+    m.body.copy(packet, at);
+    stream.write(packet);
+    this.#counters.published++;
+    return true;
   }
 
   #onConnect(): void {

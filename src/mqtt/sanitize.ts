@@ -122,53 +122,64 @@ export function sanitize<T = unknown>(payload: unknown, opts: SanitizeOptions = 
   const removed: string[] = [];
   const masked: string[] = [];
   const ancestors = new Set<object>();
+  // The JSON pointer of the value being walked, as segments: joined only for a field removed or masked (rare),
+  // not built as a string for every field of every payload.
+  const at: string[] = [];
+  const path = (): string => (at.length === 0 ? '' : `/${at.join('/')}`);
 
-  const maskString = (s: string, path: string, identityField: boolean): string => {
+  const maskString = (s: string, identityField: boolean): string => {
     let out = maskIdentities(s, mnc);
     if (identityField && out === s && s.length > 0) out = `${s.slice(0, Math.min(4, Math.floor(s.length / 3)))}…`;
-    if (out !== s) masked.push(path);
+    if (out !== s) masked.push(path());
     return out;
   };
 
   // Returns undefined for "drop this value".
-  const walk = (v: unknown, path: string, fieldName: string | undefined, depth: number): unknown => {
-    if (typeof v === 'string') return maskString(v, path, fieldName !== undefined && classifyName(fieldName).identity);
+  const walk = (v: unknown, fieldName: string | undefined, depth: number): unknown => {
+    if (typeof v === 'string') return maskString(v, fieldName !== undefined && classifyName(fieldName).identity);
     if (typeof v === 'number') {
       // A 15-digit integer is an IMSI kept as a number.
       if (Number.isInteger(v) && Math.abs(v) >= 1e14) {
-        const m = maskString(String(v), path, false);
+        const m = maskString(String(v), false);
         return m === String(v) ? v : m;
       }
       return Number.isFinite(v) ? v : null;
     }
     if (typeof v === 'boolean' || v === null) return v;
-    if (typeof v === 'bigint') return maskString(v.toString(), path, false);
+    if (typeof v === 'bigint') return maskString(v.toString(), false);
     if (typeof v !== 'object') return undefined; // functions, symbols, undefined: JSON drops them too
     if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
     if (depth >= MAX_DEPTH || ancestors.has(v) || !(Array.isArray(v) || isPlainObject(v))) {
       // Byte containers (Buffer, Uint8Array, ArrayBuffer, DataView, crypto Secret), class instances, cycles.
-      removed.push(path);
+      removed.push(path());
       return undefined;
     }
     ancestors.add(v);
     try {
       if (Array.isArray(v)) {
         const out: unknown[] = [];
-        v.forEach((item, i) => {
-          const s = walk(item, `${path}/${i}`, fieldName, depth + 1);
+        for (let i = 0; i < v.length; i++) {
+          at.push(String(i));
+          const s = walk(v[i], fieldName, depth + 1);
+          at.pop();
           out.push(s === undefined ? null : s);
-        });
+        }
         return out;
       }
       const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(v)) {
-        const p = `${path}/${key}`;
-        if (isSecretName(key, allowTek)) {
-          removed.push(p);
-          continue;
+      for (const key in v) {
+        if (!Object.hasOwn(v, key)) continue;
+        at.push(key);
+        try {
+          if (isSecretName(key, allowTek)) {
+            removed.push(path());
+            continue;
+          }
+          const s = walk((v as Record<string, unknown>)[key], key, depth + 1);
+          if (s !== undefined) out[maskString(key, false)] = s;
+        } finally {
+          at.pop();
         }
-        const s = walk(item, p, key, depth + 1);
-        if (s !== undefined) out[maskString(key, p, false)] = s;
       }
       return out;
     } finally {
@@ -176,6 +187,6 @@ export function sanitize<T = unknown>(payload: unknown, opts: SanitizeOptions = 
     }
   };
 
-  const value = walk(payload, '', undefined, 0);
+  const value = walk(payload, undefined, 0);
   return { value: (value === undefined ? null : value) as T, removed, masked };
 }

@@ -5,7 +5,7 @@
  * The B-TID is stored (it is needed across restarts) but the store never logs state contents.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { StoreError } from './errors.js';
 import { assertNoKeyMaterial } from './key-material.js';
 import { TRIGGER_KINDS } from '../codec/xml/bsm-names.js';
@@ -109,12 +109,16 @@ export function migrate(doc: unknown, migrations: ReadonlyMap<number, Migration>
   return d;
 }
 
-const ajv = new Ajv({ allErrors: false, strict: true });
-const check = ajv.compile<PersistedState>(StateSchema as TSchema);
+// validateSchema off: checking our own schemas against the JSON Schema meta-schema compiled the meta-schema
+// at every start (~40 ms of CPU per Ajv instance); test/unit/architecture/schemas.test.ts does that check instead.
+const ajv = new Ajv({ allErrors: false, strict: true, validateSchema: false });
+let check: ValidateFunction<PersistedState> | undefined;
 
 /** Throws StoreError unless `value` is a valid, key-free state; returns it typed. */
 export function validateState(value: unknown): PersistedState {
   assertNoKeyMaterial(value);
+  // Compiled on first use, not when the module loads.
+  check ??= ajv.compile<PersistedState>(StateSchema as TSchema);
   if (!check(value)) {
     const e = check.errors?.[0];
     const path = e?.instancePath ?? '';

@@ -3,6 +3,8 @@
 // x64 on Node 24 loads every addon natively, and runs without the optional extras it leaves out (pretty logs
 // fall back to JSON lines, the embedded broker gives one clear error).
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { LOAD_ADDONS, unpack, type Arch } from './tarball.js';
 
@@ -22,6 +24,8 @@ for (const arch of ['armv7', 'x64'] as const) {
     assert.ok((out['bcastdNative'] as string[]).includes('openpty'), r.stdout);
     assert.equal(out['pcsclite'], 'function');
     assert.ok((out['serialport'] as string[]).includes('open'), r.stdout);
+    // The launcher runs the board build when the tarball has it, as it must.
+    assert.ok(existsSync(join(pkg.root, 'dist-bundle', 'bcastd.js')), 'dist-bundle/bcastd.js in the tarball');
     const v = pkg.run('bcastd', ['--version']);
     assert.equal(v.status, 0, v.stderr);
     assert.equal(v.stdout.trim(), pkg.info.version);

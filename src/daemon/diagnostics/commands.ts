@@ -28,8 +28,8 @@ export const DIAGNOSTICS_COMMANDS = { logLevel: 'log-level', diagnostics: 'diagn
 export const DIAGNOSTICS_RATE = { perMinute: 6, burst: 3 } as const;
 export const DIAGNOSTICS_CACHE_MS = 5000;
 
-const DiagnosticsArgs = Type.Object({ logLines: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })) }, { additionalProperties: false });
-const LogLevelArgs = Type.Object(
+export const DiagnosticsArgs = Type.Object({ logLines: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })) }, { additionalProperties: false });
+export const LogLevelArgs = Type.Object(
   {
     component: Type.Optional(Type.String({ maxLength: 64 })),
     level: Type.Optional(Type.String({ maxLength: 16 })),

@@ -277,3 +277,36 @@ test('what is published in one event-loop turn leaves in one socket write, in or
     await proxy.close();
   }
 });
+
+test('events (QoS 0, written by the publisher itself) arrive whole on MQTT 5 and 3.1.1, at every length size, in order with states', async () => {
+  for (const protocolVersion of [5, 4] as const) {
+    const dev = `qos0-v${protocolVersion}`;
+    const pub = new MqttPublisher({ config: mqttConfig(suite.broker.url, { protocolVersion }), deviceId: dev, logger: captureLogger().logger, backoff });
+    opened.push(pub);
+    await pub.start();
+    await pub.waitConnected(5000);
+    const live = await observer(suite.broker.url, `bcastd/v1/${dev}/#`);
+    try {
+      // Payloads whose remaining length takes 1, 2 and 3 bytes (< 128, < 16 KiB, < 2 MiB).
+      const sizes = [1, 300, 40_000];
+      for (const n of sizes) pub.publishEvent({ type: 'sized', n, fill: 'x'.repeat(n) });
+      pub.publishState(pub.topics.keys('0f1234', 1), { count: 1 });
+      pub.publishEvent({ type: 'after-state', text: 'ünïcødé ✓' });
+      await waitFor('all five', () => live.got.length >= 5 || undefined);
+      const got = live.got.map((m) => ({ topic: m.topic, retain: m.retain, qos: m.packet.qos, p: json(m.payload) }));
+      assert.deepEqual(got.map((g) => g.p['type'] ?? 'keys'), ['sized', 'sized', 'sized', 'keys', 'after-state']);
+      assert.deepEqual(got.slice(0, 3).map((g) => (g.p['fill'] as string).length), sizes);
+      assert.equal(got[4]!.p['text'], 'ünïcødé ✓');
+      for (const g of [got[0]!, got[4]!]) {
+        assert.equal(g.topic, `bcastd/v1/${dev}/events`);
+        assert.equal(g.retain, false);
+        assert.match(String(g.p['ts']), ISO);
+      }
+      assert.equal(pub.counters.published, 5);
+      assert.equal(pub.counters.dropped, 0);
+    } finally {
+      await live.close();
+      await pub.close();
+    }
+  }
+});
