@@ -1,15 +1,15 @@
 /**
  * The UDP bearer of LTKM pushes (SPEC §3-§4): the socket (bound to network.ltkmBind, re-bound when the PDP address
  * changes), the source allow-list (network.ltkmSources: a stranger's datagram is refused before anything decodes
- * it, counted each, logged once per source per minute), each source's share (a token bucket per address:port, so
- * one noisy sender cannot fill the queue a genuine pull from the BSM needs) and the verification message back to
- * the sender. Everything about the message itself (decoding, checks, the card, the outcome) is the sink's: the
+ * it, counted each, logged once per source per minute), each source's share of the intake's queue (at most
+ * `perSourceShare` of one address:port's datagrams in it at once, so one noisy sender cannot fill the queue a
+ * genuine pull from the BSM needs, while a BSM that pushes a burst of LTKMs — a re-registration for all services —
+ * loses none of them) and the verification message back to the sender. Everything about the message itself (decoding, checks, the card, the outcome) is the sink's: the
  * terminal's LTKM intake, seen here through the small interface below.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { BlockList, isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
-import { TokenBucket } from '../util/token-bucket.js';
 
 export interface UdpSource {
   via: 'udp';
@@ -31,17 +31,21 @@ export interface UdpBearerOptions {
   bindAddress: string | null;
   /** network.ltkmSources: CIDRs (or plain addresses) LTKMs may come from; empty = any. */
   allowedSources?: readonly string[];
-  /** Per UDP source (address:port): datagrams beyond this rate are dropped as 'overload' before the queue. */
-  perSourceRate?: { perMinute: number; burst: number };
+  /**
+   * Per UDP source (address:port): how many of its datagrams may wait in the intake at once; beyond that its new
+   * ones are dropped as 'overload' (default 128, half the intake's default queue bound).
+   */
+  perSourceShare?: number;
   logger: Logger;
 }
 
 const STRANGER_LOG_MS = 60_000;
 const MAX_STRANGERS = 1024;
-/** A BSM sends an LTKM now and then; 20 back to back and 10 a second on average is far beyond that. */
-const DEFAULT_PER_SOURCE_RATE = { perMinute: 600, burst: 20 };
-/** Sources with a bucket at most (the oldest forgotten first): spoofed sources cannot grow memory. */
-const MAX_SOURCES = 1024;
+/**
+ * A source's share: room for the largest burst a BSM pushes (an LTKM per MSK of every service after a
+ * re-registration), while the other half of the intake's queue stays free for everybody else.
+ */
+const DEFAULT_PER_SOURCE_SHARE = 128;
 
 /** network.ltkmSources as Node's BlockList (used as an allow-list); null when empty (any source). */
 export function sourceList(cidrs: readonly string[]): BlockList | null {
@@ -63,13 +67,16 @@ export class UdpBearer {
   readonly #sources: BlockList | null;
   /** When each refused source was last logged (once per source per minute; bounded). */
   readonly #strangers = new Map<string, number>();
-  readonly #buckets = new Map<string, TokenBucket>();
+  /** Datagrams of each source in the intake now (waiting or being processed); a key goes when it drops to 0. */
+  readonly #inIntake = new Map<string, number>();
+  readonly #share: number;
   #bindAddress: string | null;
 
   constructor(private readonly o: UdpBearerOptions) {
     this.#log = o.logger;
     this.#sources = sourceList(o.allowedSources ?? []);
     this.#bindAddress = o.bindAddress;
+    this.#share = o.perSourceShare ?? DEFAULT_PER_SOURCE_SHARE;
   }
 
   /** The address the socket is bound to now (null while there is none, e.g. no PDP address yet). */
@@ -121,9 +128,24 @@ export class UdpBearer {
     const from: UdpSource = { via: 'udp', address: rinfo.address, port: rinfo.port };
     // Strangers before anything decodes the datagram.
     if (this.#sources && !this.#sources.check(rinfo.address, rinfo.family === 'IPv6' ? 'ipv6' : 'ipv4')) return this.#stranger(from);
+    const key = `${from.address}:${from.port}`;
+    let holding = false;
+    const withinShare = () => {
+      const n = this.#inIntake.get(key) ?? 0;
+      if (n >= this.#share) return false;
+      this.#inIntake.set(key, n + 1);
+      holding = true;
+      return true;
+    };
     void this.o.sink
-      .accept(msg, from, { bounded: true, withinShare: () => this.#bucketOf(from).take(), reply: (v) => this.#reply(v, from) })
-      .catch((e: unknown) => this.#log.error({ err: e }, 'LTKM datagram processing failed'));
+      .accept(msg, from, { bounded: true, withinShare, reply: (v) => this.#reply(v, from) })
+      .catch((e: unknown) => this.#log.error({ err: e }, 'LTKM datagram processing failed'))
+      .finally(() => {
+        if (!holding) return;
+        const n = this.#inIntake.get(key)! - 1;
+        if (n === 0) this.#inIntake.delete(key);
+        else this.#inIntake.set(key, n);
+      });
   }
 
   /** The verification message, back to the sender's address and port. */
@@ -151,16 +173,5 @@ export class UdpBearer {
       this.#log.warn({ reason: 'source', from: `udp:${from.address}:${from.port}` }, `LTKM dropped: ${why} (logged once a minute per source)`);
     }
     this.o.sink.refuse('source', why, from, { received: true, report });
-  }
-
-  #bucketOf(from: UdpSource): TokenBucket {
-    const key = `${from.address}:${from.port}`;
-    let b = this.#buckets.get(key);
-    if (b === undefined) {
-      b = new TokenBucket(this.o.perSourceRate ?? DEFAULT_PER_SOURCE_RATE);
-      this.#buckets.set(key, b);
-      if (this.#buckets.size > MAX_SOURCES) this.#buckets.delete(this.#buckets.keys().next().value!);
-    }
-    return b;
   }
 }

@@ -110,7 +110,7 @@ export class LtkmIntake {
       this.#drop('replay', source, 'replay of a (CSB ID, counter) pair the card already judged (refused before the card)');
       return Promise.resolve();
     }
-    if (opts.withinShare && !opts.withinShare()) return (this.#overload(ltkm, 'this source sends faster than its share'), Promise.resolve());
+    if (opts.withinShare && !opts.withinShare()) return (this.#overload(ltkm, 'this source already has its share of the queue waiting'), Promise.resolve());
     if (opts.bounded && this.#stats.waiting >= this.#maxQueued) return (this.#overload(ltkm), Promise.resolve());
     return this.#enqueue(() => this.#process(ltkm, opts)).catch((e: unknown) => this.#log.error({ err: e }, 'LTKM processing failed'));
   }

@@ -87,12 +87,16 @@ test('replay cache: a pair the card accepted is refused before the card; a pair 
 
 test('per-source share: one flooding source cannot starve another (its excess dropped as overload)', async (t) => {
   let calls = 0;
-  const l = udpIntake({ processor: { processMskMessage: async () => (calls++, checked) }, perSourceRate: { perMinute: 60, burst: 5 }, logger: silentLogger });
+  // The card is busy until the flood is over: what each source has in the intake piles up.
+  let release!: () => void;
+  const busy = new Promise<void>((r) => (release = r));
+  const l = udpIntake({ processor: { processMskMessage: async () => (await busy, calls++, checked) }, perSourceShare: 5, logger: silentLogger });
   const { port } = await l.udp.start();
   const flood = createSocket('udp4');
   const bsm = createSocket('udp4');
   await Promise.all([flood, bsm].map((s) => new Promise<void>((r) => s.bind(0, '127.0.0.1', r))));
   t.after(async () => {
+    release();
     flood.close();
     bsm.close();
     await l.stop();
@@ -101,11 +105,39 @@ test('per-source share: one flooding source cannot starve another (its excess dr
   for (let i = 0; i < 100; i++) await sendFrom(flood, pullWith(100 + i));
   await sendFrom(bsm, pullWith(1000));
   for (let i = 0; i < 200 && l.stats().received < 101; i++) await new Promise((r) => setTimeout(r, 5));
-  await new Promise((r) => setTimeout(r, 30));
   assert.equal(l.stats().received, 101);
+  assert.equal(l.stats().dropped.overload, 95, 'the flooding source had five in the intake; the rest of its datagrams were dropped');
+  release();
+  for (let i = 0; i < 200 && calls < 6; i++) await new Promise((r) => setTimeout(r, 5));
+  await new Promise((r) => setTimeout(r, 30));
   assert.equal(calls, 6, 'five from the flooding source, one from the other');
-  assert.equal(l.stats().dropped.overload, 95);
   assert.equal(l.stats().solicitedPulls, 6);
+});
+
+test('per-source share: a burst within the share loses nothing, and the share frees as the card works through it', async (t) => {
+  let calls = 0;
+  let release!: () => void;
+  const busy = new Promise<void>((r) => (release = r));
+  const l = udpIntake({ processor: { processMskMessage: async () => (await busy, calls++, checked) }, perSourceShare: 40, logger: silentLogger });
+  const { port } = await l.udp.start();
+  const bsm = createSocket('udp4');
+  await new Promise<void>((r) => bsm.bind(0, '127.0.0.1', r));
+  t.after(async () => {
+    release();
+    bsm.close();
+    await l.stop();
+  });
+  const send = (b: Uint8Array) => new Promise<void>((r) => bsm.send(b, port, '127.0.0.1', () => r()));
+  // 40 at once (an LTKM per MSK after a re-registration for all services): all kept while the card is busy.
+  for (let i = 0; i < 40; i++) await send(pullWith(2000 + i));
+  for (let i = 0; i < 200 && l.stats().received < 40; i++) await new Promise((r) => setTimeout(r, 5));
+  release();
+  for (let i = 0; i < 400 && calls < 40; i++) await new Promise((r) => setTimeout(r, 5));
+  // The share is free again: 40 more are all taken too.
+  for (let i = 0; i < 40; i++) await send(pullWith(3000 + i));
+  for (let i = 0; i < 400 && calls < 80; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(l.stats().dropped.overload, 0);
+  assert.equal(calls, 80);
 });
 
 test('an LTKM the card could not judge (card out) is kept, in order, and processed by retryHeld()', async (t) => {

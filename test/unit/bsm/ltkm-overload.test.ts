@@ -21,7 +21,7 @@ async function setup() {
     processor: { processMskMessage: async () => (await delay(3), processed++, checked) },
     maxQueued: BOUND,
     // The queue bound is under test here, not the per-source share.
-    perSourceRate: { perMinute: 600_000, burst: 100_000 },
+    perSourceShare: 100_000,
     logger,
   });
   const { port } = await l.udp.start();

@@ -14,7 +14,7 @@ export interface UdpIntakeOptions {
   bindAddress?: string | null;
   allowedSources?: string[];
   maxQueued?: number;
-  perSourceRate?: { perMinute: number; burst: number };
+  perSourceShare?: number;
   onFlow?(f: LtkmFlowStep): void;
 }
 
@@ -32,7 +32,7 @@ export function udpIntake(o: UdpIntakeOptions) {
     port: 0,
     bindAddress: o.bindAddress === undefined ? '127.0.0.1' : o.bindAddress,
     ...(o.allowedSources ? { allowedSources: o.allowedSources } : {}),
-    ...(o.perSourceRate ? { perSourceRate: o.perSourceRate } : {}),
+    ...(o.perSourceShare !== undefined ? { perSourceShare: o.perSourceShare } : {}),
     logger: o.logger,
   });
   return {
