@@ -48,8 +48,10 @@ export function voluntarySwitches(pid: number): { total: number; byThread: Recor
     try {
       const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
       const n = Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-      const name = /^Name:\s+(.*)$/m.exec(status)?.[1] ?? tid;
-      byThread[name] = (byThread[name] ?? 0) + n;
+      // Threads by id (Node 20 names its V8 and libuv workers "node" too): the main thread marked as such.
+      const name = /^Name:\s+(.*)$/m.exec(status)?.[1] ?? 'thread';
+      const key = Number(tid) === pid ? `${name} (main)` : `${name} #${tid}`;
+      byThread[key] = (byThread[key] ?? 0) + n;
       total += n;
     } catch {
       // the thread ended while we looked
