@@ -80,8 +80,16 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     await store.load();
     closers.add('store', () => store.close());
 
-    const { mqtt, broker, accounts } = await connectMqtt(config, log, closers);
-    const world: WorldView | null = config.modem.profile === 'sim' ? await startWorld(config, log, opts.pretty === true, closers) : null;
+    // The simulated world (its own process: a node start and pcscd) comes up while MQTT connects; both are waited
+    // for before anything else, so a failure of either closes what the other built.
+    const [mqttUp, worldUp] = await Promise.allSettled([
+      connectMqtt(config, log, closers),
+      config.modem.profile === 'sim' ? startWorld(config, log, opts.pretty === true, closers) : Promise.resolve(null),
+    ]);
+    if (mqttUp.status === 'rejected') throw mqttUp.reason;
+    if (worldUp.status === 'rejected') throw worldUp.reason;
+    const { mqtt, broker, accounts } = mqttUp.value;
+    const world: WorldView | null = worldUp.value;
 
     // ---- adapters ----
     const modemPath = world ? world.modemPath : config.modem.port!;
@@ -235,6 +243,9 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     }
 
     // ---- start ----
+    // The card (PC/SC: connect, select the USIM, read its files) comes up while the modem does.
+    const cardStarted = card.start();
+    cardStarted.catch(() => undefined);
     await modem.start();
     if (notifier) {
       // READY=1 once MQTT is connected and the modem port open, whatever the BSM or coverage do (startup-gate.ts).
@@ -242,7 +253,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
       closers.add('startup gate', () => gate.cancel());
       void gate.wait().then((started) => started && notifier.startupComplete());
     }
-    await card.start();
+    await cardStarted;
     t.start();
     daemonLog.info({ board: config.board.name, deviceId: config.deviceId, mqtt: mqtt.url, ...(testerCredentials ? { testerCredentials } : {}), ...(playerCredentials ? { playerCredentials } : {}) }, 'bcastd started');
     if (world) daemonLog.info('watch it: npx bcastctl watch    buy a service out of band: npx bcastctl sim purchase urn:bcastd:sim:sport');
