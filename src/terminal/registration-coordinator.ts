@@ -1,7 +1,7 @@
 // At most one BSM request in flight and, per kind of action, one pending: triggers that arrive meanwhile are
 // merged into the pending one (services and key groups united, triggers kept for the record). Starts are paced
 // by the RequestGate, so a flood of solicited pulls costs the BSM at most one extra request.
-import { EventEmitter } from 'node:events';
+import { SafeEmitter, type ListenerErrorReport } from '../util/safe-emitter.js';
 import { ALL_SERVICES } from '../codec/index.js';
 import type { BsmAction, Trigger } from './triggers.js';
 import type { RequestGate } from './request-gate.js';
@@ -53,7 +53,7 @@ function merge(into: BsmAction, add: BsmAction): BsmAction {
   return add;
 }
 
-export class RegistrationCoordinator extends EventEmitter<CoordinatorEvents> {
+export class RegistrationCoordinator extends SafeEmitter<CoordinatorEvents> {
   private inFlight: BsmJob | null = null;
   private readonly pending = new Map<SlotKey, PendingJob>();
   private wakeTimer: unknown = null;
@@ -65,8 +65,10 @@ export class RegistrationCoordinator extends EventEmitter<CoordinatorEvents> {
     private readonly execute: (job: BsmJob) => Promise<void>,
     private readonly timers: Timers = { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
     private readonly settle: { settleMs: number; maxSettleMs: number; now: () => number } = { settleMs: 0, maxSettleMs: 0, now: Date.now },
+    /** A throwing listener (the terminal's own) is reported here; the queue goes on. */
+    onListenerError: ListenerErrorReport = () => undefined,
   ) {
-    super();
+    super(onListenerError);
   }
 
   /** Queues the action; returns whether it starts a new pending job or was folded into an existing one. */

@@ -1,6 +1,6 @@
 // The terminal: brings the box up (modem → card → PDP → GBA → registration), turns triggers into BSM requests,
 // keeps the PDP context until de-registration, and turns LTKMs into key status. It talks only to ports.
-import { EventEmitter } from 'node:events';
+import { SafeEmitter } from '../util/safe-emitter.js';
 import type { Logger } from 'pino';
 import { ALL_SERVICES, ALL_SERVICES_KEY_GROUP, mskIdHex } from '../codec/index.js';
 import { KeyStatus } from './key-status.js';
@@ -68,7 +68,7 @@ const MAX_HELD = 32;
 /** A waiting BSM request starts once no trigger joined it for this long (at most ten times that). */
 const SETTLE_MS_DEFAULT = 1000;
 
-export class Terminal extends EventEmitter<TerminalEvents> {
+export class Terminal extends SafeEmitter<TerminalEvents> {
   private phaseValue: TerminalPhase = 'init';
   private reason: string | null = null;
   private readonly coordinator: RegistrationCoordinator;
@@ -102,14 +102,17 @@ export class Terminal extends EventEmitter<TerminalEvents> {
     private readonly deps: TerminalDeps,
     private readonly opts: TerminalOptions,
   ) {
-    super();
+    // A throwing phase listener (systemd notifier, a waiter) is logged and counted; the terminal goes on.
+    super((err, event) => deps.logger.error({ err, event }, 'a terminal event listener threw'));
     this.now = opts.now ?? Date.now;
     this.timers = opts.timers ?? { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
     this.random = opts.random ?? Math.random;
     this.log = deps.logger;
     const gate = new RequestGate({ ...opts.rateLimit, now: this.now });
     const settleMs = opts.rateLimit.settleMs ?? SETTLE_MS_DEFAULT;
-    this.coordinator = new RegistrationCoordinator(gate, (job) => this.execute(job), this.timers, { settleMs, maxSettleMs: settleMs * 10, now: this.now });
+    this.coordinator = new RegistrationCoordinator(gate, (job) => this.execute(job), this.timers, { settleMs, maxSettleMs: settleMs * 10, now: this.now }, (err, event) =>
+      this.log.error({ err, event }, 'a registration queue listener threw'),
+    );
     this.coordinator.on('coalesced', (t, into) => this.log.debug({ trigger: t.kind, into }, 'trigger coalesced into the pending request'));
     this.coordinator.on('deferred', (ms) => this.log.debug({ ms }, 'BSM request deferred by the rate limit'));
     this.coordinator.on('finished', (job, err) => this.onJobFinished(job, err));

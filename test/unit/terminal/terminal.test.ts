@@ -144,6 +144,18 @@ test('power-up: modem → card → PDP → GBA → registration, with trigger po
   assert.equal(r.saved.registration?.state, 'registered');
 });
 
+test('a phase listener that throws is counted; the terminal still comes up and registers', async () => {
+  const r = rig();
+  r.terminal.on('phase', () => {
+    throw new Error('listener bug');
+  });
+  r.terminal.start();
+  await r.settle();
+  assert.equal(r.terminal.phase, 'ready');
+  assert.equal(r.published.get('registration')!['state'], 'registered');
+  assert.ok(r.terminal.listenerErrors >= 5, `every phase change reached the listener (${r.terminal.listenerErrors})`);
+});
+
 test('Key Group 0 solicited pull while registered re-registers for all services and requests no key', async () => {
   const r = rig();
   r.terminal.start();
