@@ -142,7 +142,7 @@ export class BsmClient {
       } catch (e) {
         if (!(e instanceof HttpFailure)) throw e;
         // An oversized answer is a broken peer, not a passing fault: no retry storm.
-        if (e.kind === 'too-large') throw new BsmError('bad-answer', `BSM ${kind}: ${e.message}`);
+        if (e.reason === 'too-large') throw new BsmError('bad-answer', `BSM ${kind}: ${e.message}`);
         why = e.message;
       }
       if (why) {

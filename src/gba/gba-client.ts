@@ -299,7 +299,7 @@ export class GbaClient {
         why = `HTTP ${res.status}`;
       } catch (e) {
         if (!(e instanceof HttpFailure)) throw e;
-        if (e.kind === 'too-large') throw new GbaError('bad-answer', `BSF: ${e.message}`);
+        if (e.reason === 'too-large') throw new GbaError('bad-answer', `BSF: ${e.message}`);
         why = e.message;
       }
       if (!mayRetry(this.o.retry, attempt)) throw new GbaError('unreachable', `BSF: ${why} after ${attempt} attempt(s)`);

@@ -5,6 +5,7 @@
  */
 import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import { ReasonedError } from '../util/reasoned-error.js';
 
 export interface HttpRequest {
   url: string;
@@ -30,14 +31,10 @@ export interface HttpResponse {
 export type HttpFailureKind = 'timeout' | 'network' | 'too-large';
 
 /** The request got no usable HTTP answer: timeout, refused, reset (retryable), or a body over the cap (not). */
-export class HttpFailure extends Error {
+export class HttpFailure extends ReasonedError<HttpFailureKind> {
   override readonly name = 'HttpFailure';
-  constructor(
-    readonly kind: HttpFailureKind,
-    message: string,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
+  constructor(reason: HttpFailureKind, message: string, cause?: unknown) {
+    super(reason, message, cause === undefined ? undefined : { cause });
   }
 }
 

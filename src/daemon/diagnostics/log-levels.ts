@@ -8,6 +8,7 @@
  * root is quieter than the components. Changes live in memory only: a restart returns to the board config.
  */
 import pino, { type LevelWithSilent, type Logger } from 'pino';
+import { ReasonedError } from '../../util/reasoned-error.js';
 
 /** pino's levels plus `silent`, most verbose first. */
 export const LOG_LEVEL_NAMES = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const satisfies readonly LevelWithSilent[];
@@ -17,13 +18,11 @@ export const MAX_DURATION_S = 7 * 24 * 3600;
 
 export type LogLevelErrorCode = 'unknown_component' | 'invalid_level' | 'invalid_duration';
 
-export class LogLevelError extends Error {
+export class LogLevelError extends ReasonedError<LogLevelErrorCode> {
   override readonly name = 'LogLevelError';
-  constructor(
-    readonly code: LogLevelErrorCode,
-    message: string,
-  ) {
-    super(message);
+  /** The command error code the `log-level` answer carries. */
+  get code(): LogLevelErrorCode {
+    return this.reason;
   }
 }
 

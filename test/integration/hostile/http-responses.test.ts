@@ -100,7 +100,7 @@ for (const behaviour of ['trickle', 'silent'] as const) {
     });
     const r = await timed(http.send({ url: `${srv.url}/`, method: 'GET', timeoutMs: TIMEOUT_MS }));
     assert.ok(r.error instanceof HttpFailure, `typed failure, got ${String(r.error)}`);
-    assert.equal(r.error.kind, 'timeout');
+    assert.equal(r.error.reason, 'timeout');
     assert.ok(r.ms >= TIMEOUT_MS - 50 && r.ms < TIMEOUT_MS + SLACK_MS, `ended after ${r.ms.toFixed(0)} ms`);
   });
 
