@@ -79,55 +79,39 @@ export class CardStatusError extends CardError {
   }
 }
 
+/** A status-word family the daemon acts on: its own class (for instanceof), alike but for its code and name. */
+type StatusErrorClass = new (operation: string, sw?: number, text?: string) => CardStatusError;
+
+function statusErrorClass(code: string, className: string): StatusErrorClass {
+  return class extends CardStatusError {
+    override readonly name = className;
+    constructor(operation: string, sw?: number, text?: string) {
+      super(code, operation, sw, text);
+    }
+  };
+}
+
 /** 98 62: MAC-A of AUTN, or a MIKEY MAC, did not verify. */
-export class CardAuthError extends CardStatusError {
-  override readonly name = 'CardAuthError';
-  constructor(operation: string, sw?: number, text?: string) {
-    super('auth-mac', operation, sw, text);
-  }
-}
+export const CardAuthError = statusErrorClass('auth-mac', 'CardAuthError');
+export type CardAuthError = CardStatusError;
 /** 98 64. */
-export class ContextNotSupportedError extends CardStatusError {
-  override readonly name = 'ContextNotSupportedError';
-  constructor(operation: string, sw?: number, text?: string) {
-    super('context-not-supported', operation, sw, text);
-  }
-}
+export const ContextNotSupportedError = statusErrorClass('context-not-supported', 'ContextNotSupportedError');
+export type ContextNotSupportedError = CardStatusError;
 /** 98 65: replayed or old MIKEY timestamp counter. */
-export class KeyFreshnessError extends CardStatusError {
-  override readonly name = 'KeyFreshnessError';
-  constructor(operation: string, sw?: number, text?: string) {
-    super('key-freshness', operation, sw, text);
-  }
-}
+export const KeyFreshnessError = statusErrorClass('key-freshness', 'KeyFreshnessError');
+export type KeyFreshnessError = CardStatusError;
 /** 98 66 / 98 67: no room for another MSK / MUK. */
-export class NoMemoryError extends CardStatusError {
-  override readonly name = 'NoMemoryError';
-  constructor(operation: string, sw?: number, text?: string) {
-    super('no-memory', operation, sw, text);
-  }
-}
+export const NoMemoryError = statusErrorClass('no-memory', 'NoMemoryError');
+export type NoMemoryError = CardStatusError;
 /** 6A 82. */
-export class FileNotFoundError extends CardStatusError {
-  override readonly name = 'FileNotFoundError';
-  constructor(operation: string, sw?: number, text?: string) {
-    super('file-not-found', operation, sw, text);
-  }
-}
+export const FileNotFoundError = statusErrorClass('file-not-found', 'FileNotFoundError');
+export type FileNotFoundError = CardStatusError;
 /** 69 82: access condition (usually PIN1) not satisfied. */
-export class SecurityStatusError extends CardStatusError {
-  override readonly name = 'SecurityStatusError';
-  constructor(operation: string, sw?: number, text?: string) {
-    super('security-status', operation, sw, text);
-  }
-}
+export const SecurityStatusError = statusErrorClass('security-status', 'SecurityStatusError');
+export type SecurityStatusError = CardStatusError;
 /** 6A 88: the key named by the command (MUK, MSK) is not on the card. */
-export class KeyNotFoundError extends CardStatusError {
-  override readonly name = 'KeyNotFoundError';
-  constructor(operation: string, sw?: number, text?: string) {
-    super('key-not-found', operation, sw, text);
-  }
-}
+export const KeyNotFoundError = statusErrorClass('key-not-found', 'KeyNotFoundError');
+export type KeyNotFoundError = CardStatusError;
 /** 63 Cx wrong PIN (x tries left) or 69 83 blocked. */
 export class PinError extends CardStatusError {
   override readonly name = 'PinError';
@@ -139,28 +123,21 @@ export class PinError extends CardStatusError {
   }
 }
 
+/** Which class each status-word meaning (codec/usim describeSw) is thrown as; the rest as CardStatusError. */
+const STATUS_ERRORS: Partial<Record<SwMeaning['kind'], StatusErrorClass>> = {
+  'auth-mac': CardAuthError,
+  'context-not-supported': ContextNotSupportedError,
+  'key-freshness': KeyFreshnessError,
+  'no-memory': NoMemoryError,
+  'file-not-found': FileNotFoundError,
+  'security-status': SecurityStatusError,
+  'reference-not-found': KeyNotFoundError,
+};
+
 /** The typed error for a status word that is not success. */
 export function errorForStatus(sw: number, operation: string): CardStatusError {
   const m = describeSw(sw);
-  switch (m.kind) {
-    case 'auth-mac':
-      return new CardAuthError(operation, sw);
-    case 'context-not-supported':
-      return new ContextNotSupportedError(operation, sw);
-    case 'key-freshness':
-      return new KeyFreshnessError(operation, sw);
-    case 'no-memory':
-      return new NoMemoryError(operation, sw);
-    case 'file-not-found':
-      return new FileNotFoundError(operation, sw);
-    case 'security-status':
-      return new SecurityStatusError(operation, sw);
-    case 'reference-not-found':
-      return new KeyNotFoundError(operation, sw);
-    case 'verify-failed':
-    case 'pin-blocked':
-      return new PinError(operation, sw);
-    default:
-      return new CardStatusError(m.kind, operation, sw);
-  }
+  if (m.kind === 'verify-failed' || m.kind === 'pin-blocked') return new PinError(operation, sw);
+  const Class = STATUS_ERRORS[m.kind];
+  return Class ? new Class(operation, sw) : new CardStatusError(m.kind, operation, sw);
 }
