@@ -454,6 +454,9 @@ async function slowBoard(): Promise<void> {
   const restart = async (): Promise<number> => {
     if (rig.pid !== undefined) await rig.signal('SIGTERM');
     await rig.reapOrphans();
+    // Cold, like start-to-ready-cold: the simulated world restarts with the daemon and numbers its MSKs from 1 again,
+    // so keys the daemon kept from the previous world (higher key numbers) would outrank every new one.
+    for (const f of readdirSync(rig.stateDir)) rmSync(join(rig.stateDir, f), { recursive: true, force: true });
     Object.assign(process.env, quota.env);
     const t0 = Date.now();
     await rig.startDaemon();
