@@ -400,7 +400,9 @@ export class SystemRig {
 
   /** The latest `health` payload's counters published after `since`. */
   async healthAfter(since: number, timeoutMs = 5000): Promise<Record<string, any>> {
-    const m = await this.waitFor('health', () => true, timeoutMs, { since });
+    // Built after `since` (its ts), not only arrived after it: states go at QoS 1 and events at QoS 0, so the broker
+    // may deliver an event before a health message published earlier, whose counters would then be older.
+    const m = await this.waitFor('health', (p) => typeof p['ts'] === 'string' && Date.parse(p['ts']) >= since, timeoutMs, { since });
     return (m.payload['counters'] ?? {}) as Record<string, any>;
   }
 
