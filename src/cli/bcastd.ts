@@ -8,6 +8,7 @@ import { createDaemonLogger } from '../daemon/diagnostics/index.js';
 import { stdoutIsJournal } from '../daemon/journald.js';
 import { LOG_LEVELS } from '../daemon/config/schema.js';
 import { packageVersion } from '../daemon/version.js';
+import { forkWorldEarly } from '../daemon/setup/world-setup.js';
 
 const program = new Command('bcastd')
   .description('OMA BCAST Smartcard Profile key management daemon')
@@ -48,15 +49,20 @@ const { logger, ring } = createDaemonLogger({ level: config.log.level, pretty, j
 
 process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection (a bug: please report it)'));
 
+// The sim board's world (its own node, pcscd and modem) starts while the daemon's modules load.
+const world = forkWorldEarly(config, logger, pretty);
+
 let daemon;
 try {
   // Loaded only to run: --version and --check-config touch no native addon and no adapter.
   const { startDaemon } = await import('../daemon/daemon.js');
   // systemd's RuntimeDirectory= (colon-separated when several): the first is ours.
   const runtimeDir = process.env['RUNTIME_DIRECTORY']?.split(':')[0];
-  daemon = await startDaemon(config, logger, { pretty, ring, boardFile: resolveBoardConfigPath(opts.board), ...(runtimeDir ? { runtimeDir } : {}) });
+  daemon = await startDaemon(config, logger, { pretty, ring, world, boardFile: resolveBoardConfigPath(opts.board), ...(runtimeDir ? { runtimeDir } : {}) });
 } catch (e) {
   logger.fatal({ err: (e as Error).message }, 'bcastd could not start');
+  // Closed already when startDaemon got as far as the world; else it would only end with our IPC channel.
+  await world?.then((w) => w.close()).catch(() => undefined);
   process.exit(1);
 }
 

@@ -25,6 +25,7 @@ import { Closers } from './setup/closers.js';
 import { connectMqtt } from './setup/mqtt-setup.js';
 import { hardenProcess } from './setup/process-hardening.js';
 import { startWorld, type WorldView } from './setup/world-setup.js';
+import type { RemoteSimWorld } from './sim-world-process.js';
 import { StartupGate } from './startup-gate.js';
 import { SystemdNotifier, systemdEnv } from './systemd.js';
 import { packageVersion } from './version.js';
@@ -53,6 +54,8 @@ export interface RunningDaemon {
 }
 
 export interface DaemonOptions {
+  /** The simulated world's process, forked before the daemon's modules were loaded (setup/world-setup.ts forkWorldEarly). */
+  world?: Promise<RemoteSimWorld> | null;
   /** Human-readable log lines (passed on to the simulated world's process). */
   pretty?: boolean;
   /** The ring the root logger feeds (createDaemonLogger): the log lines of the `diagnostics` command. */
@@ -84,7 +87,7 @@ export async function startDaemon(config: BoardConfig, root: Logger, opts: Daemo
     // for before anything else, so a failure of either closes what the other built.
     const [mqttUp, worldUp] = await Promise.allSettled([
       connectMqtt(config, log, closers),
-      config.modem.profile === 'sim' ? startWorld(config, log, opts.pretty === true, closers) : Promise.resolve(null),
+      config.modem.profile === 'sim' ? startWorld(config, log, opts.pretty === true, closers, opts.world) : Promise.resolve(null),
     ]);
     if (mqttUp.status === 'rejected') throw mqttUp.reason;
     if (worldUp.status === 'rejected') throw worldUp.reason;

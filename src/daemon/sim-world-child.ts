@@ -3,7 +3,8 @@
 // daemon is gone (IPC disconnect: a SIGKILLed daemon must not leave the world and its pcscd behind).
 import { createLogger } from './logger.js';
 import { stdoutIsJournal } from './journald.js';
-import { startSimWorld, type SimWorld } from './sim-world.js';
+import { startVpcdPcscd, type VpcdPcscd } from './sim-world-pcscd.js';
+import type { SimWorld } from './sim-world.js';
 import type { BoardConfig } from './config/index.js';
 import type { ChildMessage, ParentMessage } from './sim-world-process.js';
 
@@ -11,12 +12,16 @@ const send = (m: ChildMessage) => {
   if (process.connected) process.send?.(m);
 };
 let world: SimWorld | null = null;
+/** Begun before the simulator's code is loaded; stopped here too, in case the world failed before taking it. */
+let pcscd: Promise<VpcdPcscd> | null = null;
 let closing: Promise<void> | null = null;
 
 async function close(code: number): Promise<never> {
   closing ??= (async () => {
     await world?.close().catch(() => undefined);
     world = null;
+    const started = await pcscd?.catch(() => null);
+    if (started?.ok) await started.own?.stop().catch(() => undefined);
   })();
   await closing;
   send({ type: 'closed' });
@@ -35,8 +40,12 @@ for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => void clo
 async function start(config: BoardConfig, pretty: boolean): Promise<void> {
   const logger = createLogger({ level: config.log.level, pretty, journal: !pretty && stdoutIsJournal(), ...(config.log.components ? { components: config.log.components } : {}) });
   process.on('unhandledRejection', (err) => logger.error({ err }, 'sim world: unhandled rejection (a bug: please report it)'));
+  const sim = config.sim;
+  // pcscd first (it looks for the card only every 400 ms from its start), while the simulator loads.
+  if (sim && sim.card !== 'external' && sim.useVpcd !== false) pcscd = startVpcdPcscd(config.stateDir, logger);
   try {
-    world = await startSimWorld(config, logger);
+    const { startSimWorld } = await import('./sim-world.js');
+    world = await startSimWorld(config, logger, pcscd ? { pcscd } : {});
     send({ type: 'ready', modemPath: world.modem.path, cardPath: world.cardPath, urls: { control: world.network.urls.control, portal: world.network.urls.portal } });
   } catch (err) {
     send({ type: 'failed', error: err instanceof Error ? err.message : String(err) });

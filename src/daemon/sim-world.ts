@@ -5,14 +5,13 @@ import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { BoardConfig } from './config/index.js';
-import { pcscliteLoadable } from './pcsclite-loadable.js';
+import { startVpcdPcscd, type VpcdPcscd } from './sim-world-pcscd.js';
 import { keyDomainIdFromPlmn, plmnFromImsi } from '../gba/index.js';
 import { maskCommand } from '../modem/index.js';
 import { maskId } from '../util/mask.js';
 import { PDP_RELEASE_VARIANTS, startSimModem, type PdpReleaseVariant, type SimModem } from '../sim/modem/index.js';
 import { startSimNetwork, type SimNetwork } from '../sim/network/index.js';
 import { WapPushSmsGateway } from '../sim/network/wap-push-sms.js';
-import { PrivatePcscd, pcscdInstalled, runningPcscd, stopStalePcscd } from '../sim/pcscd.js';
 import { DEFAULT_SUBSCRIBER, loadSubscriber, type Subscriber } from '../sim/subscriber.js';
 import { VirtualUsim, VpcdClient } from '../sim/usim/index.js';
 
@@ -45,34 +44,21 @@ export interface SimWorld {
 
 type Sim = NonNullable<BoardConfig['sim']>;
 
-async function attachCard(sim: Sim, usim: VirtualUsim, parent: Logger, stateDir: string): Promise<{ path: 'pcsc' | 'in-process'; close: () => Promise<void> }> {
+/**
+ * The virtual USIM on PC/SC (pcscd's vpcd reader), else in-process when PC/SC is missing and sim.useVpcd allows.
+ * `pcscd` is a start already under way (the world's process begins it before loading the simulator).
+ */
+async function attachCard(sim: Sim, usim: VirtualUsim, parent: Logger, stateDir: string, pcscd?: Promise<VpcdPcscd>): Promise<{ path: 'pcsc' | 'in-process'; close: () => Promise<void> }> {
   const log = parent.child({ component: 'sim' });
   const wanted = sim.useVpcd;
   if (wanted === false) return { path: 'in-process', close: async () => {} };
-  if (!pcscliteLoadable()) {
-    if (wanted === true) throw new Error('sim.useVpcd is true but the pcsclite module is not built (install libpcsclite-dev, then npm rebuild pcsclite)');
-    log.info('PC/SC unavailable: the optional pcsclite module is not built (install libpcsclite-dev, then npm rebuild pcsclite); the virtual USIM runs in-process');
+  const started = await (pcscd ?? startVpcdPcscd(stateDir, parent));
+  if (!started.ok) {
+    if (wanted === true) throw started.error ?? new Error(`sim.useVpcd is true but ${started.why}`);
+    log.info({ why: started.why }, 'PC/SC unavailable: the virtual USIM runs in-process');
     return { path: 'in-process', close: async () => {} };
   }
-  if (!pcscdInstalled()) {
-    if (wanted === true) throw new Error('sim.useVpcd is true but pcscd / vsmartcard-vpcd are not installed');
-    log.info('PC/SC unavailable (pcscd or vsmartcard-vpcd not installed): the virtual USIM runs in-process');
-    return { path: 'in-process', close: async () => {} };
-  }
-  let own: PrivatePcscd | null = null;
-  const pidFile = join(stateDir, 'pcscd.pid');
-  const stale = await stopStalePcscd(pidFile);
-  if (stale !== null) log.warn({ pid: stale }, 'stopped the private pcscd a previous, killed bcastd left behind');
-  if (runningPcscd().length === 0) {
-    try {
-      own = await PrivatePcscd.start(10_000, pidFile);
-      log.info({ pid: own.pid }, 'started a private pcscd with the vpcd reader');
-    } catch (err) {
-      if (wanted === true) throw err;
-      log.info({ why: (err as Error).message }, 'PC/SC unavailable (could not start pcscd): the virtual USIM runs in-process');
-      return { path: 'in-process', close: async () => {} };
-    }
-  }
+  const own = started.own;
   const vpcd = new VpcdClient(usim, { port: sim.vpcdPort, logger: parent });
   vpcd.start();
   try {
@@ -93,7 +79,12 @@ async function attachCard(sim: Sim, usim: VirtualUsim, parent: Logger, stateDir:
   };
 }
 
-export async function startSimWorld(config: BoardConfig, logger: Logger): Promise<SimWorld> {
+export interface SimWorldOptions {
+  /** pcscd for the vpcd reader, started already (sim-world-child.ts begins it before loading this module). */
+  pcscd?: Promise<VpcdPcscd>;
+}
+
+export async function startSimWorld(config: BoardConfig, logger: Logger, opts: SimWorldOptions = {}): Promise<SimWorld> {
   const sim = config.sim;
   if (!sim) throw new Error('the sim world needs the board config sim section');
   // Each simulated part binds {component:'sim'} itself; `own` is for what the world says.
@@ -119,7 +110,7 @@ export async function startSimWorld(config: BoardConfig, logger: Logger): Promis
     // Bring your own card: no virtual USIM here; the daemon finds the card in the reader card.readerPattern matches.
     const external = sim.card === 'external';
     const usim = external ? null : new VirtualUsim({ subscriber, profile: sim.profile === 'aka-only' ? 'aka-only' : 'full', logger: log });
-    const card = usim ? await attachCard(sim, usim, log, config.stateDir) : { path: 'pcsc' as const, close: async () => {} };
+    const card = usim ? await attachCard(sim, usim, log, config.stateDir, opts.pcscd) : { path: 'pcsc' as const, close: async () => {} };
     closers.push(card.close);
     if (external) own.info({ readerPattern: config.card.readerPattern, imsi: maskId(subscriber.imsi) }, 'external card: the simulated network serves the subscriber of sim.subscriberFile');
 

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 
 export const VPCD_READER_CONF = '/etc/reader.conf.d/vpcd';
@@ -47,6 +48,18 @@ export async function stopStalePcscd(pidFile: string): Promise<number | null> {
   return pid;
 }
 
+/** How often a start looks for pcscd's socket: pcscd is up ~50 ms after its spawn. */
+const SOCKET_POLL_MS = 10;
+
+/** True when something accepts connections on the Unix socket at path. */
+function socketAnswers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ path });
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
 export class PrivatePcscd {
   private constructor(
     private readonly child: ChildProcess,
@@ -58,7 +71,10 @@ export class PrivatePcscd {
     return this.child.pid;
   }
 
-  /** Starts pcscd with the vpcd reader only; resolves once its socket answers, rejects after timeoutMs. */
+  /**
+   * Starts pcscd with the vpcd reader only; resolves once its socket answers (a socket file alone may be a
+   * killed pcscd's leftover), rejects after timeoutMs.
+   */
   static async start(timeoutMs = 10_000, pidFile?: string): Promise<PrivatePcscd> {
     const dir = mkdtempSync(join(tmpdir(), 'bcastd-pcscd-'));
     const conf = join(dir, 'reader.conf');
@@ -72,12 +88,12 @@ export class PrivatePcscd {
     });
     if (pidFile && child.pid) writeFileSync(pidFile, `${child.pid}\n`, { mode: 0o600 });
     const deadline = Date.now() + timeoutMs;
-    while (!existsSync(PCSCD_SOCKET)) {
+    while (!(existsSync(PCSCD_SOCKET) && (await socketAnswers(PCSCD_SOCKET)))) {
       if (child.exitCode !== null || Date.now() > deadline) {
         await p.stop();
         throw new Error(child.exitCode !== null ? `pcscd exited with code ${child.exitCode}` : `pcscd socket not up within ${timeoutMs} ms`);
       }
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, SOCKET_POLL_MS));
     }
     return p;
   }

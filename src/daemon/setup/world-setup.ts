@@ -4,8 +4,9 @@ import type { Logger } from 'pino';
 import type { BoardConfig } from '../config/index.js';
 import type { VirtualUsim } from '../../sim/usim/index.js';
 import { pcscliteLoadable } from '../pcsclite-loadable.js';
-import { startSimWorldProcess } from '../sim-world-process.js';
+import { startSimWorldProcess, type RemoteSimWorld } from '../sim-world-process.js';
 import { pcscdInstalled } from '../../sim/pcscd.js';
+import { ensurePrivateDir } from '../../store/private-dir.js';
 import type { Closers } from './closers.js';
 
 /** What the daemon needs of the simulated world, wherever it runs. */
@@ -19,12 +20,31 @@ export interface WorldView {
   usim?: VirtualUsim;
 }
 
-export async function startWorld(config: BoardConfig, log: (component: string) => Logger, pretty: boolean, closers: Closers): Promise<WorldView> {
+/** The world runs in its own process: asked for (sim.process child) and its USIM reachable through PC/SC. */
+function worldInOwnProcess(config: BoardConfig): boolean {
+  const sim = config.sim;
+  return config.modem.profile === 'sim' && sim !== undefined && sim.process === 'child' && sim.useVpcd !== false && pcscliteLoadable() && pcscdInstalled();
+}
+
+/**
+ * The world's process forked as soon as the board config is known, before the daemon's own modules load: its
+ * node start, pcscd and modem then come up while they do (bin/bcastd; startDaemon takes it as `world`). The state
+ * dir is made private first, as startDaemon would before the world writes into it. Null when the world will not
+ * run in its own process; a failure is startWorld's to handle when it awaits the promise.
+ */
+export function forkWorldEarly(config: BoardConfig, logger: Logger, pretty: boolean): Promise<RemoteSimWorld> | null {
+  if (!worldInOwnProcess(config)) return null;
+  const world = ensurePrivateDir(config.stateDir).then(() => startSimWorldProcess(config, logger.child({ component: 'sim' }), pretty));
+  // Awaited later (or never, when startDaemon fails first): its rejection is not an unhandled one.
+  world.catch(() => undefined);
+  return world;
+}
+
+export async function startWorld(config: BoardConfig, log: (component: string) => Logger, pretty: boolean, closers: Closers, early?: Promise<RemoteSimWorld> | null): Promise<WorldView> {
   const sim = config.sim!;
-  const childPossible = sim.process === 'child' && sim.useVpcd !== false && pcscliteLoadable() && pcscdInstalled();
-  if (childPossible) {
+  if (early || worldInOwnProcess(config)) {
     try {
-      const remote = await startSimWorldProcess(config, log('sim'), pretty);
+      const remote = await (early ?? startSimWorldProcess(config, log('sim'), pretty));
       closers.add('sim world', () => remote.close());
       return remote;
     } catch (err) {
