@@ -5,7 +5,8 @@
  * `transaction` echoed (MQTT 3.1.1 clients). Bad requests get an error response, never a crash.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { schemaCompiler } from './schema-compiler.js';
 import type { IPublishPacket } from 'mqtt';
 import type { Logger } from 'pino';
 import { LogLimiter } from '../util/log-limiter.js';
@@ -48,9 +49,6 @@ interface Registered {
   check: ValidateFunction | undefined;
 }
 
-// validateSchema off: checking our own schemas against the JSON Schema meta-schema compiled the meta-schema
-// at every start (~40 ms of CPU per Ajv instance); test/unit/architecture/schemas.test.ts does that check instead.
-const ajv = new Ajv({ allErrors: false, strict: true, validateSchema: false });
 
 export interface CommandCounters {
   received: number;
@@ -153,7 +151,7 @@ export class CommandRouter {
       this.#logs.warn(log, 'unknown', { command: name.slice(0, 64) }, 'unknown MQTT command');
       return reply({ ok: false, error: { code: COMMAND_ERRORS.unknown, message: `unknown command "${name.slice(0, 64)}"; known: ${[...this.#handlers.keys()].join(', ')}` } });
     }
-    if (entry.schema !== undefined) entry.check ??= ajv.compile(entry.schema);
+    if (entry.schema !== undefined) entry.check ??= schemaCompiler().compile(entry.schema);
     if (entry.check !== undefined && !entry.check(parsed.args)) {
       this.#counters.malformed++;
       const e = entry.check.errors?.[0];

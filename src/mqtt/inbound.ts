@@ -1,16 +1,13 @@
 // Parsing of inbound MQTT payloads, in the only safe order: the size first (before any JSON.parse or regex can
 // spend time on it), then JSON, then the JSON Schema of the topic. The result is typed or a reason: never a throw.
 import type { Static, TSchema } from '@sinclair/typebox';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { schemaCompiler } from './schema-compiler.js';
 
 export type Inbound<T> =
   | { ok: true; value: T }
   /** `parsed`: the JSON when it parsed but broke the schema (to echo a request id from it), else undefined. */
   | { ok: false; code: 'too_large' | 'malformed_request'; reason: string; parsed?: unknown };
-
-// validateSchema off: checking our own schemas against the JSON Schema meta-schema compiled the meta-schema
-// at every start (~40 ms of CPU per Ajv instance); test/unit/architecture/schemas.test.ts does that check instead.
-const ajv = new Ajv({ allErrors: false, strict: true, validateSchema: false });
 
 export interface InboundParser<S extends TSchema> {
   (payload: Buffer): Inbound<Static<S>>;
@@ -29,7 +26,7 @@ export function inboundParser<S extends TSchema>(schema: S, maxBytes: number): I
     } catch (e) {
       return { ok: false, code: 'malformed_request', reason: `payload is not JSON: ${(e as Error).message}` };
     }
-    check ??= ajv.compile(schema);
+    check ??= schemaCompiler().compile(schema);
     if (!check(value)) {
       const e = check.errors?.[0];
       const where = e?.instancePath || '/';

@@ -4,8 +4,9 @@
  * hold key material, and `additionalProperties: false` on every object means none can be added.
  * The B-TID is stored (it is needed across restarts) but the store never logs state contents.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Type, type Static } from '@sinclair/typebox';
+import type { ValidateFunction } from 'ajv';
+import { validate as generatedValidator } from './state-validator.generated.js';
 import { StoreError } from './errors.js';
 import { assertNoKeyMaterial } from './key-material.js';
 import { TRIGGER_KINDS } from '../codec/xml/bsm-names.js';
@@ -109,16 +110,12 @@ export function migrate(doc: unknown, migrations: ReadonlyMap<number, Migration>
   return d;
 }
 
-// validateSchema off: checking our own schemas against the JSON Schema meta-schema compiled the meta-schema
-// at every start (~40 ms of CPU per Ajv instance); test/unit/architecture/schemas.test.ts does that check instead.
-const ajv = new Ajv({ allErrors: false, strict: true, validateSchema: false });
-let check: ValidateFunction<PersistedState> | undefined;
+/** ajv's code for StateSchema, generated at build time (scripts/gen-validators.mjs): no compiler at run time. */
+const check = generatedValidator as unknown as ValidateFunction<PersistedState>;
 
 /** Throws StoreError unless `value` is a valid, key-free state; returns it typed. */
 export function validateState(value: unknown): PersistedState {
   assertNoKeyMaterial(value);
-  // Compiled on first use, not when the module loads.
-  check ??= ajv.compile<PersistedState>(StateSchema as TSchema);
   if (!check(value)) {
     const e = check.errors?.[0];
     const path = e?.instancePath ?? '';

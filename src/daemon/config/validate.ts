@@ -1,10 +1,10 @@
 /**
  * Checks a parsed config against BoardConfigSchema with ajv (filling defaults in place) and turns
  * ajv's errors into one-line, located problems: `/modem/baudRate must be integer (got "fast")`.
+ * The validator is ajv's code for the schema, generated at build time (scripts/gen-validators.mjs).
  */
-import { isIPv4, isIPv6 } from 'node:net';
-import { Ajv, type ErrorObject } from 'ajv';
-import { BoardConfigSchema } from './schema.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { validate as generatedValidator } from './board-validator.generated.js';
 import { EXPECTED } from './schema-kit.js';
 import { didYouMean } from './did-you-mean.js';
 import { escapeToken } from './interpolate.js';
@@ -23,22 +23,7 @@ export interface Problem {
   readonly missing?: true;
 }
 
-// validateSchema off: checking our own schemas against the JSON Schema meta-schema compiled the meta-schema
-// at every start (~40 ms of CPU per Ajv instance); test/unit/architecture/schemas.test.ts does that check instead.
-const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, strictRequired: false, strictNumbers: true, validateSchema: false });
-ajv.addKeyword(EXPECTED);
-ajv.addFormat('regex', (s: string) => {
-  try {
-    new RegExp(s);
-    return true;
-  } catch {
-    return false;
-  }
-});
-ajv.addFormat('uri', (s: string) => URL.canParse(s));
-ajv.addFormat('ipv4', (s: string) => isIPv4(s));
-ajv.addFormat('ipv6', (s: string) => isIPv6(s));
-const validateBoard = ajv.compile(BoardConfigSchema);
+const validateBoard = generatedValidator as unknown as ValidateFunction;
 
 /** Validate (and complete with defaults) in place; returns every problem found, or none. */
 export function checkSchema(value: unknown): Problem[] {
