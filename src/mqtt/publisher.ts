@@ -319,8 +319,11 @@ export class MqttPublisher {
   /** The sanitized JSON without `ts` (to compare states) and the body with it (ts last, added when absent). */
   #encodeParts(topic: string, payload: JsonObject, allowTek: boolean): { content: string; body: Buffer } {
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw new MqttError('payload_invalid', `payload for ${topic} must be a JSON object`);
-    const { ts, ...rest } = payload;
-    const { value, removed } = sanitize<JsonObject>(rest, { allowTek, ...(this.#o.mncLength !== undefined ? { mncLength: this.#o.mncLength } : {}) });
+    const ts = payload['ts'];
+    // A plain object is walked as it is, `ts` left out; anything else is copied to one first (its own fields).
+    const proto = Object.getPrototypeOf(payload) as unknown;
+    const fields = proto === Object.prototype || proto === null ? payload : { ...payload };
+    const { value, removed } = sanitize<JsonObject>(fields, { allowTek, omit: 'ts', ...(this.#o.mncLength !== undefined ? { mncLength: this.#o.mncLength } : {}) });
     if (removed.length > 0) {
       this.#counters.sanitized++;
       this.#log.warn({ topic, removed }, 'secret fields removed before publishing');
