@@ -75,6 +75,9 @@ export interface BsmResult<T> {
 
 type Kind = keyof typeof BSM_REQUEST_TYPE;
 
+/** MSK request bodies kept, oldest dropped first. */
+const MSK_BODIES_KEPT = 16;
+
 /** Stale answers accepted in one procedure before giving up (a BSM that never accepts its own nonce). */
 const MAX_STALE = 2;
 
@@ -83,6 +86,7 @@ export class BsmClient {
   readonly #stats: BsmStats = { roundTrips: 0, procedures: 0, challenges: 0, staleNonces: 0, rebootstraps: 0, retries: 0, realmMismatches: 0 };
   readonly #log: Logger;
   readonly #clock: RetryClock;
+  readonly #mskBodies = new Map<string, string>();
 
   constructor(private readonly o: BsmClientOptions) {
     this.#log = o.logger.child({ component: 'bsm' });
@@ -105,8 +109,20 @@ export class BsmClient {
 
   /** The MSKs themselves arrive later as LTKM pushes (SPEC §7). */
   async requestMsk(keys: readonly MskRef[]): Promise<BsmResult<MskStatus>> {
-    const r = await this.#procedure('mskRequest', BSM_MEDIA_TYPE.mskRequest, buildMskRequest(keys));
+    const r = await this.#procedure('mskRequest', BSM_MEDIA_TYPE.mskRequest, this.#mskRequestBody(keys));
     return { items: this.#parse(() => parseMskResponse(r.res.body)), roundTrips: r.roundTrips };
+  }
+
+  /** Pulls name the same few key groups again and again: their request bodies are built once (a few kept). */
+  #mskRequestBody(keys: readonly MskRef[]): string {
+    const id = keys.map((k) => `${Buffer.from(k.keyDomainId).toString('hex')}/${Buffer.from(k.mskId).toString('hex')}`).join(',');
+    let body = this.#mskBodies.get(id);
+    if (body === undefined) {
+      body = buildMskRequest(keys);
+      if (this.#mskBodies.size >= MSK_BODIES_KEPT) this.#mskBodies.delete(this.#mskBodies.keys().next().value!);
+      this.#mskBodies.set(id, body);
+    }
+    return body;
   }
 
   #parse<T>(fn: () => T[]): T[] {

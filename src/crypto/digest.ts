@@ -3,7 +3,7 @@
  * (RFC 3310: MD5 with the AKA RES bytes as the password), and the AKA nonce layout
  * base64(RAND || AUTN || server data) (RFC 3310 §3.2, TS 24.109 §5.2.1).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, timingSafeEqual } from 'node:crypto';
 import { concat, hexInto } from './bytes.js';
 import { DigestParseError } from './errors.js';
 
@@ -29,13 +29,23 @@ export interface DigestResponseInput {
   algorithm: DigestAlgorithm;
 }
 
-/** MD5 of the parts joined by ':' as lower-case hex ASCII bytes: HA1 stays out of JS strings. */
+/**
+ * MD5 of the parts joined by ':' as lower-case hex ASCII bytes: HA1 stays out of JS strings. The text parts are
+ * joined into one string first (they are public), so the hash sees one update per byte part, not two per part.
+ */
 function md5hexBytes(...parts: Array<string | Uint8Array>): Buffer {
   const h = createHash('md5');
+  let text = '';
   parts.forEach((p, i) => {
-    if (i > 0) h.update(':');
-    h.update(typeof p === 'string' ? Buffer.from(p, 'utf8') : p);
+    if (i > 0) text += ':';
+    if (typeof p === 'string') text += p;
+    else {
+      if (text !== '') h.update(text, 'utf8');
+      text = '';
+      h.update(p);
+    }
   });
+  if (text !== '') h.update(text, 'utf8');
   const raw = h.digest();
   const hex = Buffer.alloc(32);
   hexInto(raw, hex, 0);
@@ -43,8 +53,9 @@ function md5hexBytes(...parts: Array<string | Uint8Array>): Buffer {
   return hex;
 }
 
-function md5hex(...parts: Array<string | Uint8Array>): string {
-  return md5hexBytes(...parts).toString('latin1');
+/** MD5 hex of public text: one-shot (crypto.hash), no Hash object per call. */
+function md5hexText(text: string): string {
+  return hash('md5', text, 'hex');
 }
 
 /** nc as sent on the wire: 8 lowercase hex digits (RFC 7616 §3.4). */
@@ -58,47 +69,70 @@ function need(name: string, v: string | undefined): string {
   return v;
 }
 
-/** HA1 as hex ASCII bytes; it is password-equivalent, so the caller zeroes it after use. */
-function ha1(i: DigestResponseInput): Buffer {
-  const base = md5hexBytes(i.username, i.realm, i.password);
+/**
+ * MD5(username:realm:password) as hex ASCII bytes: the part of HA1 that depends on neither nonce nor request, so a
+ * client may keep it (as a Secret: it is password-equivalent) for as long as the password and realm stay the same.
+ * The caller zeroes the returned bytes.
+ */
+export function digestHa1Base(username: string, realm: string, password: string | Uint8Array): Buffer {
+  return md5hexBytes(username, realm, password);
+}
+
+/** What a response needs besides the login: the request and the challenge's values. */
+export type DigestRequestInput = Omit<DigestResponseInput, 'username' | 'realm' | 'password'>;
+
+function ha1FromBase(base: Uint8Array, i: DigestRequestInput): Buffer | Uint8Array {
   switch (i.algorithm) {
     case 'MD5':
     case 'AKAv1-MD5':
       return base;
-    case 'MD5-sess': {
-      const sess = md5hexBytes(base, i.nonce, need('cnonce', i.cnonce));
-      base.fill(0);
-      return sess;
-    }
+    case 'MD5-sess':
+      return md5hexBytes(base, i.nonce, need('cnonce', i.cnonce));
     default:
-      base.fill(0);
       throw new RangeError(`unsupported Digest algorithm: ${String(i.algorithm)}`);
   }
 }
 
-function ha2(i: DigestResponseInput): string {
+function ha2(i: DigestRequestInput): string {
   switch (i.qop) {
     case undefined:
     case 'auth':
-      return md5hex(i.method, i.uri);
-    case 'auth-int':
-      return md5hex(i.method, i.uri, md5hex(i.body ?? ''));
+      return md5hexText(`${i.method}:${i.uri}`);
+    case 'auth-int': {
+      const body = i.body ?? '';
+      const bodyHash = typeof body === 'string' ? md5hexText(body) : hash('md5', body, 'hex');
+      return md5hexText(`${i.method}:${i.uri}:${bodyHash}`);
+    }
     default:
       throw new RangeError(`unsupported qop: ${String(i.qop)}`);
   }
 }
 
-/** The `response` value: 32 lowercase hex digits. */
-export function computeDigestResponse(input: DigestResponseInput): string {
+/**
+ * The `response` value from a kept HA1 base (digestHa1Base): 32 lowercase hex digits. `base` is only read; an
+ * MD5-sess HA1 made from it is zeroed here.
+ */
+export function digestResponseFromHa1Base(base: Uint8Array, input: DigestRequestInput): string {
   const a2 = ha2(input);
   const nc = input.qop === undefined ? undefined : typeof input.nc === 'number' ? formatNc(input.nc) : need('nc', input.nc);
   const cnonce = input.qop === undefined ? undefined : need('cnonce', input.cnonce);
-  const a1 = ha1(input);
+  const a1 = ha1FromBase(base, input);
   try {
-    if (input.qop === undefined) return md5hex(a1, input.nonce, a2);
-    return md5hex(a1, input.nonce, nc!, cnonce!, input.qop, a2);
+    const h = createHash('md5').update(a1);
+    h.update(input.qop === undefined ? `:${input.nonce}:${a2}` : `:${input.nonce}:${nc!}:${cnonce!}:${input.qop}:${a2}`, 'utf8');
+    return h.digest('hex');
   } finally {
-    a1.fill(0);
+    if (a1 !== base) a1.fill(0);
+  }
+}
+
+/** The `response` value: 32 lowercase hex digits. */
+export function computeDigestResponse(input: DigestResponseInput): string {
+  const base = digestHa1Base(input.username, input.realm, input.password);
+  try {
+    return digestResponseFromHa1Base(base, input);
+  } finally {
+    base.fill(0);
   }
 }
 

@@ -45,6 +45,8 @@ export {
 } from './digest-header.js';
 export {
   computeDigestResponse,
+  digestHa1Base,
+  digestResponseFromHa1Base,
   verifyDigestResponse,
   formatNc,
   decodeAkaNonce,
@@ -52,6 +54,7 @@ export {
   type DigestAlgorithm,
   type DigestQop,
   type DigestResponseInput,
+  type DigestRequestInput,
   type AkaNonce,
 } from './digest.js';
 export { mikeyPrf, mikeyKeyLabel, deriveMikeyKeys, MIKEY_KEY_DERIVATION, type MikeyKeys } from './mikey-prf.js';

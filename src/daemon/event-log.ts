@@ -22,8 +22,8 @@ export class EventLog {
 
   constructor(private readonly capacity = EVENT_LOG_CAPACITY) {}
 
-  add(event: LoggedEvent): void {
-    const atMs = Date.parse(event.ts);
+  /** `atMs`: the epoch ms `event.ts` was made from, when the caller has it (saves parsing the stamp back). */
+  add(event: LoggedEvent, atMs: number = Date.parse(event.ts)): void {
     this.#ring.push({ atMs: Number.isNaN(atMs) ? Date.now() : atMs, event });
     if (this.#ring.length > this.capacity) {
       this.#ring.shift();

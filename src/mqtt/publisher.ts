@@ -110,8 +110,11 @@ export class MqttPublisher {
   /** Topics the broker's ACL refused (warned about once each; bounded, reply topics are the requester's). */
   readonly #deniedTopics = new Set<string>();
   readonly #connectWaiters = new Set<() => void>();
-  /** The socket held corked until the end of this event-loop turn (see #coalesce). */
-  #corked = false;
+  /** The socket held corked until the end of this event-loop turn (see #coalesce); undefined when none is. */
+  #corked: MqttClient['stream'] | undefined;
+  /** QoS 0 packets of this turn, written to the corked socket as one chunk when the turn ends (see #writeQos0). */
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
   /** Per topic, what follows a QoS 0 PUBLISH's remaining length up to the payload (see #writeQos0); bounded. */
   readonly #qos0Heads = new Map<string, Buffer>();
   #protocolVersion: 3 | 4 | 5 = 5;
@@ -295,6 +298,7 @@ export class MqttPublisher {
     this.#closing = true;
     clearTimeout(this.#timer);
     if (client === undefined) return;
+    this.#flushPending();
     const timeoutMs = opts.timeoutMs ?? 3000;
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => client.end(true, {}, () => resolve()), timeoutMs);
@@ -315,8 +319,11 @@ export class MqttPublisher {
   /** The sanitized JSON without `ts` (to compare states) and the body with it (ts last, added when absent). */
   #encodeParts(topic: string, payload: JsonObject, allowTek: boolean): { content: string; body: Buffer } {
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw new MqttError('payload_invalid', `payload for ${topic} must be a JSON object`);
-    const { ts, ...rest } = payload;
-    const { value, removed } = sanitize<JsonObject>(rest, { allowTek, ...(this.#o.mncLength !== undefined ? { mncLength: this.#o.mncLength } : {}) });
+    const ts = payload['ts'];
+    // A plain object is walked as it is, `ts` left out; anything else is copied to one first (its own fields).
+    const proto = Object.getPrototypeOf(payload) as unknown;
+    const fields = proto === Object.prototype || proto === null ? payload : { ...payload };
+    const { value, removed } = sanitize<JsonObject>(fields, { allowTek, omit: 'ts', ...(this.#o.mncLength !== undefined ? { mncLength: this.#o.mncLength } : {}) });
     if (removed.length > 0) {
       this.#counters.sanitized++;
       this.#log.warn({ topic, removed }, 'secret fields removed before publishing');
@@ -352,20 +359,34 @@ export class MqttPublisher {
    * it until setImmediate, after the turn's microtasks and ticks, so the delay is that turn's remaining work.
    */
   #coalesce(): void {
-    if (this.#corked) return;
+    if (this.#corked !== undefined) return;
     const stream = this.#client?.stream;
     if (stream === undefined || stream.destroyed) return;
-    this.#corked = true;
+    this.#corked = stream;
     stream.cork();
     setImmediate(() => {
-      this.#corked = false;
+      this.#flushPending();
+      this.#corked = undefined;
       stream.uncork();
     });
+  }
+
+  /** Hands the turn's QoS 0 packets to the corked socket, as one chunk, ahead of whatever is written next. */
+  #flushPending(): void {
+    const n = this.#pending.length;
+    if (n === 0) return;
+    const chunk = n === 1 ? this.#pending[0]! : Buffer.concat(this.#pending, this.#pendingBytes);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    const stream = this.#corked;
+    if (stream !== undefined && !stream.destroyed) stream.write(chunk);
   }
 
   #publish(m: Outgoing): void {
     this.#coalesce();
     if (m.qos === 0 && this.#writeQos0(m)) return;
+    // What this turn queued goes out before mqtt.js writes this packet: publications keep their order.
+    this.#flushPending();
     const opts: IClientPublishOptions = { qos: m.qos ?? 1, retain: m.retain, ...(m.properties !== undefined ? { properties: m.properties } : {}) };
     this.#client!.publish(m.topic, m.body, opts, (err) => {
       if (err) {
@@ -416,7 +437,11 @@ export class MqttPublisher {
     } while (remaining > 0);
     at += head.copy(packet, at);
     m.body.copy(packet, at);
-    stream.write(packet);
+    // One write per turn instead of one per packet: the stream's per-write bookkeeping cost more than the packet.
+    if (stream === this.#corked) {
+      this.#pending.push(packet);
+      this.#pendingBytes += packet.length;
+    } else stream.write(packet);
     this.#counters.published++;
     return true;
   }

@@ -14,6 +14,8 @@ import { BTID_PATTERN, ICCID_PATTERN, maskBtid, maskIccid, maskImsi } from '../u
 export interface SanitizeOptions {
   /** The opt-in player exchange: `tek` fields may pass. */
   allowTek?: boolean;
+  /** A top-level field left out of the result (the publisher adds `ts` itself), as if it were absent. */
+  omit?: string;
   /** MNC length of the home network (EF_AD). Default 2: with a 3-digit MNC this hides a digit more, never less. */
   mncLength?: 2 | 3;
 }
@@ -54,6 +56,9 @@ interface NameClass {
   secret: boolean;
   secretUnlessTek: boolean;
   identity: boolean;
+  /** The name itself as it goes out (maskIdentities of it), per MNC length: names are masked like any string. */
+  out2?: string;
+  out3?: string;
 }
 const NAME_CACHE = new Map<string, NameClass>();
 const NAME_CACHE_LIMIT = 4096;
@@ -118,7 +123,19 @@ const MAX_DEPTH = 32;
 
 export function sanitize<T = unknown>(payload: unknown, opts: SanitizeOptions = {}): SanitizeResult<T> {
   const allowTek = opts.allowTek === true;
+  const omit = opts.omit;
   const mnc = opts.mncLength ?? 2;
+  // A field name goes out masked like any string (a key may be an identity); names repeat, so it is done once.
+  const outName = (key: string, c: NameClass): string => {
+    let name = mnc === 2 ? c.out2 : c.out3;
+    if (name === undefined) {
+      name = maskIdentities(key, mnc);
+      if (mnc === 2) c.out2 = name;
+      else c.out3 = name;
+    }
+    if (name !== key) masked.push(path());
+    return name;
+  };
   const removed: string[] = [];
   const masked: string[] = [];
   const ancestors = new Set<object>();
@@ -167,19 +184,18 @@ export function sanitize<T = unknown>(payload: unknown, opts: SanitizeOptions = 
         return out;
       }
       const out: Record<string, unknown> = {};
-      for (const key in v) {
-        if (!Object.hasOwn(v, key)) continue;
+      for (const key of Object.keys(v)) {
+        if (depth === 0 && key === omit) continue;
+        const c = classifyName(key);
         at.push(key);
-        try {
-          if (isSecretName(key, allowTek)) {
-            removed.push(path());
-            continue;
-          }
-          const s = walk((v as Record<string, unknown>)[key], key, depth + 1);
-          if (s !== undefined) out[maskString(key, false)] = s;
-        } finally {
+        if (allowTek ? c.secret && !c.secretUnlessTek : c.secret) {
+          removed.push(path());
           at.pop();
+          continue;
         }
+        const s = walk((v as Record<string, unknown>)[key], key, depth + 1);
+        if (s !== undefined) out[outName(key, c)] = s;
+        at.pop();
       }
       return out;
     } finally {

@@ -62,6 +62,8 @@ export interface Topic {
 /** The topics of one device. */
 export class DeviceTopics {
   readonly base: string;
+  /** Fixed-path topics (no `{vars}`), resolved once: `events` and the states are asked for on every publication. */
+  readonly #fixed = new Map<TopicName, Topic>();
 
   constructor(prefix: string, deviceId: string) {
     for (const level of prefix.split('/')) assertLevel('topic prefix level', level);
@@ -71,7 +73,14 @@ export class DeviceTopics {
 
   /** Fills a pattern's `{vars}` (each checked as a topic level). */
   topic(name: TopicName, vars: Record<string, string | number> = {}): Topic {
+    const fixed = this.#fixed.get(name);
+    if (fixed !== undefined) return fixed;
     const spec: TopicSpec = TOPIC_TABLE[name];
+    if (!spec.pattern.includes('{')) {
+      const t: Topic = Object.freeze({ name, path: spec.pattern, full: `${this.base}/${spec.pattern}`, spec });
+      this.#fixed.set(name, t);
+      return t;
+    }
     const path = spec.pattern.replace(/\{(\w+)\}/g, (_, v: string) => {
       const value = vars[v];
       if (value === undefined) throw new MqttError('topic_invalid', `topic ${name} needs ${v}`);

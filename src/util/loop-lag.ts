@@ -31,6 +31,8 @@ export class LoopLagMonitor {
   #watching = false;
   #stopped = false;
   #timer: NodeJS.Timeout | undefined;
+  /** performance.now() of the latest activity(). */
+  #lastActivity = 0;
 
   constructor(o: LoopLagMonitorOptions = {}) {
     this.#h = o.histogram ?? monitorEventLoopDelay({ resolution: o.resolutionMs ?? 10 });
@@ -41,15 +43,15 @@ export class LoopLagMonitor {
     return this.#watching;
   }
 
-  /** Real work is happening: watch the loop until windowMs after the last call. */
+  /**
+   * Real work is happening: watch the loop until windowMs after the last call. Called on every publication (a
+   * dozen per trigger): it only notes the time; the one timer, when it fires, re-arms itself for what is left of
+   * the window instead of being re-armed here each time.
+   */
   activity(): void {
     if (this.#stopped) return;
-    if (this.#timer) {
-      this.#timer.refresh();
-    } else {
-      this.#timer = setTimeout(() => this.#idle(), this.#windowMs);
-      this.#timer.unref();
-    }
+    this.#lastActivity = performance.now();
+    if (this.#timer === undefined) this.#arm(this.#windowMs);
     if (!this.#watching) {
       this.#watching = true;
       this.#h.enable();
@@ -71,6 +73,16 @@ export class LoopLagMonitor {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#idle();
+  }
+
+  #arm(ms: number): void {
+    this.#timer = setTimeout(() => {
+      const left = this.#lastActivity + this.#windowMs - performance.now();
+      // Timers may fire up to a millisecond early: anything under that counts as the window's end.
+      if (left >= 1 && !this.#stopped) this.#arm(left);
+      else this.#idle();
+    }, ms);
+    this.#timer.unref();
   }
 
   #idle(): void {

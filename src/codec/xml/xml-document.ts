@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { DecodeError } from '../errors.js';
+import { readPlainXml } from './xml-simple.js';
 
 /**
  * The one door through which every XML body of the project is read (BSF answers, BSM answers,
@@ -200,6 +201,15 @@ function buildElement(
  * exactly one root element is required.
  */
 export function parseXmlDocument(input: string | Uint8Array): XmlElement {
+  return parse(input, true);
+}
+
+/** parseXmlDocument without the plain reader (xml-simple.ts): for the tests that compare the two. */
+export function parseXmlDocumentGeneral(input: string | Uint8Array): XmlElement {
+  return parse(input, false);
+}
+
+function parse(input: string | Uint8Array, plain: boolean): XmlElement {
   let text = toText(input);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // Refused before anything else looks at the text: no DTD, so no entity can ever be declared.
@@ -211,6 +221,11 @@ export function parseXmlDocument(input: string | Uint8Array): XmlElement {
   if (starts > XML_LIMITS.maxElements) fail('too-many-elements', `more than ${XML_LIMITS.maxElements} elements`);
   // XML 1.0 §2.11: line ends are normalised to LF before parsing.
   text = text.replace(/\r\n?/g, '\n');
+  // Our peers' bodies are plain XML: read directly when they are; anything else goes the general way below.
+  if (plain) {
+    const tree = readPlainXml(text, XML_LIMITS);
+    if (tree !== undefined) return tree;
+  }
 
   const valid = XMLValidator.validate(text);
   if (valid !== true) {

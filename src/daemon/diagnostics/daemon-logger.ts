@@ -4,7 +4,7 @@
  * The ring always gets JSON lines, also in pretty mode, so a support bundle reads the same on every board.
  * stdout (journald) gets the same masking as the ring: a raw AT trace of a +CMT carries the B-TID in its PDU hex.
  */
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { createLogger, jsonDestination, type LoggerOptions } from '../logger.js';
 import { PRETTY_MISSING, prettyStream } from '../pretty-stream.js';
 import { LogRing, type LogRingOptions } from './log-ring.js';
@@ -26,13 +26,16 @@ export function createDaemonLogger(opts: DaemonLoggerOptions): DaemonLogger {
   const pretty = opts.pretty ? prettyStream(opts.destination ?? 1) : null;
   // Only the primary output is priority-prefixed for journald: the ring keeps plain JSON lines.
   const primary = pretty ?? jsonDestination(opts);
-  // multistream filters per stream (default 'info'): both take everything, the loggers' own levels decide.
-  // pino writes one whole line per call; each is masked as the ring masks it, before pretty-printing too.
-  const masked = { write: (chunk: string) => primary.write(chunk.split('\n').map((l) => (l === '' ? l : maskLine(l))).join('\n')) };
-  const tee = pino.multistream([
-    { level: 'trace', stream: masked },
-    { level: 'trace', stream: ring },
-  ]);
+  // Both take every line, the loggers' own levels decide. pino writes one whole line per call; it is masked once,
+  // here, before pretty-printing too, and the ring is told so (it would otherwise mask the same line again).
+  const tee = {
+    write(chunk: string): boolean {
+      const masked = chunk.split('\n').map((l) => (l === '' ? l : maskLine(l))).join('\n');
+      primary.write(masked);
+      ring.writeMasked(masked, maskLine);
+      return true;
+    },
+  };
   const { ring: _ring, pretty: _pretty, destination: _dest, journal: _journal, ...rest } = opts;
   void _journal;
   void _ring;

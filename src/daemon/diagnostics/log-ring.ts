@@ -67,9 +67,24 @@ export class LogRing {
     return true;
   }
 
+  /**
+   * Like write(), for whole lines `maskedBy` has already masked: when that is this ring's own mask (idempotent),
+   * they are stored without being masked a second time. Anything else (another masker, a partial line to join
+   * with the next chunk) is masked as write() masks it.
+   */
+  writeMasked(chunk: string, maskedBy: (line: string) => string): boolean {
+    if (maskedBy !== this.#mask || this.#carry !== '' || !chunk.endsWith('\n')) return this.write(chunk);
+    for (const p of chunk.split('\n')) if (p !== '') this.#store(p);
+    return true;
+  }
+
   /** Stores one line (masked, cut to maxLineBytes), evicting the oldest as needed. */
   push(line: string): void {
-    let stored = this.#mask(line.replace(/\r?\n$/, ''));
+    this.#store(this.#mask(line.replace(/\r?\n$/, '')));
+  }
+
+  #store(masked: string): void {
+    let stored = masked;
     let size = Buffer.byteLength(stored);
     if (size > this.maxLineBytes) {
       const marker = ` …[cut, ${size} bytes]`;

@@ -79,8 +79,17 @@ export const MASK_RULES: readonly MaskRule[] = [
   },
 ];
 
+/**
+ * What every rule above needs to match at all: '=' or ':' (digest, authorization, at-pin, secret-pair), '@'
+ * (url-userinfo, btid), or a run of 14 hex digits (hex-key 32, iccid 18, imsi 14). Text without any of these
+ * (most log values: component names, short messages) is returned as it is without running the rules.
+ * Keep in step with MASK_RULES.
+ */
+const MAY_MATCH = /[=:@]|[0-9A-Fa-f]{14}/;
+
 /** Masks one line (or one string value) of plain text. */
 export function maskPlain(text: string): string {
+  if (!MAY_MATCH.test(text)) return text;
   if (text.includes('\n')) return text.split('\n').map(maskPlain).join('\n');
   let out = text;
   for (const rule of MASK_RULES) out = out.replace(rule.pattern, rule.replace as (m: string, ...g: string[]) => string);

@@ -19,8 +19,9 @@ export function publishPort(mqtt: MqttPublisher, events?: EventLog): DaemonPubli
     traffic: (keyDomainId, mskId, payload) => mqtt.publishState(mqtt.topics.traffic(keyDomainId, mskId), payload),
     clearTraffic: (keyDomainId, mskId) => mqtt.clearState(mqtt.topics.traffic(keyDomainId, mskId)),
     event: (type, payload) => {
-      const event = { type, ...payload, ts: new Date().toISOString() } as BcastdEvent;
-      events?.add(event);
+      const now = Date.now();
+      const event = { type, ...payload, ts: new Date(now).toISOString() } as BcastdEvent;
+      events?.add(event, now);
       mqtt.publishEvent(event);
     },
     status: (state, reason) => mqtt.setStatus(state, reason),

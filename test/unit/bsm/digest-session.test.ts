@@ -76,3 +76,29 @@ test('the Authorization is RFC 2617 computed from the MRK bytes (independent MD5
   d.adopt(parseChallenge('Digest realm="r", nonce="y"'));
   assert.notEqual(parseAuthorization(d.authorize(other, 'GET', '/', '')!).response, c.response);
 });
+
+test('the HA1 base is derived once per MRK, B-TID and realm: a new MRK (re-bootstrap) or realm gives the new response', () => {
+  const d = new DigestSession();
+  const password = (mrk: Secret) => mrk.reveal().toString('base64');
+  const check = (c: typeof creds, realm: string) => {
+    const a = parseAuthorization(d.authorize(c, 'POST', '/k', '<b/>')!);
+    const ha1 = md5(`${c.btid}:${realm}:${password(c.mrk)}`);
+    assert.equal(a.response, md5(`${ha1}:n:${a.nc}:${a.cnonce}:auth-int:${md5(`POST:/k:${md5('<b/>')}`)}`));
+  };
+  d.adopt(parseChallenge('Digest realm="r1", nonce="n", qop="auth-int"'));
+  check(creds, 'r1');
+  check(creds, 'r1');
+  const rebootstrapped = { ...creds, btid: 'EBESExQVFhcYGRobHB0eHw==@bsf.example', mrk: new Secret(Buffer.alloc(32, 9)) };
+  check(rebootstrapped, 'r1');
+  d.adopt(parseChallenge('Digest realm="r2", nonce="n", qop="auth-int"'));
+  check(rebootstrapped, 'r2');
+  // Same B-TID, another MRK object with other bytes: never the kept HA1 of the old one.
+  check({ ...rebootstrapped, mrk: new Secret(Buffer.alloc(32, 10)) }, 'r2');
+  // A wiped MRK is never used through the kept HA1: the derivation asks the MRK again, which refuses.
+  const retired = new Secret(Buffer.alloc(32, 11));
+  check({ ...rebootstrapped, mrk: retired }, 'r2');
+  retired.wipe();
+  assert.throws(() => d.authorize({ ...rebootstrapped, mrk: retired }, 'POST', '/k', '<b/>'), /wiped/);
+  d.clear();
+  assert.equal(d.authorize(creds, 'POST', '/k', '<b/>'), undefined);
+});

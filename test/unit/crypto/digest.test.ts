@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import {
   computeDigestResponse,
   decodeAkaNonce,
+  digestHa1Base,
+  digestResponseFromHa1Base,
   encodeAkaNonce,
   formatNc,
   verifyDigestResponse,
@@ -233,4 +235,18 @@ test('property: decodeAkaNonce throws nothing but DigestParseError', () => {
       }
     }),
   );
+});
+
+test('digestResponseFromHa1Base with a kept HA1 base gives what computeDigestResponse gives, for every algorithm and qop', () => {
+  for (const algorithm of ['MD5', 'MD5-sess', 'AKAv1-MD5'] as const) {
+    for (const qop of [undefined, 'auth', 'auth-int'] as const) {
+      for (const password of ['secret', Buffer.from([0, 1, 2, 250])]) {
+        const input = { username: 'u@h', realm: 'r', password, method: 'POST', uri: '/x?y=1', nonce: 'nOnce', nc: 7, cnonce: 'c', qop, body: '<a>é</a>', algorithm };
+        const base = digestHa1Base(input.username, input.realm, input.password);
+        const kept = Buffer.from(base);
+        assert.equal(digestResponseFromHa1Base(base, input), computeDigestResponse(input), `${algorithm} ${qop} ${typeof password}`);
+        assert.deepEqual(base, kept, 'the kept base is only read');
+      }
+    }
+  }
 });

@@ -8,7 +8,7 @@ test('bcastd/crypto exports the whole public API', () => {
     'generateAuthVector', 'checkAutn', 'buildAuts', 'resolveAuts',
     'kdf', 'nafId', 'deriveKsNaf',
     'parseAuthHeader', 'parseChallenge', 'parseAuthorization', 'formatAuthorization',
-    'computeDigestResponse', 'verifyDigestResponse', 'formatNc', 'decodeAkaNonce', 'encodeAkaNonce',
+    'computeDigestResponse', 'digestHa1Base', 'digestResponseFromHa1Base', 'verifyDigestResponse', 'formatNc', 'decodeAkaNonce', 'encodeAkaNonce',
     'mikeyPrf', 'mikeyKeyLabel', 'deriveMikeyKeys',
     'aesCmIv', 'aesCmEncrypt', 'aesCmDecrypt',
     'hmacSha1_160', 'verifyMac', 'verificationMac', 'hexInto', 'base64Into', 'base64Length',

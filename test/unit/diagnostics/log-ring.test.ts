@@ -123,3 +123,17 @@ test('createDaemonLogger: stdout is masked like the ring (an AT trace of a +CMT 
   assert.ok(!text.includes(Buffer.from(btid).toString('hex')), 'B-TID bytes in the PDU hex on stdout');
   assert.equal(JSON.parse(text.trim())['rx'], JSON.parse(ring.lines()[0]!)['rx'], 'stdout and ring mask alike');
 });
+
+test('writeMasked: whole lines from its own mask are stored as they are; another mask or a partial line is masked again', () => {
+  const calls: string[] = [];
+  const mask = (l: string) => (calls.push(l), l.toUpperCase());
+  const ring = new LogRing({ mask });
+  ring.writeMasked('a\nb\n', mask);
+  assert.deepEqual(ring.lines(), ['a', 'b']);
+  assert.deepEqual(calls, [], 'not masked a second time');
+  ring.writeMasked('c\n', (l) => l);
+  assert.deepEqual(ring.lines(), ['a', 'b', 'C'], "another masker's output goes through this ring's mask");
+  ring.writeMasked('par', mask);
+  ring.writeMasked('tial\n', mask);
+  assert.deepEqual(ring.lines(), ['a', 'b', 'C', 'PARTIAL'], 'a line put together from two chunks is masked whole');
+});

@@ -2,7 +2,7 @@
 // AT trace, GBA/BSM, MQTT), pino-pretty lines, HTTP headers and pretty-printed JSON, plus lines that must pass.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { maskLine, maskText, maskValue, MASK_RULES } from '../../../src/daemon/diagnostics/masker.js';
+import { maskLine, maskPlain, maskText, maskValue, MASK_RULES } from '../../../src/daemon/diagnostics/masker.js';
 
 const IMSI = '310150123456789';
 const KEY = '465b5ce8b199b49faa5f0a2ee238a6bc';
@@ -146,4 +146,14 @@ test('every rule of the table is exercised by a row', () => {
     const hit = ROWS.some((r) => new RegExp(rule.pattern.source, rule.pattern.flags.replace('g', '')).test(r.line));
     assert.ok(hit, `rule ${rule.name} has no row`);
   }
+});
+
+test("maskPlain's quick pre-check never lets a rule's match through: each match alone is still masked", () => {
+  for (const rule of MASK_RULES) {
+    const matches = ROWS.flatMap((r) => [...r.line.matchAll(new RegExp(rule.pattern.source, rule.pattern.flags.includes('g') ? rule.pattern.flags : `${rule.pattern.flags}g`))].map((m) => m[0]));
+    assert.ok(matches.length > 0, `rule ${rule.name} has no row`);
+    for (const m of matches) assert.notEqual(maskPlain(m), m, `rule ${rule.name}: ${m}`);
+  }
+  // And text the pre-check skips (no '=', ':', '@', no 14-hex run) is left alone, as every rule would leave it.
+  for (const s of ['solicited pull', 'MSK stored', 'udp', 'ltkm', '0123456789abc', 'a b c d e f 1 2 3']) assert.equal(maskPlain(s), s);
 });

@@ -127,3 +127,21 @@ test('property: planted secrets and identities never survive sanitising', () => 
     { numRuns: 500 },
   );
 });
+
+test('omit leaves one top-level field out, as if absent, and only at the top level', () => {
+  const r = sanitize({ ts: 'x', a: 1, nested: { ts: 'kept' } }, { omit: 'ts' });
+  assert.deepEqual(r.value, { a: 1, nested: { ts: 'kept' } });
+  assert.deepEqual(r.removed, []);
+  assert.deepEqual(r.masked, []);
+});
+
+test('field names are masked like strings, for either MNC length, every time they occur', () => {
+  const key = '310150123456789';
+  for (const mncLength of [2, 3] as const) {
+    for (let i = 0; i < 2; i++) {
+      const r = sanitize({ [key]: 1 }, { mncLength });
+      assert.deepEqual(Object.keys(r.value as object), [maskIdentities(key, mncLength)]);
+      assert.deepEqual(r.masked, [`/${key}`]);
+    }
+  }
+});
