@@ -7,6 +7,7 @@
  * repeat count kept in the counters (and so in `health`) rather than a line per attempt.
  */
 import { readFile } from 'node:fs/promises';
+import { storeReplay } from './mqttjs-store-replay.js';
 import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { describeConnectFailure, isTlsUrl, type ConnectFailure, type ConnectFailureKind } from './connect-errors.js';
@@ -188,6 +189,7 @@ export class MqttPublisher {
     this.#protocolVersion = options.protocolVersion as 3 | 4 | 5;
     const client = mqtt.connect(this.url, options);
     this.#client = client;
+    if (storeReplay(client) === 'unknown') this.#log.warn('this mqtt.js does not show when it replays its store: events go through mqtt.js (slower)');
     client.on('connect', () => this.#onConnect());
     client.on('close', () => this.#onClose());
     client.on('error', (e) => this.#onError(e));
@@ -411,8 +413,7 @@ export class MqttPublisher {
     const c = this.#client!;
     const stream = c.stream as (typeof c.stream & { writable?: boolean }) | undefined;
     if (m.properties !== undefined || !c.connected || c.disconnecting || stream === undefined || stream.destroyed || stream.writable === false) return false;
-    const internal = c as unknown as { _storeProcessing?: boolean; _storeProcessingQueue?: unknown[] };
-    if (internal._storeProcessing === true || (internal._storeProcessingQueue?.length ?? 0) > 0) return false;
+    if (storeReplay(c) !== 'idle') return false;
     let head = this.#qos0Heads.get(m.topic);
     if (head === undefined) {
       const topic = Buffer.from(m.topic, 'utf8');
