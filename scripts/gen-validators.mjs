@@ -5,20 +5,11 @@
 // src/store/state-validator.generated.ts (the state file). The ajv options of each are here, and only here.
 // Build first (`npx tsc -p tsconfig.json`: the schemas are read from dist/), then build again to compile the output.
 // `--check` writes nothing and exits 1 when a committed file differs (test/unit/architecture/validators.test.ts).
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Ajv, _ } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
+import { loadBuilt, writeGenerated } from './lib/generated.mjs';
 
-const root = new URL('..', import.meta.url);
-const load = async (rel) => {
-  try {
-    return await import(new URL(rel, root).href);
-  } catch (e) {
-    console.error(`gen-validators: cannot load ${rel} (${e.code ?? e.message}); run npx tsc -p tsconfig.json first`);
-    process.exit(1);
-  }
-};
+const load = (rel) => loadBuilt('gen-validators', rel);
 const { BoardConfigSchema } = await load('dist/src/daemon/config/schema.js');
 const { EXPECTED } = await load('dist/src/daemon/config/schema-kit.js');
 const { StateSchema } = await load('dist/src/store/state-schema.js');
@@ -70,27 +61,7 @@ for (const f of ['regex', 'uri', 'ipv4', 'ipv6']) board.addFormat(f, () => true)
 
 const state = new Ajv({ allErrors: false, strict: true, validateSchema: false, code: { source: true, esm: true, lines: true } });
 
-const files = [
+writeGenerated('gen-validators', [
   ['src/daemon/config/board-validator.generated.ts', render({ schemaName: 'BoardConfigSchema (src/daemon/config/schema.ts)', ajv: board, schema: BoardConfigSchema, formats: './board-formats.js' })],
   ['src/store/state-validator.generated.ts', render({ schemaName: 'StateSchema (src/store/state-schema.ts)', ajv: state, schema: StateSchema })],
-];
-const check = process.argv.includes('--check');
-let stale = 0;
-for (const [rel, text] of files) {
-  const out = fileURLToPath(new URL(rel, root));
-  if (check) {
-    let current = '';
-    try {
-      current = readFileSync(out, 'utf8');
-    } catch {}
-    if (current === text) console.log(`gen-validators: ${rel} is up to date`);
-    else {
-      console.error(`gen-validators: ${rel} is out of date; run node scripts/gen-validators.mjs`);
-      stale++;
-    }
-  } else {
-    writeFileSync(out, text);
-    console.log(`gen-validators: wrote ${rel}`);
-  }
-}
-process.exit(stale > 0 ? 1 : 0);
+]);
