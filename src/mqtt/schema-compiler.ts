@@ -10,6 +10,11 @@ let ajv: Ajv | undefined;
 export function schemaCompiler(): Ajv {
   // validateSchema off: checking our own schemas against the JSON Schema meta-schema compiled the meta-schema
   // at every start (~40 ms of CPU per Ajv instance); test/unit/architecture/schemas.test.ts does that check instead.
-  ajv ??= new (load('ajv') as typeof import('ajv')).Ajv({ allErrors: false, strict: true, validateSchema: false });
+  if (ajv === undefined) {
+    // A named constructor, not `new (load('ajv')).Ajv(…)`: tsc 7 drops those parentheses on emit, which turns
+    // the expression into `(new load('ajv')).Ajv(…)`.
+    const AjvClass = (load('ajv') as typeof import('ajv')).Ajv;
+    ajv = new AjvClass({ allErrors: false, strict: true, validateSchema: false });
+  }
   return ajv;
 }
