@@ -29,6 +29,11 @@ MKI_LEN = 6          # MSK ID (4) ‖ MTK ID (2)
 MAX_KEYS = 4         # current, next and a little slack; libsrtp takes up to 16
 
 
+def stamp():
+    """Now in seconds, cut (not rounded) to the millisecond like bcastd's stamps: never a step into the future."""
+    return time.time_ns() // 1_000_000 / 1000
+
+
 def key_id_of(stkm):
     """(key domain hex, MSK ID hex, MTK ID) from an MTK message: walk the MIKEY payloads to the Key ID EXT."""
     nxt, i = stkm[2], 10  # HDR: 10 bytes, no CS map in MTK messages
@@ -117,10 +122,11 @@ class Player:
             request_id = uuid.uuid4().hex
             self.pending[request_id] = (mki, now)
             self.stats['tekRequests'] += 1
+        # Stamped before the request leaves: bcastd may log its receipt before this thread gets to print.
+        self.event('stkm', mki=mki)
         props = Properties(PacketTypes.PUBLISH)
         props.ResponseTopic, props.CorrelationData = self.reply_topic, request_id.encode()
         self.mqtt.publish(f'{self.base}/player/stkm', json.dumps({'stkm': stkm.hex(), 'requestId': request_id}), qos=1, properties=props)
-        self.event('stkm', mki=mki)
 
     def on_tek(self, p):
         with self.lock:
@@ -218,11 +224,11 @@ class Player:
 
     # ---- output ----
     def event(self, name, **kw):
-        print(json.dumps({'ts': round(time.time(), 3), 'service': self.a.service, 'event': name, **kw}), flush=True)
+        print(json.dumps({'ts': stamp(), 'service': self.a.service, 'event': name, **kw}), flush=True)
 
     def tick(self):
         with self.lock:
-            line = {'ts': round(time.time(), 3), 'service': self.a.service, **self.stats, 'keyId': self.key_id,
+            line = {'ts': stamp(), 'service': self.a.service, **self.stats, 'keyId': self.key_id,
                     'keys': len(self.keys), 'lastError': self.last_error}
             frame = self.frame
         print(json.dumps(line), flush=True)

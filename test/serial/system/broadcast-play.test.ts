@@ -72,13 +72,15 @@ test('reference player: news plays, sport only after the purchase by SMS, across
   const playerLog = join(rig.dir, 'sport-player.jsonl');
   writeFileSync(playerLog, sport.lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
   const traced = await run(process.execPath, [bcastctlBin, 'trace', '--board', rig.boardFile, '--since', new Date(boughtAt).toISOString(), '--player', playerLog, '--json'], { timeout: 30_000 });
-  const steps = (JSON.parse(traced.stdout) as { steps: Array<{ kind: string; from?: string; to?: string; on?: string; label?: string; text?: string }> }).steps;
+  const steps = (JSON.parse(traced.stdout) as { steps: Array<{ kind: string; atMs: number; from?: string; to?: string; on?: string; label?: string; text?: string }> }).steps;
   const seen = steps.map((x) => (x.kind === 'arrow' ? `${x.from}→${x.to} ${x.label}` : `${x.on}: ${x.text}`));
-  // Each step after the one before it (the news player's exchanges interleave in the daemon's events).
+  // Each step after the one before it (the news player's exchanges interleave in the daemon's events). Two
+  // processes' stamps have millisecond resolution: steps within the same millisecond as the one before count
+  // as after it, whichever way the trace lists them.
   let at = -1;
   for (const step of [/^player: STKM from the broadcast/, /^player→terminal STKM/, /^terminal→player TEK/, /^player: TEK handed to srtpdec/, /^player: first frame decrypted/]) {
-    const next = seen.findIndex((x, i) => i > at && step.test(x));
-    assert.ok(next > at, `${step} after step ${at} in the trace: ${JSON.stringify(seen)}`);
+    const next = seen.findIndex((x, i) => i !== at && (i > at || steps[i]!.atMs === steps[at]!.atMs) && step.test(x));
+    assert.ok(next >= 0, `${step} after step ${at} in the trace: ${JSON.stringify(seen.map((x, i) => `${steps[i]!.atMs} ${x}`))}`);
     at = next;
   }
 
