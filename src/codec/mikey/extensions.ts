@@ -24,15 +24,27 @@ export interface KeyIdSubPayload {
 
 const MAX_KEY_ID_LENGTH = 0xff;
 
-/** Key ID information (EXT type 3 data) → its sub-payloads, in wire order. Truncation throws DecodeError. */
-export function decodeKeyIdInfo(data: Uint8Array, base = 0): KeyIdSubPayload[] {
+/**
+ * Walks Key ID information (EXT type 3 data) in place, in wire order: each sub-payload's type and where its
+ * Key ID lies in `data` (no views or objects made: this runs on every LTKM and STKM). Truncation throws
+ * DecodeError.
+ */
+export function forEachKeyId(data: Uint8Array, visit: (keyIdType: number, at: number, length: number) => void, base = 0): void {
   const r = new ByteReader(data, 'mikey', base);
-  const out: KeyIdSubPayload[] = [];
   while (!r.atEnd) {
     const keyIdType = r.u8('Key ID Type');
-    // A view, not a copy: decoded MIKEY payload data is already the message's own copy.
-    out.push({ keyIdType, keyId: r.take(r.u8('Key ID Length'), 'Key ID') });
+    const length = r.u8('Key ID Length');
+    const at = r.offset;
+    r.skip(length, 'Key ID');
+    visit(keyIdType, at, length);
   }
+}
+
+/** Key ID information (EXT type 3 data) → its sub-payloads, in wire order. Truncation throws DecodeError. */
+export function decodeKeyIdInfo(data: Uint8Array, base = 0): KeyIdSubPayload[] {
+  const out: KeyIdSubPayload[] = [];
+  // Views, not copies: decoded MIKEY payload data is already the message's own copy.
+  forEachKeyId(data, (keyIdType, at, length) => out.push({ keyIdType, keyId: data.subarray(at, at + length) }), base);
   return out;
 }
 

@@ -37,6 +37,7 @@ const msk: MskMessageParams = {
 };
 /** Through the wire and back, so the description is of what a terminal would receive. */
 const wire = (m: MikeyMessage) => decodeMikey(encodeMikey(m));
+const pick = (d: { idi: string | null; idr: string | null }) => [d.idi, d.idr];
 const withKeyId = (data: string): MikeyMessage => {
   const m = buildMskMessage(msk);
   return {
@@ -118,6 +119,13 @@ describe('MBMS: describeMbms', () => {
     });
   });
 
+  it('IDs: ASCII as it is, UTF-8 decoded, bytes that are not UTF-8 as U+FFFD', () => {
+    const ids = (idi: string | Uint8Array, idr: string | Uint8Array) => describeMbms(wire(buildMskMessage({ ...msk, idi, idr })));
+    assert.deepEqual(pick(ids('bsm.op.example', 'QUJD@bsf.mnc001.mcc001.pub.3gppnetwork.org')), ['bsm.op.example', 'QUJD@bsf.mnc001.mcc001.pub.3gppnetwork.org']);
+    assert.deepEqual(pick(ids('bsm.ü.example', 'b@bsf')), ['bsm.ü.example', 'b@bsf']);
+    assert.deepEqual(pick(ids(fromHex('61ff62'), fromHex('c3'))), ['a\ufffdb', '\ufffd']);
+  });
+
   it('MTK message', () => {
     const m = buildMtkMessage({
       csbId: 1,
@@ -189,7 +197,12 @@ describe('MBMS: describeMbms', () => {
     assert.deepEqual(odd.warnings, ['MSK ID of length 5 (expected 4)']);
     const short = describeMbms(wire(withKeyId('00 03 00f110 01 09 0102')));
     assert.equal(short.kind, 'unknown');
+    assert.equal(short.keyDomainId, null, 'a truncated Key ID EXT is read as none at all');
+    assert.equal(short.warnings.length, 1);
     assert.match(short.warnings[0] ?? '', /Key ID EXT: .*needs 9 byte/);
+    const shortAfterOdd = describeMbms(wire(withKeyId('01 05 0102030405 02 02 00')));
+    assert.deepEqual([shortAfterOdd.mskId, shortAfterOdd.mtkId, shortAfterOdd.warnings.length], [null, null, 1], 'no note on a sub-payload before the break');
+    assert.match(shortAfterOdd.warnings[0] ?? '', /Key ID EXT: .*needs 2 byte/);
     const twice = describeMbms(wire(withKeyId('01 04 00070008 01 04 ffffffff')));
     assert.deepEqual(twice.mskId, { keyGroup: 7, keyNumber: 8 }, 'the first MSK ID is used');
     assert.deepEqual(twice.warnings, ['MSK ID given twice: the first is used']);
