@@ -182,12 +182,13 @@ export function describeMbms(msg: MikeyMessage, opts: { homeKeyDomainId?: Uint8A
   }
   let keyIds: ReadKeyIds | null = null;
   if (keyIdExtPayload) {
+    // Notes on the sub-payloads count only once the whole Key ID EXT reads: a truncated one is read as none.
+    const keyIdNotes: string[] = [];
     try {
-      keyIds = readMbmsKeyIdInfo(keyIdExtPayload.data, warnings);
+      keyIds = readMbmsKeyIdInfo(keyIdExtPayload.data, keyIdNotes);
+      for (const note of keyIdNotes) warnings.push(note);
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
-      // A truncated Key ID EXT is read as none at all: no notes on its sub-payloads before the break.
-      warnings.length = 0;
       warnings.push(`Key ID EXT: ${e.message}`);
     }
   }
