@@ -3,7 +3,7 @@
 // daemon is gone (IPC disconnect: a SIGKILLed daemon must not leave the world and its pcscd behind).
 import { createLogger } from './logger.js';
 import { stdoutIsJournal } from './journald.js';
-import { startVpcdPcscd, type VpcdPcscd } from './sim-world-pcscd.js';
+import { fromDaemon, startVpcdPcscd, type VpcdPcscd, type VpcdPcscdHandover } from './sim-world-pcscd.js';
 import type { SimWorld } from './sim-world.js';
 import type { BoardConfig } from './config/index.js';
 import type { ChildMessage, ParentMessage } from './sim-world-process.js';
@@ -31,18 +31,20 @@ async function close(code: number): Promise<never> {
 }
 
 process.on('message', (m: ParentMessage) => {
-  if (m.type === 'start') void start(m.config, m.pretty);
+  if (m.type === 'start') void start(m.config, m.pretty, m.pcscd);
   else if (m.type === 'close') void close(0);
 });
 process.on('disconnect', () => void close(0));
 for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => void close(0));
 
-async function start(config: BoardConfig, pretty: boolean): Promise<void> {
+async function start(config: BoardConfig, pretty: boolean, handedOver?: VpcdPcscdHandover): Promise<void> {
   const logger = createLogger({ level: config.log.level, pretty, journal: !pretty && stdoutIsJournal(), ...(config.log.components ? { components: config.log.components } : {}) });
   process.on('unhandledRejection', (err) => logger.error({ err }, 'sim world: unhandled rejection (a bug: please report it)'));
   const sim = config.sim;
-  // pcscd first (it looks for the card only every 400 ms from its start), while the simulator loads.
-  if (sim && sim.card !== 'external' && sim.useVpcd !== false) pcscd = startVpcdPcscd(config.stateDir, logger);
+  // The daemon's pcscd, now ours; else pcscd first (it looks for the card only every 400 ms from its start), while
+  // the simulator loads.
+  if (handedOver !== undefined) pcscd = Promise.resolve(fromDaemon(handedOver));
+  else if (sim && sim.card !== 'external' && sim.useVpcd !== false) pcscd = startVpcdPcscd(config.stateDir, logger);
   try {
     const { startSimWorld } = await import('./sim-world.js');
     world = await startSimWorld(config, logger, pcscd ? { pcscd } : {});

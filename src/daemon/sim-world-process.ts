@@ -5,8 +5,12 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { BoardConfig } from './config/index.js';
+import { toWorld, type VpcdPcscd, type VpcdPcscdHandover } from './sim-world-pcscd.js';
 
-export type ParentMessage = { type: 'start'; config: BoardConfig; pretty: boolean } | { type: 'close' };
+export type ParentMessage =
+  /** `pcscd`: the daemon started the vpcd reader's pcscd already; the world takes it over (else starts its own). */
+  | { type: 'start'; config: BoardConfig; pretty: boolean; pcscd?: VpcdPcscdHandover }
+  | { type: 'close' };
 export type ChildMessage =
   | { type: 'ready'; modemPath: string; cardPath: 'pcsc' | 'in-process'; urls: { control: string; portal: string } }
   | { type: 'failed'; error: string }
@@ -23,8 +27,12 @@ export interface RemoteSimWorld {
 const START_TIMEOUT_MS = 20_000;
 const CLOSE_TIMEOUT_MS = 10_000;
 
-/** Forks the world and waits for it to be up; rejects (and reaps the child) when it fails or times out. */
-export async function startSimWorldProcess(config: BoardConfig, logger: Logger, pretty: boolean): Promise<RemoteSimWorld> {
+/**
+ * Forks the world and waits for it to be up; rejects (and reaps the child) when it fails or times out. `pcscd`, a
+ * start of the vpcd reader's pcscd under way in this process, goes to the world once done (the world's node boots
+ * meanwhile); the world stops it with itself, and this process when the world does not come up.
+ */
+export async function startSimWorldProcess(config: BoardConfig, logger: Logger, pretty: boolean, pcscd?: Promise<VpcdPcscd>): Promise<RemoteSimWorld> {
   const entry = fileURLToPath(new URL('./sim-world-child.js', import.meta.url));
   // Its own USIM must be on PC/SC: an in-process card in another process would be out of the daemon's reach.
   const childConfig: BoardConfig = { ...config, sim: { ...config.sim!, useVpcd: true } };
@@ -33,7 +41,9 @@ export async function startSimWorldProcess(config: BoardConfig, logger: Logger, 
   const child = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json', detached: true });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let ready: Extract<ChildMessage, { type: 'ready' }>;
+  let started: VpcdPcscd | undefined;
   try {
+    started = await pcscd;
     ready = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the simulated world did not come up within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
       child.on('message', (m: ChildMessage) => {
@@ -41,10 +51,11 @@ export async function startSimWorldProcess(config: BoardConfig, logger: Logger, 
         else if (m.type === 'failed') (clearTimeout(timer), reject(new Error(m.error)));
       });
       child.once('exit', (code, signal) => (clearTimeout(timer), reject(new Error(`the simulated world exited (${signal ?? code}) before it was up`))));
-      child.send({ type: 'start', config: childConfig, pretty } satisfies ParentMessage);
+      child.send({ type: 'start', config: childConfig, pretty, ...(started !== undefined ? { pcscd: toWorld(started) } : {}) } satisfies ParentMessage);
     });
   } catch (err) {
     await stop(child, exited);
+    if (started?.ok) await started.own?.stop().catch(() => undefined);
     throw err;
   }
   logger.info({ pid: child.pid, card: ready.cardPath }, 'simulated world runs in its own process');

@@ -46,7 +46,7 @@ type Sim = NonNullable<BoardConfig['sim']>;
 
 /**
  * The virtual USIM on PC/SC (pcscd's vpcd reader), else in-process when PC/SC is missing and sim.useVpcd allows.
- * `pcscd` is a start already under way (the world's process begins it before loading the simulator).
+ * `pcscd` is a start already under way (the daemon's, handed over; or the world's process's, before it loads the simulator).
  */
 async function attachCard(sim: Sim, usim: VirtualUsim, parent: Logger, stateDir: string, pcscd?: Promise<VpcdPcscd>): Promise<{ path: 'pcsc' | 'in-process'; close: () => Promise<void> }> {
   const log = parent.child({ component: 'sim' });
@@ -80,7 +80,7 @@ async function attachCard(sim: Sim, usim: VirtualUsim, parent: Logger, stateDir:
 }
 
 export interface SimWorldOptions {
-  /** pcscd for the vpcd reader, started already (sim-world-child.ts begins it before loading this module). */
+  /** pcscd for the vpcd reader, started already (by the daemon and handed over, or by sim-world-child.ts before it loads this module). */
   pcscd?: Promise<VpcdPcscd>;
 }
 

@@ -10,19 +10,19 @@ import { join } from 'node:path';
 export const VPCD_READER_CONF = '/etc/reader.conf.d/vpcd';
 const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
 
+/** True while `pid` is a pcscd that has not exited (a zombie waiting for its parent's wait() has). */
+function pcscdAlive(pid: number): boolean {
+  try {
+    if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'pcscd') return false;
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 /** PIDs of live pcscd processes, from /proc. */
 export function runningPcscd(): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() !== 'pcscd') continue;
-      if (readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z') out.push(Number(d));
-    } catch {
-      // it ended while we looked
-    }
-  }
-  return out;
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d) && pcscdAlive(Number(d))).map(Number);
 }
 
 export function pcscdInstalled(): boolean {
@@ -41,10 +41,10 @@ export async function stopStalePcscd(pidFile: string): Promise<number | null> {
     return null;
   }
   rmSync(pidFile, { force: true });
-  if (!Number.isInteger(pid) || pid <= 1 || !runningPcscd().includes(pid)) return null;
+  if (!Number.isInteger(pid) || pid <= 1 || !pcscdAlive(pid)) return null;
   process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 60 && runningPcscd().includes(pid); i++) await new Promise((r) => setTimeout(r, 50));
-  if (runningPcscd().includes(pid)) process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 60 && pcscdAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  if (pcscdAlive(pid)) process.kill(pid, 'SIGKILL');
   return pid;
 }
 
@@ -60,16 +60,26 @@ function socketAnswers(path: string): Promise<boolean> {
   });
 }
 
+/** What another process needs to stop a private pcscd it did not start (sim-world-process.ts hands it over). */
+export interface PcscdHandover {
+  pid: number;
+  /** The temp dir holding its reader.conf. */
+  dir: string;
+  pidFile?: string;
+}
+
+/** How often a stop by PID looks whether pcscd is gone. */
+const EXIT_POLL_MS = 20;
+
+
 export class PrivatePcscd {
   private constructor(
-    private readonly child: ChildProcess,
+    /** Ours when this process spawned it; null when adopted from the process that did. */
+    private readonly child: ChildProcess | null,
+    readonly pid: number,
     private readonly dir: string,
     private readonly pidFile: string | undefined,
   ) {}
-
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
 
   /**
    * Starts pcscd with the vpcd reader only; resolves once its socket answers (a socket file alone may be a
@@ -81,12 +91,12 @@ export class PrivatePcscd {
     copyFileSync(VPCD_READER_CONF, conf);
     // Own process group: a Ctrl-C on bcastd's terminal must not kill the card's pcscd before de-registration.
     const child = spawn('pcscd', ['--foreground', '--config', conf], { stdio: 'ignore', detached: true });
-    const p = new PrivatePcscd(child, dir, pidFile);
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);
     });
-    if (pidFile && child.pid) writeFileSync(pidFile, `${child.pid}\n`, { mode: 0o600 });
+    const p = new PrivatePcscd(child, child.pid!, dir, pidFile);
+    if (pidFile) writeFileSync(pidFile, `${child.pid}\n`, { mode: 0o600 });
     const deadline = Date.now() + timeoutMs;
     while (!(existsSync(PCSCD_SOCKET) && (await socketAnswers(PCSCD_SOCKET)))) {
       if (child.exitCode !== null || Date.now() > deadline) {
@@ -98,14 +108,36 @@ export class PrivatePcscd {
     return p;
   }
 
+  /** Takes over a pcscd another process started (its handover()): stop() ends it by PID. */
+  static adopt(h: PcscdHandover): PrivatePcscd {
+    return new PrivatePcscd(null, h.pid, h.dir, h.pidFile);
+  }
+
+  /**
+   * What the adopting process needs. This process keeps only the reaping of its child: its handle no longer holds
+   * the event loop open, and stopping it is the adopter's job from now on.
+   */
+  handover(): PcscdHandover {
+    this.child?.unref();
+    return { pid: this.pid, dir: this.dir, ...(this.pidFile !== undefined ? { pidFile: this.pidFile } : {}) };
+  }
+
   async stop(graceMs = 3000): Promise<void> {
     const c = this.child;
-    if (c.exitCode === null && c.signalCode === null) {
-      const exited = new Promise<void>((r) => c.once('exit', () => r()));
-      c.kill('SIGTERM');
-      const t = setTimeout(() => c.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(t);
+    if (c !== null) {
+      if (c.exitCode === null && c.signalCode === null) {
+        const exited = new Promise<void>((r) => c.once('exit', () => r()));
+        c.kill('SIGTERM');
+        const t = setTimeout(() => c.kill('SIGKILL'), graceMs);
+        await exited;
+        clearTimeout(t);
+      }
+    } else if (pcscdAlive(this.pid)) {
+      process.kill(this.pid, 'SIGTERM');
+      const deadline = Date.now() + graceMs;
+      while (pcscdAlive(this.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, EXIT_POLL_MS));
+      if (pcscdAlive(this.pid)) process.kill(this.pid, 'SIGKILL');
+      while (pcscdAlive(this.pid)) await new Promise((r) => setTimeout(r, EXIT_POLL_MS));
     }
     rmSync(this.dir, { recursive: true, force: true });
     if (this.pidFile) rmSync(this.pidFile, { force: true });

@@ -5,6 +5,7 @@ import type { BoardConfig } from '../config/index.js';
 import type { VirtualUsim } from '../../sim/usim/index.js';
 import { pcscliteLoadable } from '../pcsclite-loadable.js';
 import { startSimWorldProcess, type RemoteSimWorld } from '../sim-world-process.js';
+import { startVpcdPcscd } from '../sim-world-pcscd.js';
 import { pcscdInstalled } from '../../sim/pcscd.js';
 import { ensurePrivateDir } from '../../store/private-dir.js';
 import type { Closers } from './closers.js';
@@ -28,13 +29,19 @@ function worldInOwnProcess(config: BoardConfig): boolean {
 
 /**
  * The world's process forked as soon as the board config is known, before the daemon's own modules load: its
- * node start, pcscd and modem then come up while they do (bin/bcastd; startDaemon takes it as `world`). The state
- * dir is made private first, as startDaemon would before the world writes into it. Null when the world will not
- * run in its own process; a failure is startWorld's to handle when it awaits the promise.
+ * node start, pcscd and modem then come up while they do (bin/bcastd; startDaemon takes it as `world`). pcscd is
+ * started here, not in the world: the world's node takes ~100-200 ms to boot, and pcscd sees the card only on its
+ * 400 ms grid from its own start, so each ms it starts earlier is a ms less the daemon waits for the card. The
+ * state dir is made private first, as startDaemon would before the world writes into it. Null when the world will
+ * not run in its own process; a failure is startWorld's to handle when it awaits the promise.
  */
 export function forkWorldEarly(config: BoardConfig, logger: Logger, pretty: boolean): Promise<RemoteSimWorld> | null {
   if (!worldInOwnProcess(config)) return null;
-  const world = ensurePrivateDir(config.stateDir).then(() => startSimWorldProcess(config, logger.child({ component: 'sim' }), pretty));
+  const log = logger.child({ component: 'sim' });
+  const privateDir = ensurePrivateDir(config.stateDir);
+  // An external card is the machine's own pcscd's; the world starts none for it.
+  const pcscd = config.sim!.card === 'external' ? undefined : privateDir.then(() => startVpcdPcscd(config.stateDir, logger));
+  const world = privateDir.then(() => startSimWorldProcess(config, log, pretty, pcscd));
   // Awaited later (or never, when startDaemon fails first): its rejection is not an unhandled one.
   world.catch(() => undefined);
   return world;
