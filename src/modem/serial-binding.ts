@@ -10,7 +10,7 @@
  * EAGAIN, as the stock read does. Everything else (open, write, close, locking) is the stock binding.
  */
 import { read as fsRead } from 'node:fs';
-import { SerialPort } from 'serialport';
+import { autoDetect } from '@serialport/bindings-cpp';
 
 /** What this file needs of a bindings-cpp unix port (LinuxPortBinding / DarwinPortBinding). */
 interface UnixPortLike {
@@ -20,7 +20,7 @@ interface UnixPortLike {
   read(buffer: Buffer, offset: number, length: number): Promise<{ buffer: Buffer; bytesRead: number }>;
 }
 
-type BaseBinding = typeof SerialPort.binding;
+type BaseBinding = ReturnType<typeof autoDetect>;
 
 /** Errno codes meaning the device is gone (the stock list plus EIO, what a hung-up tty returns). */
 const DISCONNECT_CODES = new Set(['EBADF', 'ENXIO', 'ENODEV', 'EIO', 'UNKNOWN']);
@@ -74,7 +74,7 @@ function isUnixPort(port: unknown): port is UnixPortLike {
 }
 
 /** The platform binding with the read fix applied to every port it opens. */
-export function disconnectSafeBinding(base: BaseBinding = SerialPort.binding): BaseBinding {
+export function disconnectSafeBinding(base: BaseBinding = autoDetect()): BaseBinding {
   const open = async (options: Parameters<BaseBinding['open']>[0]) => {
     const port = await (base.open as (o: typeof options) => Promise<unknown>)(options);
     if (isUnixPort(port)) port.read = disconnectAwareRead(port);

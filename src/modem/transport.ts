@@ -1,9 +1,11 @@
 /**
  * The byte link under the AT engine: one open serial port. The engine and the recovery ladder only see
- * this interface, so tests can put any duplex behind it; production opens the tty with npm serialport
- * through the disconnect-safe binding.
+ * this interface, so tests can put any duplex behind it; production opens the tty with npm serialport's
+ * stream through the disconnect-safe binding. The stream and the native binding come from their own packages
+ * (serialport's, at serialport's versions): the `serialport` entry point also loads its ten parsers and its mock
+ * binding, ~15 ms of start-up CPU and their heap for code the daemon never runs.
  */
-import { SerialPort } from 'serialport';
+import { SerialPortStream } from '@serialport/stream';
 import { disconnectSafeBinding } from './serial-binding.js';
 
 export interface LinkClosed {
@@ -44,7 +46,7 @@ class SerialTransport implements AtTransport {
 
   constructor(
     readonly path: string,
-    private readonly port: SerialPort,
+    private readonly port: SerialPortStream,
   ) {
     port.on('data', (chunk: Buffer) => (this.dataHandler ? this.dataHandler(chunk) : this.early.push(chunk)));
     // serialport emits 'error' only for failures without a callback; every call here has one, but an
@@ -92,7 +94,7 @@ class SerialTransport implements AtTransport {
 /** Opens `path` with serialport (disconnect-safe binding, modem tty options). */
 export const openSerialTransport: TransportOpener = (path, options) =>
   new Promise((resolve, reject) => {
-    const port = new SerialPort({ path, baudRate: options.baudRate, ...SERIAL_OPTIONS, binding } as ConstructorParameters<typeof SerialPort>[0]);
+    const port = new SerialPortStream({ path, baudRate: options.baudRate, ...SERIAL_OPTIONS, binding });
     port.open((err) => {
       if (err) return reject(err);
       resolve(new SerialTransport(path, port));
