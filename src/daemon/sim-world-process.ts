@@ -64,7 +64,11 @@ export async function startSimWorldProcess(config: BoardConfig, logger: Logger, 
     modemPath: ready.modemPath,
     cardPath: ready.cardPath,
     urls: ready.urls,
-    close: () => stop(child, exited),
+    close: async () => {
+      await stop(child, exited);
+      // The world stops the pcscd it took over; this is for a world that died without doing so (a no-op otherwise).
+      if (started?.ok) await started.own?.stop().catch(() => undefined);
+    },
   };
 }
 

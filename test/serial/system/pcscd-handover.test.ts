@@ -1,13 +1,15 @@
 // The sim board's daemon starts the vpcd reader's pcscd itself (before the world's node is up) and hands it over
-// to the world's process, which stops it with itself: by PID, as a process that is not its parent. A real pcscd.
+// to the world's process, which stops it with itself: by PID, as a process that is not its parent; the daemon
+// stops it when the world died without doing so. A real pcscd, and the real daemon.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PrivatePcscd, pcscdInstalled } from '../../../src/sim/pcscd.js';
 import { fromDaemon, toWorld, type VpcdPcscdHandover } from '../../../src/daemon/sim-world-pcscd.js';
 import { runningPcscd } from '../../helpers/pcscd.js';
+import { SystemRig } from './harness.js';
 
 test('a private pcscd handed over is stopped by its adopter: process gone, config dir and PID file removed', { skip: !pcscdInstalled() && 'pcscd or vpcd not installed', timeout: 30_000 }, async (t) => {
   assert.deepEqual(runningPcscd(), [], 'no pcscd runs before the test (only one per machine)');
@@ -40,4 +42,35 @@ test('a start that found no PC/SC crosses to the world as its reason, no process
   const wire: VpcdPcscdHandover = JSON.parse(JSON.stringify(toWorld({ ok: false, why: 'pcscd or vsmartcard-vpcd not installed', error: new Error('x') })));
   assert.deepEqual(wire, { ok: false, why: 'pcscd or vsmartcard-vpcd not installed' });
   assert.deepEqual(fromDaemon(wire), { ok: false, why: 'pcscd or vsmartcard-vpcd not installed' });
+});
+
+/** Direct children of `ppid` that have not exited, from /proc. */
+function childrenOf(ppid: number): Array<{ pid: number; comm: string }> {
+  const out: Array<{ pid: number; comm: string }> = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const [state, ppidText] = stat.replace(/^.*\) /s, '').split(' ');
+      if (state !== 'Z' && Number(ppidText) === ppid) out.push({ pid: Number(d), comm: readFileSync(`/proc/${d}/comm`, 'utf8').trim() });
+    } catch {
+      // it ended while we looked
+    }
+  }
+  return out;
+}
+
+test('the world dies without stopping the pcscd it took over: the daemon stops it when it stops', { skip: !pcscdInstalled() && 'pcscd or vpcd not installed', timeout: 90_000 }, async (t) => {
+  const rig = await SystemRig.start(t);
+  const children = childrenOf(rig.pid!);
+  const pcscd = children.find((c) => c.comm === 'pcscd');
+  const world = children.find((c) => c.comm !== 'pcscd');
+  assert.ok(pcscd && world, `the daemon started the world and its pcscd: ${JSON.stringify(children)}`);
+  process.kill(world.pid, 'SIGKILL');
+  await rig.waitFor('card', (p) => p['state'] !== 'ready', 20_000);
+  assert.deepEqual(runningPcscd(), [pcscd.pid], 'pcscd outlived its world');
+  const exit = await rig.signal('SIGTERM', 60_000);
+  assert.deepEqual(exit, { code: 0, signal: null });
+  assert.deepEqual(await rig.childrenGone(5000), [], 'nothing left behind');
+  assert.deepEqual(runningPcscd(), []);
 });
