@@ -20,6 +20,26 @@ function pcscdAlive(pid: number): boolean {
   }
 }
 
+/** How often a stop by PID looks whether pcscd is gone. */
+const EXIT_POLL_MS = 20;
+
+/**
+ * Ends the pcscd `pid` from any process (its parent or not): SIGTERM, SIGKILL after graceMs, then waits (as long
+ * again at most) until it is gone or a zombie. Nothing is sent when `pid` is no longer a live pcscd.
+ */
+async function endPcscd(pid: number, graceMs: number): Promise<void> {
+  const waitGone = async (ms: number) => {
+    const deadline = Date.now() + ms;
+    while (pcscdAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, EXIT_POLL_MS));
+  };
+  if (!pcscdAlive(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  await waitGone(graceMs);
+  if (!pcscdAlive(pid)) return;
+  process.kill(pid, 'SIGKILL');
+  await waitGone(graceMs);
+}
+
 /** PIDs of live pcscd processes, from /proc. */
 export function runningPcscd(): number[] {
   return readdirSync('/proc').filter((d) => /^\d+$/.test(d) && pcscdAlive(Number(d))).map(Number);
@@ -42,9 +62,7 @@ export async function stopStalePcscd(pidFile: string): Promise<number | null> {
   }
   rmSync(pidFile, { force: true });
   if (!Number.isInteger(pid) || pid <= 1 || !pcscdAlive(pid)) return null;
-  process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 60 && pcscdAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
-  if (pcscdAlive(pid)) process.kill(pid, 'SIGKILL');
+  await endPcscd(pid, 3000);
   return pid;
 }
 
@@ -67,10 +85,6 @@ export interface PcscdHandover {
   dir: string;
   pidFile?: string;
 }
-
-/** How often a stop by PID looks whether pcscd is gone. */
-const EXIT_POLL_MS = 20;
-
 
 export class PrivatePcscd {
   private constructor(
@@ -132,13 +146,7 @@ export class PrivatePcscd {
         await exited;
         clearTimeout(t);
       }
-    } else if (pcscdAlive(this.pid)) {
-      process.kill(this.pid, 'SIGTERM');
-      const deadline = Date.now() + graceMs;
-      while (pcscdAlive(this.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, EXIT_POLL_MS));
-      if (pcscdAlive(this.pid)) process.kill(this.pid, 'SIGKILL');
-      while (pcscdAlive(this.pid)) await new Promise((r) => setTimeout(r, EXIT_POLL_MS));
-    }
+    } else await endPcscd(this.pid, graceMs);
     rmSync(this.dir, { recursive: true, force: true });
     if (this.pidFile) rmSync(this.pidFile, { force: true });
   }
