@@ -45,10 +45,12 @@ export interface SimNetwork {
 }
 
 export async function startSimNetwork(o: SimNetworkOptions): Promise<SimNetwork> {
+  // For the parts that do not name their component; the BSF, BSM and broadcast bind {component:'sim', part} themselves
+  // (binding it twice wrote "component" twice into each of their JSON lines).
   const logger = o.logger.child({ component: 'sim' });
   const faults = new Faults();
   const events = new EventLog();
-  const bsf = new SimBsf({ subscribers: o.subscribers.map(normaliseSubscriber), port: o.ports?.bsf ?? 0, lifetimeSec: o.btidLifetimeSec ?? 3600, faults, events, logger });
+  const bsf = new SimBsf({ subscribers: o.subscribers.map(normaliseSubscriber), port: o.ports?.bsf ?? 0, lifetimeSec: o.btidLifetimeSec ?? 3600, faults, events, logger: o.logger });
   const bsm = new SimBsm({
     fqdn: o.bsmFqdn,
     port: o.ports?.bsm ?? 0,
@@ -59,10 +61,10 @@ export async function startSimNetwork(o: SimNetworkOptions): Promise<SimNetwork>
     ...(o.nonceLifetimeMs !== undefined ? { nonceLifetimeMs: o.nonceLifetimeMs } : {}),
     faults,
     events,
-    logger,
+    logger: o.logger,
     ...(o.smsSink ? { smsSink: o.smsSink } : {}),
   });
-  const broadcast = new SimBroadcast({ bsm, terminals: () => o.subscribers.map((s) => s.imsi), events, logger, ...(o.broadcastPortBase !== undefined ? { portBase: o.broadcastPortBase } : {}) });
+  const broadcast = new SimBroadcast({ bsm, terminals: () => o.subscribers.map((s) => s.imsi), events, logger: o.logger, ...(o.broadcastPortBase !== undefined ? { portBase: o.broadcastPortBase } : {}) });
   const portal = new SimPortal({ bsm, events, port: o.ports?.portal ?? 0, logger });
   const control = new SimControlApi({ bsf, bsm, faults, events, broadcast, port: o.ports?.control ?? 0, logger, ...(o.radio ? { radio: o.radio } : {}), ...(o.card ? { card: o.card } : {}) });
   const started: Array<{ close(): Promise<void> }> = [];
