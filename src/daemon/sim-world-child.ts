@@ -7,10 +7,10 @@ import { fromDaemon, startVpcdPcscd, type VpcdPcscd, type VpcdPcscdHandover } fr
 import type { SimWorld } from './sim-world.js';
 import type { BoardConfig } from './config/index.js';
 import type { ChildMessage, ParentMessage } from './sim-world-process.js';
+import { sendIfConnected } from '../util/ipc-send.js';
 
-const send = (m: ChildMessage) => {
-  if (process.connected) process.send?.(m);
-};
+// The daemon may be gone mid-send (SIGKILL): then 'disconnect' ends the world, not an EPIPE crash.
+const send = (m: ChildMessage) => void sendIfConnected(process, m);
 let world: SimWorld | null = null;
 /** Begun before the simulator's code is loaded; stopped here too, in case the world failed before taking it. */
 let pcscd: Promise<VpcdPcscd> | null = null;

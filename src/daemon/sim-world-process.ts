@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { BoardConfig } from './config/index.js';
 import { toWorld, type VpcdPcscd, type VpcdPcscdHandover } from './sim-world-pcscd.js';
+import { sendIfConnected } from '../util/ipc-send.js';
 
 export type ParentMessage =
   /** `pcscd`: the daemon started the vpcd reader's pcscd already; the world takes it over (else starts its own). */
@@ -40,6 +41,8 @@ export async function startSimWorldProcess(config: BoardConfig, logger: Logger, 
   // world must outlive the daemon's de-registration; the daemon closes it last, and its end ends the world.
   const child = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json', detached: true });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A signal or message to a world that is already gone: its 'exit' handler is what matters, not a crash here.
+  child.on('error', (err) => logger.debug({ err }, 'simulated world process: IPC or signal error'));
   let ready: Extract<ChildMessage, { type: 'ready' }>;
   let started: VpcdPcscd | undefined;
   try {
@@ -51,7 +54,8 @@ export async function startSimWorldProcess(config: BoardConfig, logger: Logger, 
         else if (m.type === 'failed') (clearTimeout(timer), reject(new Error(m.error)));
       });
       child.once('exit', (code, signal) => (clearTimeout(timer), reject(new Error(`the simulated world exited (${signal ?? code}) before it was up`))));
-      child.send({ type: 'start', config: childConfig, pretty, ...(started !== undefined ? { pcscd: toWorld(started) } : {}) } satisfies ParentMessage);
+      // Not sent to a world that already died: its 'exit' above rejects.
+      void sendIfConnected(child, { type: 'start', config: childConfig, pretty, ...(started !== undefined ? { pcscd: toWorld(started) } : {}) } satisfies ParentMessage);
     });
   } catch (err) {
     await stop(child, exited);
@@ -74,8 +78,8 @@ export async function startSimWorldProcess(config: BoardConfig, logger: Logger, 
 
 async function stop(child: ChildProcess, exited: Promise<void>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  if (child.connected) child.send({ type: 'close' } satisfies ParentMessage);
-  else child.kill('SIGTERM');
+  // A world that failed closes its side and exits on its own; the channel may be half gone (EPIPE) meanwhile.
+  if (!(await sendIfConnected(child, { type: 'close' } satisfies ParentMessage))) child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), CLOSE_TIMEOUT_MS);
   await exited;
   clearTimeout(timer);
