@@ -258,6 +258,8 @@ async function pulls(rig: SystemRig, keyGroup: number, n: number, done: (p: Reco
 
 emit(environment(BENCH));
 const profDir = mkdtempSync(join(tmpdir(), 'bcastd-bench-prof-'));
+// On every way out, the rig's teardown on a lost reader included (it ends with process.exit).
+process.once('exit', () => rmSync(profDir, { recursive: true, force: true }));
 const { rig, close } = await startBenchRig({ overrides: { ...OPEN_GATE, mqtt: { healthIntervalMs: 10_000 } } });
 try {
   await rig.waitFor(`keys/${KEY_DOMAIN}/${KEY_GROUP.news}`, (p) => p['count'] === 1, 20_000);
@@ -438,7 +440,6 @@ try {
   if (section('slow')) await slowBoard();
 } finally {
   await close();
-  rmSync(profDir, { recursive: true, force: true });
 }
 
 /**

@@ -25,9 +25,14 @@ export interface BenchRig {
 export async function startBenchRig(o: RigOptions = {}): Promise<BenchRig> {
   const after: Array<() => unknown> = [];
   const t = { after: (fn: () => unknown) => void after.push(fn) } as unknown as TestContext;
-  const close = async () => {
-    for (const fn of after.splice(0).reverse()) await fn();
-  };
+  // One teardown, however many ask for it (the bench's finally, the output-gone handler below): a second caller
+  // waits for the first instead of finding nothing left to do and exiting while it runs.
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      for (const fn of after.splice(0).reverse()) await fn();
+    })());
+  tearDownWhenOutputGone(close);
   try {
     return { rig: await SystemRig.start(t, o), close };
   } catch (e) {
@@ -35,4 +40,23 @@ export async function startBenchRig(o: RigOptions = {}): Promise<BenchRig> {
     await close().catch(() => {});
     throw e;
   }
+}
+
+/**
+ * The rig's processes (mosquitto, the daemon, its world and pcscd) outlive a bench that dies on its own: when the
+ * reader of the figures goes away (`… | head -3`, a closed terminal), the next figure's write fails with EPIPE, an
+ * uncaught error that ends the bench before its teardown. Tear the rig down first, then exit as SIGPIPE would
+ * (141). Ctrl-C needs nothing: it signals the whole foreground process group, the rig's processes included.
+ */
+function tearDownWhenOutputGone(close: () => Promise<void>): void {
+  let gone = false;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    // Once gone, later writes fail too (the stream is destroyed): nothing more to do for them.
+    if (gone) return;
+    if (e.code !== 'EPIPE') throw e;
+    gone = true;
+    void close()
+      .catch(() => undefined)
+      .finally(() => process.exit(141));
+  });
 }
