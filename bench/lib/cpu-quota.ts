@@ -8,7 +8,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { childrenOf } from './proc.js';
+import { runningDescendants } from '../../src/util/proc-stat.js';
 
 const CPU_ROOT = '/sys/fs/cgroup/cpu';
 const PERIOD_US = 100_000;
@@ -48,7 +48,7 @@ export function cpuQuota(o: { name: string; slowdown: number; shimDir: string })
   const moved = new Set<number>();
   const timer = setInterval(() => {
     for (const pid of watched) {
-      for (const c of descendants(pid)) {
+      for (const { pid: c } of runningDescendants(pid)) {
         if (moved.has(c)) continue;
         toRoot(c);
         moved.add(c);
@@ -72,14 +72,3 @@ export function cpuQuota(o: { name: string; slowdown: number; shimDir: string })
   };
 }
 
-function descendants(pid: number): number[] {
-  const out: number[] = [];
-  const stack = [pid];
-  while (stack.length > 0) {
-    for (const c of childrenOf(stack.pop()!)) {
-      out.push(c.pid);
-      stack.push(c.pid);
-    }
-  }
-  return out;
-}

@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { procStat, runningProcesses, type ProcStat } from '../../src/util/proc-stat.js';
 
 let tick: number | undefined;
 /** Clock ticks per second of /proc/<pid>/stat times (`getconf CLK_TCK`, 100 on every Linux we run on). */
@@ -18,23 +19,22 @@ export function clockTicks(): number {
   return tick;
 }
 
-/** Fields after the `(comm)` of /proc/<pid>/stat; index 0 is field 3 (state). */
-function statFields(pid: number): string[] {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+function stat(pid: number): ProcStat {
+  const s = procStat(pid);
+  if (s === undefined) throw new Error(`no process ${pid}`);
+  return s;
 }
 
 /** CPU time (user + system) the process has used, in ms; resolution one clock tick (10 ms at 100 Hz). */
 export function cpuMs(pid: number): number {
-  const f = statFields(pid);
-  // utime and stime are fields 14 and 15 (1-based), i.e. 11 and 12 after the state field.
-  return ((Number(f[11]) + Number(f[12])) * 1000) / clockTicks();
+  const s = stat(pid);
+  return ((s.utimeTicks + s.stimeTicks) * 1000) / clockTicks();
 }
 
 /** CPU time split: user (JavaScript, V8, the addons) and system (the kernel: syscalls, sockets), in ms. */
 export function cpuSplitMs(pid: number): { user: number; sys: number } {
-  const f = statFields(pid);
-  return { user: (Number(f[11]) * 1000) / clockTicks(), sys: (Number(f[12]) * 1000) / clockTicks() };
+  const s = stat(pid);
+  return { user: (s.utimeTicks * 1000) / clockTicks(), sys: (s.stimeTicks * 1000) / clockTicks() };
 }
 
 /**
@@ -69,19 +69,7 @@ export function rssKb(pid: number): number {
 
 /** Live children of a process (by PID, with their command name). */
 export function childrenOf(ppid: number): Array<{ pid: number; comm: string }> {
-  const out: Array<{ pid: number; comm: string }> = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(f[1]) === ppid && f[0] !== 'Z') out.push({ pid: Number(d), comm });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
+  return runningProcesses((p) => p.ppid === ppid).map(({ pid, comm }) => ({ pid, comm }));
 }
 
 /** The p-th percentile (0..100) by nearest rank. */

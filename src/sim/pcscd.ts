@@ -2,22 +2,18 @@
 // stopped by PID with the simulated world. Only one pcscd can run per machine (its socket is fixed), so a
 // running one is used as it is and never touched.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { isRunning, procStat, runningProcesses } from '../util/proc-stat.js';
 
 export const VPCD_READER_CONF = '/etc/reader.conf.d/vpcd';
 const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
 
 /** True while `pid` is a pcscd that has not exited (a zombie waiting for its parent's wait() has). */
 function pcscdAlive(pid: number): boolean {
-  try {
-    if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'pcscd') return false;
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z';
-  } catch {
-    return false;
-  }
+  return procStat(pid)?.comm === 'pcscd' && isRunning(pid);
 }
 
 /** How often a stop by PID looks whether pcscd is gone. */
@@ -42,7 +38,7 @@ async function endPcscd(pid: number, graceMs: number): Promise<void> {
 
 /** PIDs of live pcscd processes, from /proc. */
 export function runningPcscd(): number[] {
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d) && pcscdAlive(Number(d))).map(Number);
+  return runningProcesses((p) => p.comm === 'pcscd').map((p) => p.pid);
 }
 
 export function pcscdInstalled(): boolean {

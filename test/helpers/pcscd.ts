@@ -7,29 +7,16 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSyn
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runningPcscd } from '../../src/sim/pcscd.js';
+
+/** PIDs of running pcscd processes (the daemon's own reader of /proc). */
+export { runningPcscd };
 
 export const VPCD_CONF = '/etc/reader.conf.d/vpcd';
 /** The first slot of the vpcd driver (TCP 35963). */
 export const VPCD_READER = 'Virtual PCD 00 00';
 
 const require = createRequire(import.meta.url);
-
-/** PIDs of running processes named pcscd, from /proc (no pgrep needed). */
-export function runningPcscd(): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() !== 'pcscd') continue;
-      // A zombie (state Z) has exited and holds no socket; its parent has just not reaped it yet.
-      const state = readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
-      if (state !== 'Z') out.push(Number(d));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return out;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

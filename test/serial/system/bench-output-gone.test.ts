@@ -3,32 +3,10 @@
 // run in processes of their own and would otherwise be left running.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { childrenOf } from '../../../bench/lib/proc.js';
+import { isRunning, runningDescendants } from '../../../src/util/proc-stat.js';
 import { repoRoot } from '../../helpers/repo.js';
-
-/** Every live descendant of pid, with its command name. */
-function descendants(pid: number): Array<{ pid: number; comm: string }> {
-  const out: Array<{ pid: number; comm: string }> = [];
-  for (let queue = [pid]; queue.length > 0; ) {
-    const kids = childrenOf(queue.shift()!);
-    out.push(...kids);
-    queue.push(...kids.map((k) => k.pid));
-  }
-  return out;
-}
-
-/** Alive and not a zombie (an orphan's zombie waits for PID 1, which may not reap here). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -53,12 +31,12 @@ test('bench with its reader gone: the rig is torn down, then exit 141', { timeou
   // A failing run must not leave them for the next test: the daemon first (it stops its world and pcscd), by PID.
   t.after(async () => {
     const order = [...rig].sort((a, b) => Number(isNode(b)) - Number(isNode(a)));
-    for (const p of order) if (running(p.pid)) process.kill(p.pid, 'SIGTERM');
-    for (let i = 0; i < 50 && rig.some((p) => running(p.pid)); i++) await sleep(100);
-    for (const p of rig) if (running(p.pid)) process.kill(p.pid, 'SIGKILL');
+    for (const p of order) if (isRunning(p.pid)) process.kill(p.pid, 'SIGTERM');
+    for (let i = 0; i < 50 && rig.some((p) => isRunning(p.pid)); i++) await sleep(100);
+    for (const p of rig) if (isRunning(p.pid)) process.kill(p.pid, 'SIGKILL');
   });
   for (let i = 0; i < 300; i++) {
-    rig = descendants(bench.pid!);
+    rig = runningDescendants(bench.pid!);
     if (rig.some((p) => p.comm === 'mosquitto') && rig.some((p) => p.comm === 'pcscd') && rig.filter(isNode).length >= 2) break;
     await sleep(100);
   }
@@ -69,6 +47,6 @@ test('bench with its reader gone: the rig is torn down, then exit 141', { timeou
   // The reader goes away: the idle section's figure (printed ~10 s after ready) is the write that fails.
   bench.stdout.destroy();
   assert.equal(await exited, 141, `exit code (stderr: ${stderr.slice(-2000)})`);
-  const left = rig.filter((p) => running(p.pid));
+  const left = rig.filter((p) => isRunning(p.pid));
   assert.deepEqual(left, [], 'nothing of the rig left running');
 });

@@ -16,6 +16,7 @@ import pino from 'pino';
 import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
 import { bcastdBin, repoRoot } from '../../helpers/repo.js';
 import type { Role } from '../../../src/mqtt/roles.js';
+import { isRunning, runningDescendants } from '../../../src/util/proc-stat.js';
 import { writeTestBoard, type Login, type Overrides } from './board.js';
 
 /** The sim board's built-in test subscriber (src/sim/subscriber.ts DEFAULT_SUBSCRIBER). */
@@ -79,47 +80,6 @@ interface RuntimeInfo {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** pid → [comm, state] from /proc, or null when gone. */
-function procInfo(pid: number): { comm: string; state: string; ppid: number } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const close = stat.lastIndexOf(')');
-    const comm = stat.slice(stat.indexOf('(') + 1, close);
-    const rest = stat.slice(close + 2).split(' ');
-    return { comm, state: rest[0]!, ppid: Number(rest[1]) };
-  } catch {
-    return null;
-  }
-}
-
-const alive = (pid: number) => {
-  const p = procInfo(pid);
-  return p !== null && p.state !== 'Z';
-};
-
-/** Every live descendant of `ppid` (the simulated world's process, and its private pcscd, included). */
-function childrenOf(ppid: number): Array<{ pid: number; comm: string }> {
-  const all: Array<{ pid: number; ppid: number; comm: string }> = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    const p = procInfo(Number(d));
-    if (p && p.state !== 'Z') all.push({ pid: Number(d), ppid: p.ppid, comm: p.comm });
-  }
-  const out: Array<{ pid: number; comm: string }> = [];
-  const parents = new Set([ppid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of all) {
-      if (parents.has(p.ppid) && !parents.has(p.pid)) {
-        parents.add(p.pid);
-        out.push({ pid: p.pid, comm: p.comm });
-        grew = true;
-      }
-    }
-  }
-  return out;
-}
 
 export interface RigOptions {
   /** Merged into the test board config (objects key by key). */
@@ -292,7 +252,7 @@ export class SystemRig {
   #watchChildren(pid: number): void {
     clearInterval(this.#childWatch);
     const look = () => {
-      for (const c of childrenOf(pid)) this.#children.set(c.pid, c.comm);
+      for (const c of runningDescendants(pid)) this.#children.set(c.pid, c.comm);
     };
     look();
     this.#childWatch = setInterval(look, 100);
@@ -303,7 +263,7 @@ export class SystemRig {
   async signal(signal: NodeJS.Signals, timeoutMs = 20_000): Promise<Exit> {
     const run = this.#runs.at(-1);
     if (!run || run.exited) throw new Error('bcastd is not running');
-    for (const c of childrenOf(run.pid)) this.#children.set(c.pid, c.comm);
+    for (const c of runningDescendants(run.pid)) this.#children.set(c.pid, c.comm);
     process.kill(run.pid, signal);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), timeoutMs)));
@@ -325,7 +285,7 @@ export class SystemRig {
   /** Waits for the processes the daemon started to end on their own; returns those still running. */
   async childrenGone(timeoutMs: number): Promise<string[]> {
     const deadline = Date.now() + timeoutMs;
-    const left = () => [...this.#children].filter(([pid]) => alive(pid)).map(([pid, comm]) => `${comm}(${pid})`);
+    const left = () => [...this.#children].filter(([pid]) => isRunning(pid)).map(([pid, comm]) => `${comm}(${pid})`);
     while (left().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     return left();
   }
@@ -334,9 +294,9 @@ export class SystemRig {
     const reaped: string[] = [];
     // A child ends on its own shortly after its daemon (the world on its IPC channel closing): a short grace first.
     const graceUntil = Date.now() + 3000;
-    while ([...this.#children.keys()].some(alive) && Date.now() < graceUntil) await sleep(50);
+    while ([...this.#children.keys()].some(isRunning) && Date.now() < graceUntil) await sleep(50);
     for (const [pid, comm] of this.#children) {
-      if (!alive(pid)) continue;
+      if (!isRunning(pid)) continue;
       reaped.push(`${comm}(${pid})`);
       // The private pcscd's config lives in a temp dir of its own that only its owner would have removed.
       const configDir = privatePcscdDir(pid);
@@ -587,7 +547,7 @@ export class SystemRig {
     if (this.#player) await (await this.#player.catch(() => null))?.endAsync(true).catch(() => {});
     const brokerPid = this.#broker.pid;
     await this.#broker.close();
-    if (brokerPid !== undefined && alive(brokerPid)) problems.push(`mosquitto ${brokerPid} still running`);
+    if (brokerPid !== undefined && isRunning(brokerPid)) problems.push(`mosquitto ${brokerPid} still running`);
     problems.push(...leaks.slice(0, 20));
     // BCASTD_KEEP_SYSTEM_TMP=1 keeps the temp dir (log, state, board config) for a look afterwards.
     if (process.env['BCASTD_KEEP_SYSTEM_TMP']) console.log(`kept ${this.dir}`);
@@ -655,14 +615,14 @@ async function stopPid(pid: number): Promise<void> {
     return;
   }
   const deadline = Date.now() + 3000;
-  while (alive(pid) && Date.now() < deadline) await sleep(50);
-  if (alive(pid)) {
+  while (isRunning(pid) && Date.now() < deadline) await sleep(50);
+  if (isRunning(pid)) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
       // gone
     }
-    while (alive(pid)) await sleep(20);
+    while (isRunning(pid)) await sleep(20);
   }
 }
 

@@ -2,12 +2,13 @@
 // to the world's process, which stops it with itself: by PID, as a process that is not its parent; the daemon
 // stops it when the world died without doing so. A real pcscd, and the real daemon.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PrivatePcscd, pcscdInstalled } from '../../../src/sim/pcscd.js';
 import { fromDaemon, toWorld, type VpcdPcscdHandover } from '../../../src/daemon/sim-world-pcscd.js';
+import { runningProcesses } from '../../../src/util/proc-stat.js';
 import { runningPcscd } from '../../helpers/pcscd.js';
 import { SystemRig } from './harness.js';
 
@@ -44,21 +45,8 @@ test('a start that found no PC/SC crosses to the world as its reason, no process
   assert.deepEqual(fromDaemon(wire), { ok: false, why: 'pcscd or vsmartcard-vpcd not installed' });
 });
 
-/** Direct children of `ppid` that have not exited, from /proc. */
-function childrenOf(ppid: number): Array<{ pid: number; comm: string }> {
-  const out: Array<{ pid: number; comm: string }> = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const [state, ppidText] = stat.replace(/^.*\) /s, '').split(' ');
-      if (state !== 'Z' && Number(ppidText) === ppid) out.push({ pid: Number(d), comm: readFileSync(`/proc/${d}/comm`, 'utf8').trim() });
-    } catch {
-      // it ended while we looked
-    }
-  }
-  return out;
-}
+/** Direct children of `ppid` that have not exited. */
+const childrenOf = (ppid: number) => runningProcesses((p) => p.ppid === ppid).map(({ pid, comm }) => ({ pid, comm }));
 
 test('the world dies without stopping the pcscd it took over: the daemon stops it when it stops', { skip: !pcscdInstalled() && 'pcscd or vpcd not installed', timeout: 90_000 }, async (t) => {
   const rig = await SystemRig.start(t);

@@ -3,8 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { sendIfConnected } from '../../../src/util/ipc-send.js';
+import { procStat } from '../../../src/util/proc-stat.js';
 
 /**
  * A child with an IPC channel that exits at once; returns once all its threads are gone and its main thread is a
@@ -15,8 +16,7 @@ function deadButUnnoticed(): ChildProcess {
   const deadline = Date.now() + 10_000;
   // Blocking on purpose: the event loop must not run, or it would reap the child and close the channel.
   while (Date.now() < deadline) {
-    const state = readFileSync(`/proc/${child.pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
-    if (state === 'Z' && readdirSync(`/proc/${child.pid}/task`).length === 1) return child;
+    if (procStat(child.pid!)?.state === 'Z' && readdirSync(`/proc/${child.pid}/task`).length === 1) return child;
   }
   throw new Error('the child did not exit within 10 s');
 }
