@@ -6,14 +6,16 @@
  *   - out-of-band purchase → new key on MQTT, p50/p99 over RUNS runs by SMS and by UDP, and p50 per hop;
  *   - daemon CPU per solicited pull (UDP, key group ≠ 0) and per LTKM;
  *   - RSS idle and under load, start → `status` ready (cold and warm), CPU at idle, state writes per minute;
- *   - a CPU profile (--cpu-prof) of the pull load: where the daemon's time goes.
+ *   - a CPU profile (--cpu-prof) of the pull load: where the daemon's time goes;
+ *   - the RSS floor: a bare node of the daemon's executable and options, alone and with the built-in modules the
+ *     idle daemon had loaded — what Node holds before any of bcastd's code.
  * The trigger rate gate is opened (OPEN_GATE) so runs are not paced by the flood protection, and health is
  * published every 10 s as on the shipped sim board. The simulated world (BSF, BSM, SMSC, portal, the virtual
  * USIM behind pcscd + vpcd) runs in its own process (sim.process child), so the daemon's CPU and RSS are its
  * own, as on a real board; the world's and pcscd's CPU are reported beside them. Env: BENCH_DAEMON_RUNS (default 200), BENCH_DAEMON_TRIGGERS
  * (default 200), BENCH_DAEMON_IDLE_S (default 30), BENCH_DAEMON_WRITES_S (default 60); the slow-board profile (a CPU quota on
  * the daemon): BENCH_DAEMON_SLOWDOWN (default 4), BENCH_DAEMON_SLOW_RUNS (40), BENCH_DAEMON_SLOW_TRIGGERS (50).
- * BENCH_DAEMON_ONLY (comma-separated: start, idle, purchase, cpu, writes, profile, slow) runs only those sections,
+ * BENCH_DAEMON_ONLY (comma-separated: start, idle, purchase, cpu, writes, profile, floor, slow) runs only those sections,
  * for iterating on one figure; unset, all run. BENCH_DAEMON_PROFILE_OUT: where to keep the profiled daemon's .cpuprofile.
  */
 import { copyFileSync, existsSync, watch, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -25,6 +27,7 @@ import { OPEN_GATE, startBenchRig } from './lib/daemon-rig.js';
 import { cpuQuota } from './lib/cpu-quota.js';
 import { cpuMs, cpuSplitMs, childrenOf, percentile, rssKb, voluntarySwitches } from './lib/proc.js';
 import { cpuByArea, cpuByFunction } from './lib/cpu-profile.js';
+import { daemonRuntime, floorRssKb } from './lib/rss-floor.js';
 import { KEY_DOMAIN, KEY_GROUP, TERMINAL, pause, type SimEvent, type SystemRig } from '../test/serial/system/harness.js';
 
 const BENCH = 'daemon';
@@ -39,7 +42,7 @@ const SLOW_TRIGGERS = Number(process.env['BENCH_DAEMON_SLOW_TRIGGERS'] ?? 50);
 const SPORT = 'urn:bcastd:sim:sport';
 const ONLY = process.env['BENCH_DAEMON_ONLY']?.split(',').map((x) => x.trim()).filter((x) => x !== '');
 /** Whether a section runs (BENCH_DAEMON_ONLY). */
-const section = (name: 'start' | 'idle' | 'purchase' | 'cpu' | 'writes' | 'profile' | 'slow'): boolean => ONLY === undefined || ONLY.includes(name);
+const section = (name: 'start' | 'idle' | 'purchase' | 'cpu' | 'writes' | 'profile' | 'floor' | 'slow'): boolean => ONLY === undefined || ONLY.includes(name);
 /** What bin/bcastd runs: the board build when `npm run bundle` made one, else the compiled tree. */
 const BUILD = existsSync(new URL('../../dist-bundle/bcastd.js', import.meta.url)) ? 'dist-bundle' : 'dist';
 /** The Node the daemon runs on (bin/bcastd's BCASTD_NODE, as the harness passes it), which may not be this one. */
@@ -437,9 +440,51 @@ try {
     }
   }
 
+  if (section('floor')) await rssFloor(rssIdle);
+
   if (section('slow')) await slowBoard();
 } finally {
   await close();
+}
+
+/**
+ * The RSS floor: the daemon restarted with a preload that reports its node executable, options and the built-ins
+ * it loaded once idle (IDLE_S + 5 s after ready, as rss-idle); then a bare node like it, alone and loading those
+ * built-ins, measured after the same full GCs. A target below the second figure cannot be met by bcastd's code.
+ */
+async function rssFloor(rssIdleKb: number): Promise<void> {
+  if (rig.pid !== undefined) await rig.signal('SIGTERM');
+  const prevOptions = process.env['NODE_OPTIONS'];
+  process.env['NODE_OPTIONS'] = `${prevOptions ?? ''} --import ${new URL('./lib/builtins-preload.js', import.meta.url).href}`.trim();
+  process.env['BENCH_BUILTINS_DIR'] = profDir;
+  try {
+    await rig.startDaemon();
+  } finally {
+    if (prevOptions === undefined) delete process.env['NODE_OPTIONS'];
+    else process.env['NODE_OPTIONS'] = prevOptions;
+    delete process.env['BENCH_BUILTINS_DIR'];
+  }
+  await pause((IDLE_S + 5) * 1000);
+  const daemonPid = pid(rig);
+  const rt = await daemonRuntime(daemonPid, profDir);
+  const daemonRss = rssIdleKb > 0 ? rssIdleKb : rssKb(daemonPid);
+  await rig.signal('SIGTERM');
+  const publicBuiltins = rt.builtins.filter((b) => !b.startsWith('internal/'));
+  const settleMs = 5000;
+  const bare = await floorRssKb(rt, [], settleMs, smapsSplit);
+  const withBuiltins = await floorRssKb(rt, publicBuiltins, settleMs, smapsSplit);
+  const context = { node: DAEMON_NODE, options: rt.execArgv.join(' '), settleS: settleMs / 1000, note: 'a bare node of the daemon\'s executable and options, full GCs run, asleep on one timer' };
+  figure('rss-floor-node', bare.rssKb / 1024, 'MB', null, { ...context, ...bare.sample });
+  figure('rss-floor-node-with-builtins', withBuiltins.rssKb / 1024, 'MB', null, {
+    ...context,
+    ...withBuiltins.sample,
+    builtinsLoadedByDaemon: rt.builtins.length,
+    publicBuiltinsRequired: publicBuiltins,
+    daemonRssIdleMB: r1(daemonRss / 1024),
+    bcastdShareMB: r1((daemonRss - withBuiltins.rssKb) / 1024),
+    rssIdleTargetMB: 50,
+    rssIdleTargetReachable: withBuiltins.rssKb / 1024 < 50,
+  });
 }
 
 /**
