@@ -8,7 +8,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { storeReplay } from './mqttjs-store-replay.js';
-import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient } from 'mqtt';
+import { connectBroker } from './broker-connection.js';
 import type { Logger } from 'pino';
 import { describeConnectFailure, isTlsUrl, type ConnectFailure, type ConnectFailureKind } from './connect-errors.js';
 import { MqttError } from './errors.js';
@@ -71,7 +72,7 @@ export interface ConnectErrorState {
 }
 
 export type JsonObject = Record<string, unknown>;
-export type MessageHandler = (topic: string, payload: Buffer, packet: mqtt.IPublishPacket) => void;
+export type MessageHandler = (topic: string, payload: Buffer, packet: IPublishPacket) => void;
 
 interface Outgoing {
   topic: string;
@@ -187,7 +188,7 @@ export class MqttPublisher {
     };
     if (this.#tls !== undefined) this.#log.info({ url: this.url, ...(cn !== undefined ? { cn } : {}), ca: c.tls?.ca ?? 'system', servername: this.#tls.servername }, 'mqtt TLS configured');
     this.#protocolVersion = options.protocolVersion as 3 | 4 | 5;
-    const client = mqtt.connect(this.url, options);
+    const client = await connectBroker(this.url, options);
     this.#client = client;
     if (storeReplay(client) === 'unknown') this.#log.warn('this mqtt.js does not show when it replays its store: events go through mqtt.js (slower)');
     client.on('connect', () => this.#onConnect());
@@ -516,7 +517,7 @@ export class MqttPublisher {
     this.#refusals.warn(this.#log, `${source}:${code}`, { source, code }, `MQTT input refused: ${message}`);
   }
 
-  #onMessage(topic: string, payload: Buffer, packet: mqtt.IPublishPacket): void {
+  #onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
     for (const [filter, handler] of this.#subs) {
       if (!matches(filter, topic)) continue;
       // A handler that throws refuses this one message; it never reaches the client's emitter (process exit).

@@ -1,7 +1,8 @@
 // A short-lived MQTT 5 client for bcastctl: read retained topics, follow live ones, send commands and wait for
 // the answer on a response topic with correlation data.
 import { randomBytes } from 'node:crypto';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
+import { connectBroker } from '../../mqtt/broker-connection.js';
 import type { DaemonLocation } from './locate.js';
 import { brokerConnectOptions, connectFailureText } from './broker-options.js';
 import { UnreachableError } from '../io.js';
@@ -28,7 +29,7 @@ export class MqttSession {
     const extra = await brokerConnectOptions(where.mqttUrl, where.auth);
     let failure: unknown = null;
     for (const version of [5, 4] as const) {
-      const client = mqtt.connect(where.mqttUrl, { ...extra, protocolVersion: version, reconnectPeriod: 0, connectTimeout: timeoutMs, clientId: `bcastctl-${randomBytes(4).toString('hex')}` });
+      const client = await connectBroker(where.mqttUrl, { ...extra, protocolVersion: version, reconnectPeriod: 0, connectTimeout: timeoutMs, clientId: `bcastctl-${randomBytes(4).toString('hex')}` });
       const outcome = await new Promise<'ok' | 'refused' | 'unreachable' | 'failed'>((resolve) => {
         const t = setTimeout(() => resolve('unreachable'), timeoutMs);
         client.once('connect', () => (clearTimeout(t), resolve('ok')));

@@ -3,7 +3,8 @@
 // broker re-sends the retained state after each reconnect.
 import { UnreachableError } from '../io.js';
 import { randomBytes } from 'node:crypto';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
+import { connectBroker } from '../../mqtt/broker-connection.js';
 import type { TopicMessage } from '../daemon/mqtt-session.js';
 import { parseTopic } from './model.js';
 
@@ -35,7 +36,7 @@ export class WatchFeed {
   static async open(o: FeedOptions, h: FeedHandlers): Promise<WatchFeed> {
     const timeoutMs = o.connectTimeoutMs ?? 5000;
     // MQTT 3.1.1: subscribing needs nothing of 5, and every broker bcastd runs with (aedes too) speaks it.
-    const client = mqtt.connect(o.url, { ...o.connectOptions, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: timeoutMs, clientId: `bcastctl-watch-${randomBytes(4).toString('hex')}` });
+    const client = await connectBroker(o.url, { ...o.connectOptions, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: timeoutMs, clientId: `bcastctl-watch-${randomBytes(4).toString('hex')}` });
     const ok = await new Promise<boolean>((resolve) => {
       const t = setTimeout(() => resolve(false), timeoutMs);
       client.once('connect', () => (clearTimeout(t), resolve(true)));
