@@ -4,7 +4,7 @@
  * address without undici's Agent, which is not a dependency. Shared by the GBA and BSM clients.
  */
 import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
-import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import type { Agent as HttpsAgent } from 'node:https';
 import { ReasonedError } from '../util/reasoned-error.js';
 
 export interface HttpRequest {
@@ -44,18 +44,29 @@ export interface HttpTransport {
   close(): void;
 }
 
+/**
+ * node:https (and tls under it: ~0.3 MB resident) only once an https:// URL is asked for: the sim board's and
+ * many operators' BSF/BSM speak plain HTTP over the PDP context.
+ */
+const https = () => process.getBuiltinModule('node:https');
+
+interface Agents {
+  http: HttpAgent;
+  https?: HttpsAgent;
+}
+
 export function createHttpTransport(): HttpTransport {
-  const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 4 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 4 }) };
+  const agents: Agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 4 }) };
   return {
     send: (req) => send(req, agents),
     close() {
       agents.http.destroy();
-      agents.https.destroy();
+      agents.https?.destroy();
     },
   };
 }
 
-function send(req: HttpRequest, agents: { http: HttpAgent; https: HttpsAgent }): Promise<HttpResponse> {
+function send(req: HttpRequest, agents: Agents): Promise<HttpResponse> {
   const url = new URL(req.url);
   const tls = url.protocol === 'https:';
   const body = req.body === undefined ? undefined : Buffer.from(req.body);
@@ -69,14 +80,14 @@ function send(req: HttpRequest, agents: { http: HttpAgent; https: HttpsAgent }):
       clearTimeout(timer);
       fn();
     };
-    const r = (tls ? httpsRequest : httpRequest)(
+    const r = (tls ? https().request : httpRequest)(
       url,
       {
         method: req.method,
         headers,
         // The agent pools sockets by host, port and local address (Agent#getName), so a socket bound to the PDP
         // context's address is reused only by requests bound to that same address; a new address opens new ones.
-        agent: tls ? agents.https : agents.http,
+        agent: tls ? (agents.https ??= new (https().Agent)({ keepAlive: true, maxSockets: 4 })) : agents.http,
         ...(req.localAddress ? { localAddress: req.localAddress } : {}),
       },
       (res: IncomingMessage) => {
