@@ -7,7 +7,7 @@
 // Left outside, resolved from node_modules at run time: native addons and the packages that load them
 // (serialport, pcsclite) and the optional extras a board leaves out (aedes, pino-pretty).
 import { build } from 'esbuild';
-import { rmSync, statSync, readdirSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,6 +47,16 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
 });
+// V8 holds a script's source for lazy compilation, as one-byte text only while every character is Latin-1: one
+// '…' left in a regular expression literal (esbuild escapes strings, not those) made a 96 kB chunk take 191 kB.
+for (const f of readdirSync(out).filter((n) => n.endsWith('.js'))) {
+  const text = readFileSync(join(out, f), 'utf8');
+  const at = text.search(/[^\x00-\xff]/);
+  if (at >= 0) {
+    console.error(`bundle: ${f} holds ${JSON.stringify(text[at])} (${JSON.stringify(text.slice(Math.max(0, at - 60), at + 10))}): V8 would keep the whole file as two-byte text; write it as an escape (\\u${text.charCodeAt(at).toString(16).padStart(4, '0')})`);
+    process.exit(1);
+  }
+}
 const files = readdirSync(out);
 const bytes = files.reduce((n, f) => n + statSync(join(out, f)).size, 0);
 console.log(JSON.stringify({ bundle: 'dist-bundle', files: files.length, bytes, inputs: Object.keys(result.metafile.inputs).length }));

@@ -29,7 +29,7 @@ const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f
 
 function cellSafe(s: string, ascii: boolean): string {
   const t = s.replace(ZERO_WIDTH, '').replace(WIDE, '?');
-  return ascii ? t.replace(/→/g, '->').replace(/…/g, '...').replace(/[^\x20-\x7e]/g, '?') : t;
+  return ascii ? t.replace(/\u2192/g, '->').replace(/\u2026/g, '...').replace(/[^\x20-\x7e]/g, '?') : t;
 }
 
 interface Row {

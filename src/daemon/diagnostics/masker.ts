@@ -32,7 +32,7 @@ export const MASK_RULES: readonly MaskRule[] = [
   },
   {
     name: 'authorization',
-    pattern: /\b(authorization["']?\s*[:=]\s*["']?(?:Basic|Bearer))\s+(?!…)\S+/gi,
+    pattern: /\b(authorization["']?\s*[:=]\s*["']?(?:Basic|Bearer))\s+(?!\u2026)\S+/gi,
     replace: (_m, head: string) => `${head} ${ELLIPSIS}`,
   },
   {
