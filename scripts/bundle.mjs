@@ -8,6 +8,7 @@
 // (serialport, pcsclite) and the optional extras a board leaves out (aedes, pino-pretty).
 import { build } from 'esbuild';
 import { readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +17,31 @@ const out = join(root, 'dist-bundle');
 const src = join(root, 'dist', 'src');
 
 export const EXTERNAL = ['serialport', '@serialport/*', 'pcsclite', 'aedes', 'pino-pretty', '*.node'];
+
+/**
+ * Node's built-ins reached through require(), never an ES `import`: Node builds a built-in's ES module by reading
+ * every export, which runs its lazy getters — on Node 24 `import … from 'node:http'` thereby loads undici (for
+ * http.WebSocket), tls, http2 and zlib: 10.8 MB more resident than require('node:http') (46.3 → 57.1 MB in a bare
+ * node with bcastd's V8 options); node:fs, node:util and node:process cost 2.6-3.8 MB each the same way (Node 20:
+ * node:fs 1.6 MB). Each import of a built-in becomes a small CommonJS module that requires it; esbuild's interop
+ * reads its exports only when used. The `require` is the banner's (createRequire), as for the CommonJS dependencies.
+ */
+const NODE_BUILTINS = new Set(builtinModules);
+// CommonJS dependencies (pino, ajv, mqtt) and the built-ins above call require(): give each ES module one.
+const BANNER = "import { createRequire as __bcastdRequire } from 'node:module'; const require = __bcastdRequire(import.meta.url);";
+const builtinsThroughRequire = {
+  name: 'builtins-through-require',
+  setup(b) {
+    b.onResolve({ filter: /^[a-z_][a-z0-9_/:]*$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (!NODE_BUILTINS.has(name) && !args.path.startsWith('node:')) return undefined;
+      // The stub's own require() is left to Node; every other way in goes through the stub.
+      if (args.kind === 'require-call' || args.namespace === 'node-builtin') return { path: args.path, external: true };
+      return { path: args.path, namespace: 'node-builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
 
 rmSync(out, { recursive: true, force: true });
 const result = await build({
@@ -35,8 +61,8 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   external: EXTERNAL,
-  // CommonJS dependencies (pino, ajv, mqtt) call require() for Node's built-ins: give ES modules one.
-  banner: { js: "import { createRequire as __bcastdRequire } from 'node:module'; const require = __bcastdRequire(import.meta.url);" },
+  plugins: [builtinsThroughRequire],
+  banner: { js: BANNER },
   legalComments: 'linked',
   // V8 keeps every module's source text for lazy compilation: comments and whitespace out saves their bytes in RSS
   // and the parse at each start. Identifiers are not renamed, so stack traces and names in logs read as in the
@@ -47,6 +73,16 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
 });
+// No ES import of a built-in may be left (see builtinsThroughRequire); the banner's node:module is the one allowed.
+const builtinImport = new RegExp(`(?:\\bfrom\\s*|\\bimport\\s*\\(?\\s*)["'](?:node:[^"']+|${[...NODE_BUILTINS].map((n) => n.replace(/[/]/g, '\\/')).join('|')})["']`);
+for (const f of readdirSync(out).filter((n) => n.endsWith('.js'))) {
+  const code = readFileSync(join(out, f), 'utf8').replace(BANNER, '');
+  const m = builtinImport.exec(code);
+  if (m) {
+    console.error(`bundle: ${f} still imports a Node built-in as an ES module (${m[0]}): Node would run all its getters`);
+    process.exit(1);
+  }
+}
 // V8 holds a script's source for lazy compilation, as one-byte text only while every character is Latin-1: one
 // '…' left in a regular expression literal (esbuild escapes strings, not those) made a 96 kB chunk take 191 kB.
 for (const f of readdirSync(out).filter((n) => n.endsWith('.js'))) {
