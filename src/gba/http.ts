@@ -3,7 +3,7 @@
  * BSF/BSM see the address LTKM pushes will reach). Node's http/https: `fetch` cannot bind a source
  * address without undici's Agent, which is not a dependency. Shared by the GBA and BSM clients.
  */
-import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { ReasonedError } from '../util/reasoned-error.js';
 
@@ -49,9 +49,15 @@ export interface HttpTransport {
  * many operators' BSF/BSM speak plain HTTP over the PDP context.
  */
 const https = () => process.getBuiltinModule('node:https');
+/**
+ * node:http through getBuiltinModule, not an ES import: Node builds a built-in's ES module by reading every export,
+ * and on Node 24 http.WebSocket's getter loads undici, tls, http2 and zlib (~11 MB resident). The board build
+ * does this for every built-in (scripts/bundle.mjs); this spares the compiled tree (`npm start`) the largest of them.
+ */
+const { request: httpRequest, Agent: HttpAgent } = process.getBuiltinModule('node:http');
 
 interface Agents {
-  http: HttpAgent;
+  http: InstanceType<typeof HttpAgent>;
   https?: HttpsAgent;
 }
 

@@ -1,7 +1,10 @@
 /** A tiny loopback HTTP server: reads the whole body, runs an async handler, answers 500 on a throw. */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { refuseHead, type JsonApiGuard, type Refusal } from './local-json-guard.js';
+
+// Not an ES import: that would load undici, tls, http2 and zlib on Node 24 (see src/gba/http.ts).
+const { createServer } = process.getBuiltinModule('node:http');
 
 export interface SimRequest {
   method: string;

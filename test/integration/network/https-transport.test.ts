@@ -17,11 +17,14 @@ const run = promisify(execFile);
 /** In a fresh node: a plain http request first (to a closed port), then the https one; what each loaded. */
 const probe = (url: string) => `
   const { createHttpTransport } = await import(${JSON.stringify(join(repoRoot, 'dist/src/gba/http.js'))});
-  const https = () => process.moduleLoadList.includes('NativeModule https');
+  const loaded = (m) => process.moduleLoadList.includes('NativeModule ' + m);
+  const https = () => loaded('https');
   const t = createHttpTransport();
   await t.send({ url: 'http://127.0.0.1:9/', method: 'GET', timeoutMs: 2000 }).catch(() => undefined);
   const afterHttp = https();
-  const out = { afterHttp };
+  // Node 24: an ES import of node:http would have loaded these through http.WebSocket's getter (undici).
+  const heavy = ['tls', 'http2', 'zlib'].filter(loaded);
+  const out = { afterHttp, heavy };
   try {
     const r = await t.send({ url: ${JSON.stringify(url)}, method: 'POST', body: 'ping', headers: { 'content-type': 'text/plain' }, timeoutMs: 5000 });
     Object.assign(out, { status: r.status, body: r.body.toString() });
@@ -48,7 +51,7 @@ test('https:// BSF/BSM: the operator CA verifies, an unknown one is refused, nod
   };
 
   const trusted = await inChild({ NODE_EXTRA_CA_CERTS: pki.ca.cert });
-  assert.deepEqual(trusted, { afterHttp: false, status: 200, body: 'got 4 bytes over TLSSocket', afterHttps: true });
+  assert.deepEqual(trusted, { afterHttp: false, heavy: [], status: 200, body: 'got 4 bytes over TLSSocket', afterHttps: true });
 
   const unknown = await inChild({ NODE_EXTRA_CA_CERTS: pki.otherCa.cert });
   assert.equal(unknown['failure'], 'network');
