@@ -473,7 +473,7 @@ async function rssFloor(rssIdleKb: number): Promise<void> {
   const settleMs = 5000;
   const bare = await floorRssKb(rt, [], settleMs, smapsSplit);
   const withBuiltins = await floorRssKb(rt, publicBuiltins, settleMs, smapsSplit);
-  const context = { node: DAEMON_NODE, options: rt.execArgv.join(' '), settleS: settleMs / 1000, note: 'a bare node of the daemon\'s executable and options, full GCs run, asleep on one timer' };
+  const context = { node: DAEMON_NODE, options: rt.execArgv.join(' '), settleS: settleMs / 1000, note: 'a bare node of the daemon\'s executable and options (OpenSSL started when crypto is among the built-ins, as bcastd\'s first hash does), full GCs run, asleep on one timer' };
   figure('rss-floor-node', bare.rssKb / 1024, 'MB', null, { ...context, ...bare.sample });
   figure('rss-floor-node-with-builtins', withBuiltins.rssKb / 1024, 'MB', null, {
     ...context,
