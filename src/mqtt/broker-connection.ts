@@ -43,7 +43,7 @@ export async function connectBroker(url: string, options: IClientOptions): Promi
   const target = brokerTarget(url);
   if (target.transport === 'mqttjs') return mqtt.connect(url, options);
   const tls = target.transport === 'tls' ? await import('node:tls') : undefined;
-  const open = (): Socket => {
+  const tcp = (): Socket => {
     if (target.transport === 'unix') return createConnection({ path: target.path });
     if (target.transport === 'tcp' || tls === undefined) return createConnection({ host: target.host, port: target.port });
     return tls.connect({
@@ -56,6 +56,15 @@ export async function connectBroker(url: string, options: IClientOptions): Promi
       ...(options.key !== undefined ? { key: options.key } : {}),
       rejectUnauthorized: options.rejectUnauthorized !== false,
     });
+  };
+  // No Nagle: the publisher already gathers a turn's packets into one write (publisher.ts #coalesce), and with
+  // Nagle a write that follows an unacknowledged one waits for the broker's delayed ACK — 40 ms on Linux — so
+  // every second publication of a trigger reached the broker 40 ms late (purchase → key p50 49 → 13 ms with this
+  // and the broker's set_tcp_nodelay; either alone changed nothing: bench/daemon.bench.ts purchase).
+  const open = (): Socket => {
+    const socket = tcp();
+    if (target.transport !== 'unix') socket.setNoDelay(true);
+    return socket;
   };
   // The client pipes the stream, sends CONNECT once it is writable, and turns stream errors that carry a code
   // (ECONNREFUSED, a certificate Node refused …) into its own 'error' events, the publisher's to describe.

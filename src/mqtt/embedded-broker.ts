@@ -78,7 +78,8 @@ export async function startEmbeddedBroker(port: number, roles: BrokerRoles, logg
       return null;
     },
   });
-  const server: Server = createServer(aedes.handle);
+  // No Nagle towards subscribers, as mosquitto's set_tcp_nodelay (src/mqtt/broker.ts).
+  const server: Server = createServer({ noDelay: true }, aedes.handle);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

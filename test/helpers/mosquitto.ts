@@ -85,7 +85,7 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   const access = auth ? ['allow_anonymous false', `password_file ${auth.passwordFile}`, `acl_file ${auth.aclFile}`] : ['allow_anonymous true'];
   await writeFile(
     conf,
-    [`listener ${port} 127.0.0.1`, ...access, 'persistence false', `log_dest file ${logFile}`, 'log_type all', 'connection_messages true', ''].join('\n'),
+    [`listener ${port} 127.0.0.1`, ...access, 'persistence false', 'set_tcp_nodelay true', `log_dest file ${logFile}`, 'log_type all', 'connection_messages true', ''].join('\n'),
     { mode: 0o644 },
   );
 

@@ -49,7 +49,7 @@ export async function startConfBroker(o: ConfBrokerOptions): Promise<ConfBroker>
   }
   const confFile = join(dir, 'mosquitto.conf');
   // Logging first: a `connection` section in the body would otherwise swallow these global lines.
-  await writeFile(confFile, [`log_dest file ${logFile}`, 'log_type all', 'connection_messages true', o.conf({ port, dir }), ''].join('\n'));
+  await writeFile(confFile, [`log_dest file ${logFile}`, 'log_type all', 'set_tcp_nodelay true', 'connection_messages true', o.conf({ port, dir }), ''].join('\n'));
 
   const child: ChildProcess = spawn(MOSQUITTO_BIN, ['-c', confFile], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { findMosquitto, startLocalBroker } from '../../../src/mqtt/broker.js';
+import { connectBroker } from '../../../src/mqtt/broker-connection.js';
 import { createBrokerAccounts } from '../../../src/mqtt/broker-accounts.js';
 import { BrokerUnavailableError } from '../../../src/mqtt/errors.js';
 import { captureLogger, failOnUnhandledRejection } from './helpers.js';
@@ -110,5 +111,61 @@ test('a mosquitto that dies or never listens is a typed error, and is not left r
     assert.ok(!alive(Number((await readFile(pidFile, 'utf8')).trim())), 'the hung process was stopped');
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * The gaps at a subscriber between two QoS 0 messages published a few ms apart, after a warm-up (a new TCP
+ * connection acknowledges at once for a while). With Nagle on the publisher's socket or the broker's, the second
+ * waits for the other side's delayed ACK: ~40 ms on Linux, every time.
+ */
+async function burstGaps(url: string, protocolVersion: 4 | 5): Promise<number[]> {
+  const pub = await connectBroker(url, { protocolVersion, ...bcastd, connectTimeout: 5000 });
+  await new Promise<void>((resolve, reject) => {
+    pub.once('connect', () => resolve());
+    pub.once('error', reject);
+  });
+  const sub = await mqtt.connectAsync(url, { protocolVersion, ...tester });
+  const arrived = new Map<string, number>();
+  const waiters = new Map<string, () => void>();
+  sub.on('message', (_t, p) => {
+    arrived.set(p.toString(), performance.now());
+    waiters.get(p.toString())?.();
+  });
+  await sub.subscribeAsync('bcastd/v1/brk/events', { qos: 1 });
+  const received = (tag: string) => new Promise<void>((resolve) => (arrived.has(tag) ? resolve() : waiters.set(tag, resolve)));
+  const gaps: number[] = [];
+  try {
+    for (let i = 0; i < 40; i++) {
+      // As a trigger does: a state (QoS 1, answered by PUBACK, which makes both ends' TCP expect replies and
+      // delay their ACKs), then its events (QoS 0) a few ms apart.
+      await pub.publishAsync('bcastd/v1/brk/events', `s${i}`, { qos: 1 });
+      pub.publish('bcastd/v1/brk/events', `a${i}`, { qos: 0 });
+      await sleep(3);
+      pub.publish('bcastd/v1/brk/events', `b${i}`, { qos: 0 });
+      await Promise.all([received(`a${i}`), received(`b${i}`)]);
+      if (i >= 20) gaps.push(arrived.get(`b${i}`)! - arrived.get(`a${i}`)!);
+      await sleep(60); // everything acknowledged before the next pair
+    }
+  } finally {
+    await sub.endAsync();
+    await pub.endAsync();
+  }
+  return gaps;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+test('a burst reaches a subscriber as it was sent: no 40 ms Nagle stall, through mosquitto or the embedded aedes', { timeout: 60_000 }, async () => {
+  for (const candidates of [undefined, ['/nonexistent/mosquitto']]) {
+    const b = await startLocalBroker({ roles, ...(candidates !== undefined ? { candidates, pathEnv: '' } : {}) });
+    try {
+      const gaps = await burstGaps(b.url, b.protocolVersion);
+      // Sent 3 ms apart: with Nagle on either leg nearly every gap is ~40 ms; the median is what a user sees.
+      assert.ok(median(gaps) < 20, `${b.protocolVersion === 5 ? 'mosquitto' : 'aedes'}: gaps ${gaps.map((g) => g.toFixed(1)).join(' ')} ms`);
+    } finally {
+      await b.close();
+    }
   }
 });
