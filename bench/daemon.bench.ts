@@ -25,7 +25,8 @@ import { join } from 'node:path';
 import { emit, environment, type Figure } from './lib/report.js';
 import { OPEN_GATE, startBenchRig } from './lib/daemon-rig.js';
 import { cpuQuota } from './lib/cpu-quota.js';
-import { cpuMs, cpuSplitMs, childrenOf, percentile, rssKb, voluntarySwitches } from './lib/proc.js';
+import { cpuMs, cpuSplitMs, percentile, rssKb, voluntarySwitches } from './lib/proc.js';
+import { runningChildren } from '../src/util/proc-stat.js';
 import { cpuByArea, cpuByFunction } from './lib/cpu-profile.js';
 import { daemonRuntime, floorRssKb } from './lib/rss-floor.js';
 import { KEY_DOMAIN, KEY_GROUP, TERMINAL, pause, type SimEvent, type SystemRig } from '../test/serial/system/harness.js';
@@ -88,11 +89,11 @@ function cpuAll(rig: SystemRig): { daemon: number; world: number; pcscd: number 
       return acc; // gone
     }
   }, 0);
-  for (const c of childrenOf(p)) {
+  for (const c of runningChildren(p)) {
     if (c.comm === 'pcscd') pcscd += sum([c.pid]);
     else {
       world += sum([c.pid]);
-      pcscd += sum(childrenOf(c.pid).filter((g) => g.comm === 'pcscd').map((g) => g.pid));
+      pcscd += sum(runningChildren(c.pid).filter((g) => g.comm === 'pcscd').map((g) => g.pid));
     }
   }
   return { daemon: cpuMs(p), world, pcscd };
@@ -123,7 +124,7 @@ function smapsSplit(p: number): Record<string, number> {
 
 /** VmRSS (kB) of the simulated world's process, or 0 when it runs inside the daemon. */
 function worldRssKb(rig: SystemRig): number {
-  const w = childrenOf(pid(rig)).find((c) => c.comm !== 'pcscd');
+  const w = runningChildren(pid(rig)).find((c) => c.comm !== 'pcscd');
   return w ? rssKb(w.pid) : 0;
 }
 
@@ -411,15 +412,7 @@ try {
   if (section('profile')) {
     // Where the time goes: restart under --cpu-prof, run pulls with LTKMs, stop, split the load window by area.
     // node refuses --cpu-prof in NODE_OPTIONS and the harness spawns bcastd itself: preload a profiler instead.
-    const prevOptions = process.env['NODE_OPTIONS'];
-    process.env['NODE_OPTIONS'] = `${prevOptions ?? ''} --import ${new URL('./lib/cpu-prof-preload.js', import.meta.url).href}`.trim();
-    process.env['BENCH_CPU_PROF_DIR'] = profDir;
-    await rig.signal('SIGTERM');
-    await rig.startDaemon();
-    if (prevOptions === undefined) delete process.env['NODE_OPTIONS'];
-    else process.env['NODE_OPTIONS'] = prevOptions;
-    delete process.env['BENCH_CPU_PROF_DIR'];
-    const profiledPid = pid(rig);
+    const profiledPid = await restartWithPreload('./lib/cpu-prof-preload.js', { BENCH_CPU_PROF_DIR: profDir });
     await pause(1000);
     const profT0 = Date.now();
     await pulls(rig, KEY_GROUP.news, 100, (p) => p['type'] === 'key-stored');
@@ -448,24 +441,33 @@ try {
 }
 
 /**
+ * Restarts the daemon with `preload` (relative to this file) imported first — through NODE_OPTIONS, since the
+ * harness spawns bcastd itself — and `env` set for it; NODE_OPTIONS and `env` are as they were once it runs.
+ */
+async function restartWithPreload(preload: string, env: Record<string, string>): Promise<number> {
+  if (rig.pid !== undefined) await rig.signal('SIGTERM');
+  const saved = Object.fromEntries(['NODE_OPTIONS', ...Object.keys(env)].map((k) => [k, process.env[k]]));
+  process.env['NODE_OPTIONS'] = `${saved['NODE_OPTIONS'] ?? ''} --import ${new URL(preload, import.meta.url).href}`.trim();
+  Object.assign(process.env, env);
+  try {
+    await rig.startDaemon();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+  return pid(rig);
+}
+
+/**
  * The RSS floor: the daemon restarted with a preload that reports its node executable, options and the built-ins
  * it loaded once idle (IDLE_S + 5 s after ready, as rss-idle); then a bare node like it, alone and loading those
  * built-ins, measured after the same full GCs. A target below the second figure cannot be met by bcastd's code.
  */
 async function rssFloor(rssIdleKb: number): Promise<void> {
-  if (rig.pid !== undefined) await rig.signal('SIGTERM');
-  const prevOptions = process.env['NODE_OPTIONS'];
-  process.env['NODE_OPTIONS'] = `${prevOptions ?? ''} --import ${new URL('./lib/builtins-preload.js', import.meta.url).href}`.trim();
-  process.env['BENCH_BUILTINS_DIR'] = profDir;
-  try {
-    await rig.startDaemon();
-  } finally {
-    if (prevOptions === undefined) delete process.env['NODE_OPTIONS'];
-    else process.env['NODE_OPTIONS'] = prevOptions;
-    delete process.env['BENCH_BUILTINS_DIR'];
-  }
+  const daemonPid = await restartWithPreload('./lib/builtins-preload.js', { BENCH_BUILTINS_DIR: profDir });
   await pause((IDLE_S + 5) * 1000);
-  const daemonPid = pid(rig);
   const rt = await daemonRuntime(daemonPid, profDir);
   const daemonRss = rssIdleKb > 0 ? rssIdleKb : rssKb(daemonPid);
   await rig.signal('SIGTERM');

@@ -73,20 +73,18 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
 });
-// No ES import of a built-in may be left (see builtinsThroughRequire); the banner's node:module is the one allowed.
+// Two checks on every chunk:
+// - no ES import of a built-in may be left (see builtinsThroughRequire); the banner's node:module is the one allowed;
+// - V8 holds a script's source for lazy compilation, as one-byte text only while every character is Latin-1: one
+//   '…' left in a regular expression literal (esbuild escapes strings, not those) made a 96 kB chunk take 191 kB.
 const builtinImport = new RegExp(`(?:\\bfrom\\s*|\\bimport\\s*\\(?\\s*)["'](?:node:[^"']+|${[...NODE_BUILTINS].map((n) => n.replace(/[/]/g, '\\/')).join('|')})["']`);
 for (const f of readdirSync(out).filter((n) => n.endsWith('.js'))) {
-  const code = readFileSync(join(out, f), 'utf8').replace(BANNER, '');
-  const m = builtinImport.exec(code);
+  const text = readFileSync(join(out, f), 'utf8');
+  const m = builtinImport.exec(text.replace(BANNER, ''));
   if (m) {
     console.error(`bundle: ${f} still imports a Node built-in as an ES module (${m[0]}): Node would run all its getters`);
     process.exit(1);
   }
-}
-// V8 holds a script's source for lazy compilation, as one-byte text only while every character is Latin-1: one
-// '…' left in a regular expression literal (esbuild escapes strings, not those) made a 96 kB chunk take 191 kB.
-for (const f of readdirSync(out).filter((n) => n.endsWith('.js'))) {
-  const text = readFileSync(join(out, f), 'utf8');
   const at = text.search(/[^\x00-\xff]/);
   if (at >= 0) {
     console.error(`bundle: ${f} holds ${JSON.stringify(text[at])} (${JSON.stringify(text.slice(Math.max(0, at - 60), at + 10))}): V8 would keep the whole file as two-byte text; write it as an escape (\\u${text.charCodeAt(at).toString(16).padStart(4, '0')})`);

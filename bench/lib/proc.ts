@@ -1,10 +1,10 @@
 /**
- * Figures of another process read from /proc (Linux): CPU time (utime + stime), resident set size, its
- * children. Used by the daemon benchmark and the soak test to watch the real bcastd process from outside.
+ * Figures of another process read from /proc (Linux): CPU time (utime + stime), resident set size, wake-ups
+ * (src/util/proc-stat.ts finds processes). Used by the daemon benchmark and the soak test to watch the real bcastd process from outside.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { procStat, runningProcesses, type ProcStat } from '../../src/util/proc-stat.js';
+import { procStat, type ProcStat } from '../../src/util/proc-stat.js';
 
 let tick: number | undefined;
 /** Clock ticks per second of /proc/<pid>/stat times (`getconf CLK_TCK`, 100 on every Linux we run on). */
@@ -67,10 +67,6 @@ export function rssKb(pid: number): number {
   return Number(m[1]);
 }
 
-/** Live children of a process (by PID, with their command name). */
-export function childrenOf(ppid: number): Array<{ pid: number; comm: string }> {
-  return runningProcesses((p) => p.ppid === ppid).map(({ pid, comm }) => ({ pid, comm }));
-}
 
 /** The p-th percentile (0..100) by nearest rank. */
 export function percentile(xs: readonly number[], p: number): number {

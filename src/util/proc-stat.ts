@@ -29,9 +29,10 @@ export function procStat(pid: number): ProcStat | undefined {
 }
 
 /** Has not exited: a zombie waiting for its parent's wait() (PID 1 may never reap one here) has, and holds nothing. */
+const running = (s: ProcStat | undefined): s is ProcStat => s !== undefined && s.state !== 'Z' && s.state !== 'X';
+
 export function isRunning(pid: number): boolean {
-  const s = procStat(pid)?.state;
-  return s !== undefined && s !== 'Z' && s !== 'X';
+  return running(procStat(pid));
 }
 
 /** Every running process, with its stat, that `match` accepts. */
@@ -40,9 +41,14 @@ export function runningProcesses(match: (s: ProcStat) => boolean): Array<{ pid: 
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     const s = procStat(Number(d));
-    if (s !== undefined && s.state !== 'Z' && s.state !== 'X' && match(s)) out.push({ pid: Number(d), ...s });
+    if (running(s) && match(s)) out.push({ pid: Number(d), ...s });
   }
   return out;
+}
+
+/** The running children of `ppid`, with their command names. */
+export function runningChildren(ppid: number): Array<{ pid: number; comm: string }> {
+  return runningProcesses((p) => p.ppid === ppid).map(({ pid, comm }) => ({ pid, comm }));
 }
 
 /** Every running descendant of `ppid` (children, their children …), with its command name. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { PrivatePcscd, pcscdInstalled } from '../../../src/sim/pcscd.js';
 import { fromDaemon, toWorld, type VpcdPcscdHandover } from '../../../src/daemon/sim-world-pcscd.js';
-import { runningProcesses } from '../../../src/util/proc-stat.js';
+import { runningChildren } from '../../../src/util/proc-stat.js';
 import { runningPcscd } from '../../helpers/pcscd.js';
 import { SystemRig } from './harness.js';
 
@@ -45,12 +45,9 @@ test('a start that found no PC/SC crosses to the world as its reason, no process
   assert.deepEqual(fromDaemon(wire), { ok: false, why: 'pcscd or vsmartcard-vpcd not installed' });
 });
 
-/** Direct children of `ppid` that have not exited. */
-const childrenOf = (ppid: number) => runningProcesses((p) => p.ppid === ppid).map(({ pid, comm }) => ({ pid, comm }));
-
 test('the world dies without stopping the pcscd it took over: the daemon stops it when it stops', { skip: !pcscdInstalled() && 'pcscd or vpcd not installed', timeout: 90_000 }, async (t) => {
   const rig = await SystemRig.start(t);
-  const children = childrenOf(rig.pid!);
+  const children = runningChildren(rig.pid!);
   const pcscd = children.find((c) => c.comm === 'pcscd');
   const world = children.find((c) => c.comm !== 'pcscd');
   assert.ok(pcscd && world, `the daemon started the world and its pcscd: ${JSON.stringify(children)}`);

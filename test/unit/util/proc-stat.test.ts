@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { isRunning, procStat, runningDescendants, runningProcesses } from '../../../src/util/proc-stat.js';
+import { isRunning, procStat, runningChildren, runningDescendants, runningProcesses } from '../../../src/util/proc-stat.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -75,6 +75,9 @@ test('descendants: a child and its child, not the process itself; gone once they
   const grandchild = tree.find((p) => p.comm === 'sleep')!;
   assert.equal(procStat(grandchild.pid)?.ppid, child.pid, 'the sleep is the shell’s child, found through it');
   assert.equal(tree.some((p) => p.pid === process.pid), false);
+  const children = runningChildren(process.pid);
+  assert.ok(children.some((p) => p.pid === child.pid), 'the shell is a child');
+  assert.equal(children.some((p) => p.pid === grandchild.pid), false, 'its sleep is not');
   process.kill(grandchild.pid, 'SIGKILL');
   await ended(child);
   await until('the tree gone', () => (runningDescendants(process.pid).some((p) => p.pid === child.pid || p.pid === grandchild.pid) ? undefined : true));
